@@ -1,0 +1,5 @@
+import sys
+
+from smop_pricing.cli import main
+
+sys.exit(main())

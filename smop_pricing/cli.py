@@ -1,0 +1,104 @@
+"""``python -m smop_pricing <command> ...``; in-process as ``main(argv) -> int``.
+
+Each command lives in ``smop_pricing/commands/<name>.py`` with ``add_arguments``
+and ``run``; this module parses, dispatches and turns every failure into one line
+on stderr in the user's language, with exit status 2 (bad input) or 1 (a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import IO, NoReturn, Protocol
+
+from smop_pricing.errors import InputError, SmopError
+from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
+
+COMMANDS = ("quote", "simulate", "reprice")
+
+
+class Command(Protocol):
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace, out: IO[str]) -> int: ...
+
+
+class UsageError(Exception):
+    """argparse's complaint, raised instead of printed so main() decides the output."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _lang_of(argv: Sequence[str]) -> str:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv) and argv[index + 1] in LANGS:
+            return argv[index + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGS:
+            return arg.split("=", 1)[1]
+    return DEFAULT_LANG
+
+
+def _available() -> dict[str, Command]:
+    found: dict[str, Command] = {}
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"smop_pricing.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"smop_pricing.commands.{name}":
+                continue
+            raise
+        found[name] = module
+    return found
+
+
+def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m smop_pricing", description="SMOP pricing calculator")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, command in commands.items():
+        child = sub.add_parser(name, help=command.HELP, description=command.HELP)
+        child.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="zh (default) or en")
+        command.add_arguments(child)
+    return parser
+
+
+def parse_whole(field: str, text: str, minimum: int, maximum: int) -> int:
+    """A command-line whole number: digits only (no sign, no decimals), within bounds."""
+    stripped = text.strip().replace("_", "")
+    if not stripped.lstrip("-").isdigit():
+        raise InputError(field, text, "whole_number", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
+    value = int(stripped)
+    if not minimum <= value <= maximum:
+        raise InputError(field, value, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    err = err or sys.stderr
+    lang = _lang_of(args_list)
+    commands = _available()
+    try:
+        args = build_parser(commands).parse_args(args_list)
+    except UsageError as exc:
+        print(t("err.frame_bare", lang, field="usage", rule=str(exc)), file=err)
+        return 2
+    except SystemExit as exc:  # --help and --version print and exit 0
+        return int(exc.code or 0)
+    try:
+        return commands[args.command].run(args, out)
+    except SmopError as exc:
+        print(exc.message(lang), file=err)
+        return 2
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:
+        print(t("cli.internal_error", lang, kind=type(exc).__name__), file=err)
+        return 1

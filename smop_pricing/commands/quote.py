@@ -1,0 +1,91 @@
+"""``quote``: price N users for M months with H pack units already held."""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+from typing import IO, Any
+
+from smop_pricing import jsonout
+from smop_pricing.i18n import t
+from smop_pricing.pricing import MAX_HELD_UNITS, MAX_MONTHS, MAX_USERS, Quote, quote
+from smop_pricing.report import cheaper_callout, line_items
+from smop_pricing.tariff import load_tariff, published_tariff
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+HELP = "price users for a term: the literal purchase and the cheapest one"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--users", required=True, help=f"users to operate, 0 to {MAX_USERS:,}")
+    parser.add_argument("--months", default="1", help=f"term in months, 1 to {MAX_MONTHS}")
+    parser.add_argument("--held-units", default="0", help=f"pack units already held, 0 to {MAX_HELD_UNITS:,}")
+    parser.add_argument("--tariff", help="a what-if tariff TOML file (default: the published one)")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
+
+def quote_json(q: Quote) -> dict[str, Any]:
+    """The CLI's JSON contract (also what the exports carry)."""
+    return {
+        "users": q.users,
+        "months": q.months,
+        "held_units": q.held_units,
+        "base_fee": q.base_fee,
+        "pack_units": q.purchase.units,
+        "pack_rate": q.purchase.rate,
+        "pack_fee": q.pack_fee,
+        "total": q.total,
+        "capacity": q.capacity,
+        "cheapest": {
+            "pack_units": q.cheapest.units,
+            "purchases": [p.units for p in q.cheapest.purchases],
+            "pack_fee": q.cheapest.fee,
+            "total": q.cheapest_total,
+            "capacity": q.cheapest.capacity,
+            "saving": q.saving,
+        },
+        "monthly_equivalent": q.monthly_equivalent,
+        "cost_per_1000_users_per_month": q.cost_per_thousand,
+        "tariff": {"name": q.tariff.name, "version": q.tariff.version, "mode": q.tariff.tier_mode},
+    }
+
+
+def render_text(q: Quote, lang: str) -> str:
+    lines = [
+        t("cli.quote_header", lang, name=q.tariff.display_name(lang), version=q.tariff.version),
+        t("cli.quote_inputs", lang, users=f"{q.users:,}", months=q.months, held=f"{q.held_units:,}"),
+        "",
+    ]
+    items = line_items(q, lang)
+    width = max(display_width(item.label) for item in items) + 2
+    formula_width = max(display_width(item.formula) for item in items) + 2
+    for item in items:
+        lines.append(pad(item.label, width) + pad(item.formula, formula_width) + item.value)
+    callout = cheaper_callout(q, lang)
+    lines.append("")
+    lines.append(t("cli.cheaper", lang) + callout if callout else t("core.no_cheaper", lang))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, out: IO[str]) -> int:
+    from smop_pricing.cli import parse_whole
+
+    users = parse_whole("users", args.users, 0, MAX_USERS)
+    months = parse_whole("months", args.months, 1, MAX_MONTHS)
+    held = parse_whole("held_units", args.held_units, 0, MAX_HELD_UNITS)
+    tariff = load_tariff(args.tariff) if args.tariff else published_tariff()
+    q = quote(tariff, users, months, held)
+    if args.json:
+        out.write(jsonout.dumps(quote_json(q)) + "\n")
+    else:
+        out.write(render_text(q, args.lang) + "\n")
+    return 0

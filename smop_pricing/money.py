@@ -1,0 +1,56 @@
+"""Money as Decimal at the edges and integer fen inside vectorized kernels.
+
+Never float: values read from files go through ``str`` into ``Decimal``; a value
+with more than two decimal places (finer than one fen) is refused by the caller.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+FEN = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def to_fen(amount: Decimal) -> int:
+    """Whole fen in ``amount`` (which must already be a multiple of one fen)."""
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def from_fen(fen: int) -> Decimal:
+    """The yuan amount of ``fen`` as an exact Decimal (two places when needed)."""
+    value = Decimal(int(fen)) / 100
+    return value.quantize(FEN) if value != value.to_integral_value() else value.quantize(Decimal(1))
+
+
+def quantize_fen(amount: Decimal) -> Decimal:
+    """Round to the fen, half up, as a bill would."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def has_at_most_fen(amount: Decimal) -> bool:
+    """True when ``amount`` needs no more than two decimal places."""
+    return amount == amount.quantize(FEN)
+
+
+def group(amount: Decimal) -> str:
+    """'38400' -> '38,400'; '1234.5' -> '1,234.50'; whole amounts show no decimals."""
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{quantize_fen(amount):,.2f}"
+
+
+def format_money(amount: Decimal, lang: str) -> str:
+    """SPEC R10: zh '38,400 元', en 'CNY 38,400'."""
+    sign = "-" if amount < 0 else ""
+    text = group(abs(amount))
+    return f"{sign}{text} 元" if lang == "zh" else f"{sign}CNY {text}"
+
+
+def format_users(users: int, lang: str) -> str:
+    """SPEC R10: zh shows 万 for round counts ('100万'), en '1,000,000 users'."""
+    if lang == "zh":
+        if users >= 10_000 and users % 10_000 == 0:
+            return f"{users // 10_000:,}万"
+        return f"{users:,}"
+    return f"{users:,} users"
