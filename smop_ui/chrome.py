@@ -1,0 +1,37 @@
+"""The language switch and the footer every page shares."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
+from smop_pricing.tariff import Tariff
+from smop_ui.params import ChoiceParam, seed, write_url
+
+LANG_PARAM = ChoiceParam("lang", DEFAULT_LANG, LANGS)
+_LABELS = {"zh": "中文", "en": "English"}
+
+
+def language_switch() -> str:
+    """The sidebar's zh/en switch, bound to the URL parameter ``lang``."""
+    seed([LANG_PARAM], DEFAULT_LANG)
+    lang = st.session_state.get("lang", DEFAULT_LANG)
+    st.sidebar.segmented_control(
+        t("nav.language", lang),
+        options=list(LANGS),
+        format_func=_LABELS.__getitem__,
+        key="lang",
+        required=True,
+    )
+    write_url([LANG_PARAM])
+    return current_lang()
+
+
+def current_lang() -> str:
+    value = st.session_state.get("lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def footer(tariff: Tariff, lang: str) -> None:
+    st.divider()
+    st.caption(t("nav.footer", lang, tariff=tariff.display_name(lang), version=tariff.version))

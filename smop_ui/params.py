@@ -1,0 +1,120 @@
+"""Inputs bound to URL parameters, with a visible notice for a bad parameter.
+
+On a widget's first appearance in a session its value is seeded from the URL (or,
+failing that, from the value another page last shared, or the default). A value
+that is malformed or out of range is replaced by the default and a notice names the
+parameter; the other parameters are unaffected. After the page has read its
+widgets, ``write_url`` puts the values back so the link reproduces the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from smop_pricing.i18n import t
+
+_NOTICES = "_url_notices"
+_SHARED = "_shared_"
+MAX_PARAM_CHARS = 64
+
+
+@dataclass(frozen=True)
+class IntParam:
+    name: str
+    default: int
+    minimum: int
+    maximum: int
+
+
+@dataclass(frozen=True)
+class DateParam:
+    name: str
+    default: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceParam:
+    name: str
+    default: str
+    choices: tuple[str, ...]
+
+
+Param = IntParam | DateParam | ChoiceParam
+
+
+def _raw(name: str) -> str | None:
+    if name not in st.query_params:
+        return None
+    values = st.query_params.get_all(name)
+    return values[-1] if values else None
+
+
+def _parse(param: Param, raw: str, lang: str) -> tuple[object, str | None]:
+    """(value, None) when ``raw`` is valid for ``param``, else (default, rule text)."""
+    text = raw.strip()[:MAX_PARAM_CHARS]
+    if isinstance(param, IntParam):
+        cleaned = text.replace(",", "").replace("_", "")
+        rule = t("nav.rule_whole", lang, minimum=f"{param.minimum:,}", maximum=f"{param.maximum:,}")
+        if not cleaned.isdigit() or len(raw) > MAX_PARAM_CHARS:
+            return param.default, rule
+        value = int(cleaned)
+        if not param.minimum <= value <= param.maximum:
+            return param.default, rule
+        return value, None
+    if isinstance(param, DateParam):
+        try:
+            return dt.date.fromisoformat(text), None
+        except ValueError:
+            return param.default, t("nav.rule_date", lang)
+    if text in param.choices:
+        return text, None
+    return param.default, t("nav.rule_choice", lang, choices=", ".join(param.choices))
+
+
+def seed(params: Sequence[Param], lang: str) -> None:
+    """Give each widget key its first value: the URL's, else the shared one, else the default."""
+    notices: dict[str, str] = st.session_state.setdefault(_NOTICES, {})
+    for param in params:
+        if param.name in st.session_state:
+            continue
+        raw = _raw(param.name)
+        value: object
+        if raw is not None:
+            value, rule = _parse(param, raw, lang)
+            if rule is not None:
+                default = "—" if param.default is None else param.default
+                notices[param.name] = t(
+                    "nav.bad_param", lang, name=param.name, value=raw[:MAX_PARAM_CHARS],
+                    rule=rule, default=default,
+                )
+                del st.query_params[param.name]
+        elif _SHARED + param.name in st.session_state:
+            value = st.session_state[_SHARED + param.name]
+        else:
+            value = param.default
+        st.session_state[param.name] = value
+
+
+def show_notices() -> None:
+    """Show (until dismissed by a change of that parameter) the notices about bad parameters."""
+    for text in st.session_state.get(_NOTICES, {}).values():
+        st.warning(text, icon="⚠️")
+
+
+def write_url(params: Sequence[Param]) -> None:
+    """Put the widgets' values in the URL (a default is left out) and share them across pages."""
+    for param in params:
+        value = st.session_state.get(param.name)
+        st.session_state[_SHARED + param.name] = value
+        if value is None or value == param.default:
+            if param.name in st.query_params:
+                del st.query_params[param.name]
+            continue
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if _raw(param.name) != text:
+            st.query_params[param.name] = text
+            st.session_state.get(_NOTICES, {}).pop(param.name, None)

@@ -1,0 +1,144 @@
+"""Real-browser harness: `streamlit run app.py` on a free loopback port, driven by
+Playwright with Debian's Chromium (/usr/bin/chromium; no browser download).
+
+Waits are on the app's state (the server's own "ready" line, /_stcore/health, the
+script-state attribute, and expected text), never on fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+STARTUP_SECONDS = 60
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int | None = None) -> tuple[subprocess.Popen[str], str]:
+    """Start `streamlit run app.py`; return once it says it serves and /_stcore/health is ok."""
+    port = port or _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.headless", "true",
+            "--server.address", "127.0.0.1",
+            "--server.port", str(port),
+            "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        if not selector.select(timeout=deadline - time.monotonic()):
+            break
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if "Local URL" in line or "URL:" in line:
+            break
+    selector.close()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as response:
+            healthy = response.read().decode() == "ok"
+    except OSError:
+        healthy = False
+    if not healthy:
+        proc.kill()
+        raise RuntimeError("streamlit did not start:\n" + "".join(seen))
+    # keep draining the log so the server never blocks on a full pipe
+    import threading
+
+    threading.Thread(target=lambda: [None for _ in proc.stdout or []], daemon=True).start()
+    return proc, base
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    proc, base = start_server()
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+def open_app(page: object, url: str) -> None:
+    """Navigate and wait until the app has rendered and its script has finished."""
+    page.goto(url)  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector('[data-testid="stMain"]', timeout=30_000)  # type: ignore[attr-defined]
+
+
+def screenshot(page: object, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.wait_for_selector(IDLE)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
