@@ -934,7 +934,10 @@ def _result(
         notes=notes,
         final_state=state_name,
         final_expiry=machine.expiry,
-        reclamation=machine.reclaimed_on if machine.reclaimed_on is not None else machine.reclaim_day(),
+        reclamation=(
+            machine.reclaimed_on if machine.state == _RECLAIMED and machine.reclaimed_on is not None
+            else machine.reclaim_day()
+        ),
         daily=daily,
     )
 
