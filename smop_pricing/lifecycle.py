@@ -768,7 +768,14 @@ def _runs(mask: BoolArray) -> list[tuple[int, int]]:
 
 
 def simulate(scenario: Scenario, tariff: Tariff | None = None) -> SimulationResult:
-    """Simulate ``scenario`` day by day (SPEC R2-R7) under ``tariff`` (default: published)."""
+    """Simulate ``scenario`` (SPEC R2-R7) under ``tariff`` (default: the published one).
+
+    ``scenario.tariff`` is not read here: pass :func:`scenario_tariff` (the command
+    line does). A scenario built in Python is validated like a parsed one first.
+    Days with an event or an automatic transition are processed one by one; the
+    days between them, which change nothing but the over-quota count, are written
+    as a block, so the result equals a plain day loop (a property test recounts it).
+    """
     if tariff is None:
         tariff = published_tariff()
     scenario = _checked(scenario)

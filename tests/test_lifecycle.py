@@ -712,3 +712,32 @@ def test_ten_years_with_500_events_simulate_in_well_under_100_ms() -> None:
         best = min(best, time.perf_counter() - begin)
     assert len(result.daily) == 3653
     assert best < 0.1
+
+
+def test_every_refusal_reason_renders_in_both_languages() -> None:
+    result = run(
+        events=[
+            {"date": "2022-05-10", "action": "purchase", "months": 1},
+            {"date": "2022-06-10", "action": "purchase", "months": 1},
+            {"date": "2022-06-11", "action": "buy_packs", "units": 1},
+            {"date": "2022-09-05", "action": "renew", "months": 1},
+            {"date": "2022-09-06", "action": "buy_packs", "units": 1},
+        ]
+    )
+    too_far = run(
+        months=120, until="2022-06-01", events=[{"date": "2022-05-02", "action": "renew", "months": 120}] * 10
+    )
+    rejections = result.rejected + too_far.rejected
+    assert {r.reason for r in rejections} == {
+        "purchase_active",
+        "purchase_stopped",
+        "packs_stopped",
+        "renew_reclaimed",
+        "packs_reclaimed",
+        "renew_too_far",
+    }
+    for rejection in rejections:
+        for lang in ("zh", "en"):
+            text = rejection_text(rejection, lang)
+            assert "{" not in text
+    assert rejection_text(too_far.rejected[0], "en").endswith("more than 100 years ahead (this tool's bound)")
