@@ -8,11 +8,12 @@ script-state attribute, and expected text), never on fixed sleeps.
 from __future__ import annotations
 
 import os
-import selectors
+import queue
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -44,6 +45,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _healthy(base: str) -> bool:
+    """True when /_stcore/health answers ``ok``."""
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as response:
+            return bool(response.read().decode() == "ok")
+    except OSError:
+        return False
+
+
 def start_server(port: int | None = None) -> tuple[subprocess.Popen[str], str]:
     """Start `streamlit run app.py`; return once it says it serves and /_stcore/health is ok."""
     port = port or _free_port()
@@ -63,33 +73,32 @@ def start_server(port: int | None = None) -> tuple[subprocess.Popen[str], str]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert proc.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def drain() -> None:
+        # Read the log in a thread: the server never blocks on a full pipe, and the
+        # wait below sees each line as it comes (no buffered-readline stall).
+        for line in proc.stdout or []:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=drain, daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
     seen: list[str] = []
     while time.monotonic() < deadline:
-        if not selector.select(timeout=deadline - time.monotonic()):
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
             break
-        line = proc.stdout.readline()
-        if not line:
+        if line is None:
             break
         seen.append(line)
-        if "Local URL" in line or "URL:" in line:
+        if "URL:" in line:
             break
-    selector.close()
     base = f"http://127.0.0.1:{port}"
-    try:
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as response:
-            healthy = response.read().decode() == "ok"
-    except OSError:
-        healthy = False
-    if not healthy:
+    if not _healthy(base):
         proc.kill()
         raise RuntimeError("streamlit did not start:\n" + "".join(seen))
-    # keep draining the log so the server never blocks on a full pipe
-    import threading
-
-    threading.Thread(target=lambda: [None for _ in proc.stdout or []], daemon=True).start()
     return proc, base
 
 
