@@ -47,6 +47,15 @@ def format_money(amount: Decimal, lang: str) -> str:
     return f"{sign}{text} 元" if lang == "zh" else f"{sign}CNY {text}"
 
 
+def format_rate(amount: Decimal | None, lang: str, missing: str = "—") -> str:
+    """A per-unit rate, always with two decimals so a column lines up: '40.40 元', 'CNY 35.00'."""
+    if amount is None:
+        return missing
+    sign = "-" if amount < 0 else ""
+    text = f"{quantize_fen(abs(amount)):,.2f}"
+    return f"{sign}{text} 元" if lang == "zh" else f"{sign}CNY {text}"
+
+
 def format_users(users: int, lang: str) -> str:
     """SPEC R10: zh shows 万 for round counts ('100万'), en '1,000,000 users'."""
     if lang == "zh":

@@ -6,12 +6,14 @@ in integer fen (numpy int64) and convert at the edges.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import InputError
 from smop_pricing.money import ZERO, from_fen, quantize_fen, to_fen
@@ -21,6 +23,7 @@ MAX_USERS = 100_000_000
 MAX_MONTHS = 120
 MAX_HELD_UNITS = 10_000
 MAX_NEED_UNITS = 20_000
+MAX_TERM_MONTHS = 36  # the quote page offers terms of 1 to 36 months; the engine accepts MAX_MONTHS
 
 IntArray = npt.NDArray[np.int64]
 
@@ -323,3 +326,15 @@ def cheaper_ranges(tariff: Tariff, max_need: int) -> list[tuple[int, int, tuple[
         else:
             runs.append((need, need, plan, from_fen(saving)))
     return runs
+
+
+def term_dates(start: dt.date, months: int, tariff: Tariff) -> tuple[dt.date, dt.date]:
+    """R4, R5: (expiry, reclamation) of a term of ``months`` bought on ``start``.
+
+    The expiry day is ``start`` + ``months`` calendar months, clamped to the month's end
+    (2024-01-31 + 1 month = 2024-02-29); service stops on it. Reclamation comes
+    ``tariff.grace_months`` calendar months after the expiry day.
+    """
+    check_whole("months", months, 1, MAX_MONTHS)
+    expiry = start + relativedelta(months=months)
+    return expiry, expiry + relativedelta(months=tariff.grace_months)

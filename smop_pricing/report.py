@@ -6,6 +6,7 @@ figure is computed once and explained the same way everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -120,3 +121,76 @@ def cheaper_callout(q: Quote, lang: str) -> str | None:
         literal_fee=format_money(q.pack_fee, lang),
         saving=format_money(q.saving, lang),
     )
+
+
+def short_users(users: int, lang: str) -> str:
+    """A user count without a unit word: zh '50万' for round counts, en '500,000'."""
+    if lang == "zh" and users >= 10_000 and users % 10_000 == 0:
+        return f"{users // 10_000:,}万"
+    return f"{users:,}"
+
+
+@dataclass(frozen=True)
+class TierRow:
+    """One tier of the pack price table, and whether this quote's purchases use it."""
+
+    index: int
+    units: str
+    users: str
+    unit_price: str
+    literal: bool
+    cheapest: bool
+    mark: str
+
+
+def tier_rows(q: Quote, lang: str) -> list[TierRow]:
+    """The tariff's tiers, marking those the literal and the cheapest purchases are priced in."""
+    tariff = q.tariff
+    literal = {p.tier_index for p in q.purchase.parts}
+    cheapest = {p.tier_index for c in q.cheapest.purchases for p in c.parts} if q.has_cheaper else set()
+    rows: list[TierRow] = []
+    for index, tier in enumerate(tariff.tiers):
+        low = tariff.tier_lower(index)
+        low_users = short_users(low * tariff.pack_users, lang)
+        if tier.max_units is None:
+            units = t("quote.tier_open", lang, low=f"{low:,}")
+            users = t("quote.tier_open", lang, low=low_users)
+        else:
+            units = t("quote.tier_range", lang, low=f"{low:,}", high=f"{tier.max_units:,}")
+            users = t("quote.tier_range", lang, low=low_users,
+                      high=short_users(tier.max_units * tariff.pack_users, lang))
+        marks = []
+        if index in literal:
+            marks.append(t("quote.mark_literal", lang, units=f"{q.purchase.units:,}"))
+        if index in cheapest:
+            marks.append(t("quote.mark_cheapest", lang, units=f"{q.cheapest.units:,}"))
+        rows.append(TierRow(index, units, users, format_money(tier.unit_price, lang),
+                            index in literal, index in cheapest, " ".join(marks)))
+    return rows
+
+
+def rules_that_bite(
+    q: Quote, lang: str, dates: tuple[dt.date, dt.date] | None = None
+) -> list[str]:
+    """R3, R5, R7 in plain words for this quote; dated when ``dates`` = (expiry, reclamation)."""
+    tariff = q.tariff
+    rules = [t("quote.rule_packs" if tariff.packs_survive_lapse else "quote.rule_packs_lost", lang)]
+    if dates is None:
+        rules.append(t("quote.rule_expiry", lang))
+        rules.append(t("quote.rule_reclaim", lang, grace=tariff.grace_months))
+    else:
+        expiry, reclamation = dates
+        rules.append(t("quote.rule_expiry_dated", lang, expiry=expiry.isoformat()))
+        rules.append(t("quote.rule_reclaim_dated", lang, reclamation=reclamation.isoformat(),
+                       grace=tariff.grace_months,
+                       last_renewal=(reclamation - dt.timedelta(days=1)).isoformat()))
+    rules.append(t("quote.rule_refund", lang))
+    rules.append(t("quote.rule_over_quota", lang, first=f"{q.capacity + 1:,}"))
+    return rules
+
+
+def slip_note(q: Quote, lang: str) -> str | None:
+    """R8 E2: flag the billing page's "38,600" slip where its example (1,000,000 users) is reproduced."""
+    if q.tariff.version != "published" or q.users != 1_000_000 or q.held_units != 0:
+        return None
+    return t("core.slip_38600", lang)
