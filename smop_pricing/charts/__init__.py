@@ -1,0 +1,1 @@
+"""Pure chart builders: a DataFrame in, an Altair chart out (no streamlit)."""

@@ -1,0 +1,116 @@
+"""The quote page's charts: users against capacity, and the compared totals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from smop_pricing.i18n import t
+from smop_pricing.pricing import Quote
+
+INCLUDED_COLOR = "#A9BCD6"
+HELD_COLOR = "#5A8DEE"
+NEW_COLOR = "#006EFF"
+USERS_COLOR = "#F97066"
+BASE_COLOR = "#A9BCD6"
+PACKS_COLOR = "#006EFF"
+# The height is the plot's own (axes and legend come on top); the width fills the container.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def _users_axis(lang: str, title: str) -> alt.Axis:
+    if lang == "zh":
+        # zh counts users in 万 (10,000): 1,000,000 -> "100万"
+        return alt.Axis(title=title, labelExpr="format(datum.value / 10000, ',') + '万'", grid=True)
+    return alt.Axis(title=title, format=",d", grid=True)
+
+
+def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
+    """The users to operate as one bar, then one bar per purchase (literal, and cheapest when
+    cheaper) split into what makes its capacity.
+
+    Columns: row, part, users, order. Parts with no users are left out.
+    """
+    tariff = q.tariff
+    users_label = t("quote.chart_users", lang)
+    rows: list[dict[str, Any]] = [{"row": users_label, "part": users_label, "users": q.users, "order": 0}]
+    purchases = [(t("quote.chart_row_literal", lang), q.purchase.units)]
+    if q.has_cheaper:
+        purchases.append((t("quote.chart_row_cheapest", lang), q.cheapest.units))
+    for row, units in purchases:
+        parts = [
+            (t("quote.chart_included", lang), tariff.included_users),
+            (t("quote.chart_held", lang), q.held_units * tariff.pack_users),
+            (t("quote.chart_new", lang), units * tariff.pack_users),
+        ]
+        for order, (part, users) in enumerate(parts, start=1):
+            if users > 0:
+                rows.append({"row": row, "part": part, "users": users, "order": order})
+    return pd.DataFrame(rows, columns=["row", "part", "users", "order"])
+
+
+def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
+    """A bar of the users to operate over stacked capacity bars, a dashed rule at the users."""
+    frame = capacity_frame(q, lang)
+    axis_title = t("quote.chart_axis", lang)
+    parts = [
+        t("quote.chart_users", lang),
+        t("quote.chart_included", lang),
+        t("quote.chart_held", lang),
+        t("quote.chart_new", lang),
+    ]
+    rows = list(dict.fromkeys(frame["row"]))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(height={"band": 0.62})
+        .encode(
+            x=alt.X("sum(users):Q", axis=_users_axis(lang, axis_title), stack="zero"),
+            y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=12)),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=parts, range=[USERS_COLOR, INCLUDED_COLOR, HELD_COLOR, NEW_COLOR]),
+                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=320),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("row:N", title=t("quote.compare_buy", lang)),
+                alt.Tooltip("part:N", title=t("quote.chart_part", lang)),
+                alt.Tooltip("users:Q", title=axis_title, format=",d"),
+            ],
+        )
+    )
+    marker = pd.DataFrame({"users": [q.users]})
+    rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x="users:Q")
+    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=FIT_WIDTH)
+
+
+def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Stacked totals of the compared options (``compare.compare_costs``), the total on top."""
+    parts = [t("quote.part_base", lang), t("quote.part_packs", lang)]
+    money = t("quote.chart_money", lang)
+    options = list(dict.fromkeys(costs["option"]))
+    base = alt.Chart(costs)
+    bars = base.mark_bar(size=40).encode(
+        x=alt.X("option:N", sort=options, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(cost):Q", title=money, axis=alt.Axis(format=",.0f")),
+        color=alt.Color(
+            "part:N",
+            scale=alt.Scale(domain=parts, range=[BASE_COLOR, PACKS_COLOR]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        order=alt.Order("order:Q"),
+        tooltip=[
+            alt.Tooltip("option:N", title=t("quote.chart_option", lang)),
+            alt.Tooltip("part:N", title=t("quote.chart_part", lang)),
+            alt.Tooltip("cost:Q", title=money, format=",.2~f"),
+        ],
+    )
+    totals = (
+        base.transform_aggregate(cost="sum(cost)", groupby=["option", "total"])
+        .mark_text(baseline="bottom", dy=-4, fontWeight="bold")
+        .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=alt.Axis(format=",.0f")),
+                text="total:N")
+    )
+    return alt.LayerChart(layer=[bars, totals], height=260, autosize=FIT_WIDTH)

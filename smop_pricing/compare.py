@@ -1,0 +1,126 @@
+"""Quotes side by side (issue 4): each option is a quote bought literally or at its cheapest.
+
+The literal purchase is what the billing page describes (exactly the units needed);
+the cheapest is the cheapest set of purchases covering the same need (R9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+import pandas as pd
+
+from smop_pricing.i18n import t
+from smop_pricing.money import format_money, format_rate, group, quantize_fen
+from smop_pricing.pricing import Purchase, Quote, capacity
+from smop_pricing.report import plan_formula, short_users
+
+Kind = Literal["literal", "cheapest"]
+KINDS: tuple[Kind, ...] = ("literal", "cheapest")
+MAX_OPTIONS = 3
+
+
+@dataclass(frozen=True)
+class Option:
+    """One column of the comparison: a quote and the way its packs are bought."""
+
+    quote: Quote
+    kind: Kind
+
+    @property
+    def purchases(self) -> tuple[Purchase, ...]:
+        if self.kind == "cheapest":
+            return self.quote.cheapest.purchases
+        return (self.quote.purchase,) if self.quote.purchase.units else ()
+
+    @property
+    def pack_units(self) -> int:
+        return sum(p.units for p in self.purchases)
+
+    @property
+    def pack_fee(self) -> Decimal:
+        return sum((p.fee for p in self.purchases), Decimal(0))
+
+    @property
+    def base_fee(self) -> Decimal:
+        return self.quote.base_fee
+
+    @property
+    def total(self) -> Decimal:
+        return self.base_fee + self.pack_fee
+
+    @property
+    def capacity(self) -> int:
+        return capacity(self.quote.tariff, self.quote.held_units + self.pack_units)
+
+    @property
+    def monthly_equivalent(self) -> Decimal:
+        return quantize_fen(self.total / self.quote.months)
+
+    @property
+    def cost_per_thousand(self) -> Decimal | None:
+        if self.quote.users == 0:
+            return None
+        return quantize_fen(self.total * 1000 / (self.quote.months * self.quote.users))
+
+
+def _signed_money(amount: Decimal, lang: str) -> str:
+    if amount == 0:
+        return format_money(amount, lang)
+    sign = "+" if amount > 0 else "−"
+    return sign + format_money(abs(amount), lang)
+
+
+def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
+    """Rows of figures (localized labels) by one column per option ("Quote 1", ...)."""
+    if not 1 <= len(options) <= MAX_OPTIONS:
+        raise ValueError(f"compare 1 to {MAX_OPTIONS} options, not {len(options)}")
+    labels = [
+        t("quote.row_users", lang),
+        t("quote.row_months", lang),
+        t("quote.row_held", lang),
+        t("quote.row_buy", lang),
+        t("quote.row_packs", lang),
+        t("quote.row_pack_fee", lang),
+        t("quote.row_base_fee", lang),
+        t("quote.row_total", lang),
+        t("quote.row_difference", lang),
+        t("quote.row_capacity", lang),
+        t("quote.row_monthly", lang),
+        t("quote.row_per_thousand", lang),
+    ]
+    first = options[0].total
+    columns: dict[str, list[str]] = {}
+    for n, option in enumerate(options, start=1):
+        q = option.quote
+        per_thousand = option.cost_per_thousand
+        columns[t("quote.compare_slot", lang, n=n)] = [
+            short_users(q.users, lang),
+            t("quote.row_month_one" if q.months == 1 else "quote.row_months_value", lang, months=q.months),
+            f"{q.held_units:,}",
+            t(f"quote.buy_{option.kind}", lang),
+            plan_formula(option.purchases),
+            format_money(option.pack_fee, lang),
+            f"{group(q.tariff.monthly_fee)} × {q.months} = {group(option.base_fee)}",
+            format_money(option.total, lang),
+            _signed_money(option.total - first, lang),
+            short_users(option.capacity, lang),
+            format_money(option.monthly_equivalent, lang),
+            format_rate(per_thousand, lang, t("quote.not_applicable", lang)),
+        ]
+    return pd.DataFrame(columns, index=pd.Index(labels))
+
+
+def compare_costs(options: Sequence[Option], lang: str) -> pd.DataFrame:
+    """Long table for a stacked bar: option, part (standard edition / packs), cost (yuan, float axis)."""
+    rows: list[dict[str, object]] = []
+    for n, option in enumerate(options, start=1):
+        slot = t("quote.compare_slot", lang, n=n)
+        rows.append({"option": slot, "part": t("quote.part_base", lang), "order": 0,
+                     "cost": float(option.base_fee), "total": format_money(option.total, lang)})
+        rows.append({"option": slot, "part": t("quote.part_packs", lang), "order": 1,
+                     "cost": float(option.pack_fee), "total": format_money(option.total, lang)})
+    return pd.DataFrame(rows)
