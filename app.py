@@ -1,13 +1,18 @@
-"""Router only: the language switch and the pages (see pages/)."""
+"""Router only: the pages (see pages/) and the language switch."""
 
 import streamlit as st
 
 from smop_pricing.i18n import t
-from smop_ui.chrome import language_switch
+from smop_ui.chrome import initial_language, language_switch
 
-st.set_page_config(page_title="SMOP pricing", page_icon="🧮", layout="wide")
-lang = language_switch()
+st.set_page_config(page_title="SMOP pricing", page_icon=":material/calculate:", layout="wide")
+lang = initial_language()
+# A url_path must differ from its file's name: AppTest (streamlit 1.67) reruns pages/x.py on its
+# own, without this router, when a page's url_path is "x".
 pages = [
-    st.Page("pages/quote.py", title=t("nav.quote", lang), icon="🧮", default=True, url_path="quote"),
+    st.Page("pages/quote.py", title=t("nav.quote", lang), icon=":material/calculate:", default=True,
+            url_path="price-quote"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)  # before any widget: see smop_ui.chrome.initial_language
+language_switch()
+page.run()

@@ -12,8 +12,19 @@ LANG_PARAM = ChoiceParam("lang", DEFAULT_LANG, LANGS)
 _LABELS = {"zh": "中文", "en": "English"}
 
 
+def initial_language() -> str:
+    """The language of this run (from the URL on a session's first run), before any widget exists.
+
+    The router needs it for the page titles, and must call ``st.navigation`` before it
+    draws the switch: a widget drawn before ``st.navigation`` loses the first click made
+    on it after the page loads (seen with streamlit 1.67 in a real browser).
+    """
+    seed([LANG_PARAM], DEFAULT_LANG)
+    return current_lang()
+
+
 def language_switch() -> str:
-    """The sidebar's zh/en switch, bound to the URL parameter ``lang``."""
+    """The sidebar's zh/en switch, bound to the URL parameter ``lang``. Call it after ``st.navigation``."""
     seed([LANG_PARAM], DEFAULT_LANG)
     lang = st.session_state.get("lang", DEFAULT_LANG)
     st.sidebar.segmented_control(
