@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from smop_pricing.i18n import t
 
 _NOTICES = "_url_notices"
+_FALLBACKS = "_url_notice_fallbacks"
 _SHARED = "_shared_"
 MAX_PARAM_CHARS = 64
 
@@ -34,6 +36,8 @@ class IntParam:
 class DateParam:
     name: str
     default: dt.date | None = None
+    minimum: dt.date = dt.date(2000, 1, 1)
+    maximum: dt.date = dt.date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,14 @@ def _parse(param: Param, raw: str, lang: str) -> tuple[object, str | None]:
             return param.default, rule
         return value, None
     if isinstance(param, DateParam):
+        rule = t("nav.rule_date", lang, minimum=param.minimum.isoformat(), maximum=param.maximum.isoformat())
         try:
-            return dt.date.fromisoformat(text), None
+            day = dt.date.fromisoformat(text)
         except ValueError:
-            return param.default, t("nav.rule_date", lang)
+            return param.default, rule
+        if not param.minimum <= day <= param.maximum:
+            return param.default, rule
+        return day, None
     if text in param.choices:
         return text, None
     return param.default, t("nav.rule_choice", lang, choices=", ".join(param.choices))
@@ -78,6 +86,7 @@ def _parse(param: Param, raw: str, lang: str) -> tuple[object, str | None]:
 def seed(params: Sequence[Param], lang: str) -> None:
     """Give each widget key its first value: the URL's, else the shared one, else the default."""
     notices: dict[str, str] = st.session_state.setdefault(_NOTICES, {})
+    fallbacks: dict[str, object] = st.session_state.setdefault(_FALLBACKS, {})
     for param in params:
         if param.name in st.session_state:
             continue
@@ -91,6 +100,7 @@ def seed(params: Sequence[Param], lang: str) -> None:
                     "nav.bad_param", lang, name=param.name, value=raw[:MAX_PARAM_CHARS],
                     rule=rule, default=default,
                 )
+                fallbacks[param.name] = value
                 del st.query_params[param.name]
         elif _SHARED + param.name in st.session_state:
             value = st.session_state[_SHARED + param.name]
@@ -100,9 +110,15 @@ def seed(params: Sequence[Param], lang: str) -> None:
 
 
 def show_notices() -> None:
-    """Show (until dismissed by a change of that parameter) the notices about bad parameters."""
-    for text in st.session_state.get(_NOTICES, {}).values():
-        st.warning(text, icon="⚠️")
+    """Show the notices about bad parameters, each until its input is set to another value."""
+    notices: dict[str, str] = st.session_state.get(_NOTICES, {})
+    fallbacks: dict[str, object] = st.session_state.get(_FALLBACKS, {})
+    for name in list(notices):
+        if name in fallbacks and st.session_state.get(name) != fallbacks[name]:
+            notices.pop(name)
+            fallbacks.pop(name)
+    for text in notices.values():
+        st.warning(text, icon=":material/warning:")
 
 
 def write_url(params: Sequence[Param]) -> None:
@@ -114,7 +130,30 @@ def write_url(params: Sequence[Param]) -> None:
             if param.name in st.query_params:
                 del st.query_params[param.name]
             continue
-        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        text = _text(value)
         if _raw(param.name) != text:
             st.query_params[param.name] = text
             st.session_state.get(_NOTICES, {}).pop(param.name, None)
+
+
+def _text(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def clear_url(params: Sequence[Param]) -> None:
+    """Take parameters of inputs not shown on this run out of the URL (and their notices)."""
+    for param in params:
+        if param.name in st.query_params:
+            del st.query_params[param.name]
+        st.session_state.get(_NOTICES, {}).pop(param.name, None)
+
+
+def share_query(params: Sequence[Param], always: Sequence[str] = ()) -> str:
+    """'?users=1000000&months=1': the current values that differ from the defaults, plus ``always``."""
+    pairs = []
+    for param in params:
+        value = st.session_state.get(param.name)
+        if value is None or (value == param.default and param.name not in always):
+            continue
+        pairs.append((param.name, _text(value)))
+    return "?" + urlencode(pairs) if pairs else ""
