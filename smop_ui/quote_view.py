@@ -1,0 +1,160 @@
+"""The quote page's blocks: the calculation table, the tier table, exports and the compare view.
+
+They place what the core computes; no pricing rule lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from smop_pricing.charts.quote import compare_chart
+from smop_pricing.compare import KINDS, MAX_OPTIONS, Option, compare_costs, compare_frame
+from smop_pricing.export import export_filename, quote_csv, quote_html, quote_xlsx
+from smop_pricing.i18n import t
+from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, quote
+from smop_pricing.report import LineItem, tier_rows
+from smop_ui.params import ChoiceParam, IntParam, Param, clear_url, seed, write_url
+
+LITERAL_FILL = "background-color: #FFF4CE"
+CHEAPEST_FILL = "background-color: #E3F8EA"
+STRONG_KEYS = ("total",)
+
+
+def _cell(text: str) -> str:
+    """Table cells are Markdown: escape the few characters our figures could carry."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("|", "\\|")
+
+
+def line_table(items: Sequence[LineItem], lang: str) -> None:
+    """Every line item with its formula; the total in bold."""
+    rows = []
+    for item in items:
+        label, value = _cell(item.label), _cell(item.value)
+        if item.key in STRONG_KEYS:
+            label, value = f"**{label}**", f"**{value}**"
+        rows.append({
+            t("quote.col_item", lang): label,
+            t("quote.col_formula", lang): f"`{item.formula}`",
+            t("quote.col_value", lang): value,
+        })
+    st.table(pd.DataFrame(rows), hide_index=True)
+
+
+def tier_table(q: Quote, lang: str) -> None:
+    """The tariff's tiers, the literal purchase's tier (and the cheaper one's) highlighted."""
+    rows = tier_rows(q, lang)
+    frame = pd.DataFrame({
+        t("quote.tier_units", lang): [r.units for r in rows],
+        t("quote.tier_users", lang): [r.users for r in rows],
+        t("quote.tier_price", lang): [r.unit_price for r in rows],
+        t("quote.tier_mark", lang): [r.mark for r in rows],
+    })
+    fills = [LITERAL_FILL if r.literal else CHEAPEST_FILL if r.cheapest else "" for r in rows]
+    styler = frame.style.apply(lambda column: fills, axis=0).hide(axis="index")
+    st.table(styler)
+    caption = "quote.tiers_caption" if q.tariff.tier_mode == "volume" else "quote.tiers_caption_graduated"
+    st.caption(t(caption, lang))
+
+
+def dates_table(start: dt.date, expiry: dt.date, reclamation: dt.date, lang: str) -> None:
+    """Start, expiry (service stops), the last day to renew that keeps the data, reclamation."""
+    rows = [
+        (t("quote.date_start", lang), start),
+        (t("quote.date_expiry", lang), expiry),
+        (t("quote.date_last_renewal", lang), reclamation - dt.timedelta(days=1)),
+        (t("quote.date_reclamation", lang), reclamation),
+    ]
+    st.table(pd.DataFrame({"": [label for label, _ in rows], " ": [day.isoformat() for _, day in rows]}),
+             hide_index=True, hide_header=True)
+
+
+def exports(q: Quote, lang: str, issued: dt.date, start: dt.date | None) -> None:
+    """CSV, Excel and the printable quote sheet, built by the core."""
+    csv_col, xlsx_col, html_col = st.columns(3)
+    csv_col.download_button(
+        t("quote.export_csv", lang), quote_csv(q, lang, issued, start), export_filename(q, "csv"),
+        mime="text/csv", icon=":material/table:", on_click="ignore", width="stretch",
+    )
+    xlsx_col.download_button(
+        t("quote.export_xlsx", lang), quote_xlsx(q, lang, issued, start), export_filename(q, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/grid_on:", on_click="ignore", width="stretch",
+    )
+    html_col.download_button(
+        t("quote.export_html", lang), quote_html(q, lang, issued, start), export_filename(q, "html"),
+        mime="text/html", icon=":material/print:", on_click="ignore", width="stretch", type="primary",
+    )
+    st.caption(t("quote.export_hint", lang))
+
+
+COUNT = ChoiceParam("compare", "2", ("2", "3"))
+
+
+def _slot_params(n: int, users: int, months: int, held: int) -> list[Param]:
+    """Slot n's inputs; they start from the main quote (1: literal, 2: cheapest, 3: another term)."""
+    if n == 3:
+        months = 24 if months != 24 else 12
+    kind = "literal" if n == 1 else "cheapest"
+    return [
+        IntParam(f"c{n}_users", users, 0, MAX_USERS),
+        IntParam(f"c{n}_months", months, 1, MAX_TERM_MONTHS),
+        IntParam(f"c{n}_held", held, 0, MAX_HELD_UNITS),
+        ChoiceParam(f"c{n}_buy", kind, KINDS),
+    ]
+
+
+def _reset(users: int, months: int, held: int) -> None:
+    for n in range(1, MAX_OPTIONS + 1):
+        for param in _slot_params(n, users, months, held):
+            st.session_state[param.name] = param.default
+
+
+def follow_quote() -> None:
+    """on_change of the main inputs: the compared quotes start again from the new quote."""
+    state = st.session_state
+    _reset(int(state.get("users") or 0), int(state.get("months") or 1), int(state.get("held") or 0))
+
+
+def compare_section(q: Quote, lang: str) -> list[Param]:
+    """Up to three quotes side by side, each with its own inputs; returns the inputs' parameters."""
+    st.subheader(t("quote.compare", lang))
+    st.caption(t("quote.compare_intro", lang))
+    seed([COUNT], lang)
+    head, reset = st.columns([3, 1], vertical_alignment="bottom")
+    head.segmented_control(t("quote.compare_count", lang), list(COUNT.choices), key="compare", required=True)
+    reset.button(t("quote.compare_reset", lang), on_click=_reset, args=(q.users, q.months, q.held_units),
+                 width="stretch")
+    count = int(st.session_state.get("compare") or COUNT.default)
+    slots = {n: _slot_params(n, q.users, q.months, q.held_units) for n in range(1, MAX_OPTIONS + 1)}
+    shown: list[Param] = [COUNT]
+    options: list[Option] = []
+    columns = st.columns(count, border=True)
+    for n in range(1, MAX_OPTIONS + 1):
+        params = slots[n]
+        if n > count:
+            clear_url(params)
+            continue
+        seed(params, lang)
+        shown += params
+        users_p, months_p, held_p, _ = params
+        with columns[n - 1]:
+            st.markdown(f"**{t('quote.compare_slot', lang, n=n)}**")
+            users = st.number_input(t("quote.users", lang), 0, MAX_USERS, step=100_000, key=users_p.name)
+            months = st.number_input(t("quote.months", lang), 1, MAX_TERM_MONTHS, step=1, key=months_p.name)
+            held = st.number_input(t("quote.held", lang), 0, MAX_HELD_UNITS, step=1, key=held_p.name)
+            kind = st.segmented_control(
+                t("quote.compare_buy", lang), list(KINDS), key=f"c{n}_buy", required=True,
+                format_func=lambda k: t(f"quote.buy_{k}", lang),
+            )
+        options.append(Option(quote(q.tariff, int(users), int(months), int(held)), kind or "literal"))
+    write_url(shown)
+    table, chart = st.columns([3, 2], gap="large")
+    table.table(compare_frame(options, lang))
+    with chart:
+        st.markdown(f"**{t('quote.compare_chart', lang)}**")
+        st.altair_chart(compare_chart(compare_costs(options, lang), lang), width="stretch")
+    return shown
