@@ -11,7 +11,7 @@ from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quo
 from smop_pricing.report import cheaper_callout, line_items, rules_that_bite, short_users, slip_note
 from smop_pricing.tariff import published_tariff
 from smop_ui.chrome import LANG_PARAM, current_lang, footer
-from smop_ui.params import DateParam, IntParam, seed, share_query, show_notices, write_url
+from smop_ui.params import DateParam, IntParam, full_link, seed, share_query, show_notices, write_url
 from smop_ui.quote_view import compare_section, dates_table, exports, follow_quote, line_table, tier_table
 
 lang = current_lang()
@@ -25,6 +25,11 @@ seed(PARAMS, lang)
 
 st.title(t("quote.title", lang))
 st.caption(t("quote.intro", lang))
+st.caption(t(
+    "quote.tariff_caption", lang, name=tariff.display_name(lang), version=tariff.version,
+    fee=format_money(tariff.monthly_fee, lang), included=f"{tariff.included_users:,}",
+    pack=f"{tariff.pack_users:,}",
+))
 show_notices()
 
 with st.container(border=True):
@@ -59,7 +64,8 @@ m_total.metric(
     help=t("quote.metric_total_help", lang, base=format_money(q.base_fee, lang),
            packs=format_money(q.pack_fee, lang)),
     delta=f"-{format_money(q.saving, lang)}" if q.has_cheaper else None, delta_color="inverse",
-    delta_description=t("quote.metric_cheaper_delta", lang, total=format_money(q.cheapest_total, lang)),
+    delta_description=(t("quote.metric_cheaper_delta", lang, total=format_money(q.cheapest_total, lang))
+                       if q.has_cheaper else None),
 )
 m_monthly.metric(t("quote.metric_monthly", lang), format_money(q.monthly_equivalent, lang), border=True,
                  help=t("quote.metric_monthly_help", lang, months=months))
@@ -113,6 +119,6 @@ with share:
     st.code(query, language=None, wrap_lines=True)
     if st.context.url:
         st.caption(t("quote.link_full", lang))
-        st.code(st.context.url + query, language=None, wrap_lines=True)
+        st.code(full_link(st.context.url, query), language=None, wrap_lines=True)
     exports(q, lang, dt.date.today(), start)
 footer(tariff, lang)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -146,6 +146,12 @@ def clear_url(params: Sequence[Param]) -> None:
         if param.name in st.query_params:
             del st.query_params[param.name]
         st.session_state.get(_NOTICES, {}).pop(param.name, None)
+
+
+def full_link(base: str, query: str) -> str:
+    """The app's address (``st.context.url``, no query) with ``query``: 'http://host/?users=…'."""
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query.lstrip("?"), ""))
 
 
 def share_query(params: Sequence[Param], always: Sequence[str] = ()) -> str:

@@ -44,7 +44,7 @@ def test_the_metrics_show_total_monthly_capacity_and_cost_per_thousand():
         "Total (literal purchase)": "CNY 40,400",
         "Monthly equivalent": "CNY 40,400",
         "User capacity": "1,000,000",
-        "Cost per 1,000 users a month": "CNY 40.40",
+        "Per 1,000 users a month": "CNY 40.40",
     }
 
 
@@ -230,3 +230,23 @@ def test_no_page_or_ui_helper_allows_unsafe_html():
     assert sources
     for source in sources:
         assert "unsafe_allow_html" not in source.read_text("utf-8"), source
+
+
+def test_the_total_shows_the_saving_only_when_a_cheaper_purchase_exists():
+    cheaper = run_app(lang="en").metric[0]
+    assert cheaper.proto.delta == "-CNY 5,400" and "CNY 35,000" in cheaper.proto.delta_description
+    plain = run_app(users="1500000", lang="en").metric[0]
+    assert not plain.proto.delta and not plain.proto.delta_description
+
+
+def test_the_full_link_puts_the_query_after_the_apps_path():
+    from smop_ui.params import full_link
+
+    assert full_link("http://127.0.0.1:8501", "?users=1") == "http://127.0.0.1:8501/?users=1"
+    assert full_link("https://host/app/price-quote", "?users=1") == "https://host/app/price-quote?users=1"
+    assert full_link("http://h", "") == "http://h/"
+
+
+def test_the_page_names_the_tariff_and_its_version():
+    text = _texts(run_app(lang="en"))
+    assert "Tariff: Tencent SMOP Standard edition + user packs (version published)" in text

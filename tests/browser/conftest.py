@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_SECONDS = 60
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+FULL_HEIGHT = """() => Math.max(document.body.scrollHeight,
+    ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stMainBlockContainer"]')]
+        .map(e => e.scrollHeight))"""
 
 
 def _free_port() -> int:
@@ -140,10 +143,17 @@ def open_app(page: object, url: str) -> None:
 
 
 def screenshot(page: object, name: str) -> Path:
+    """The whole page: Streamlit scrolls inside its own container, so the viewport is first made
+    as tall as the content (then the app re-lays out, and we wait for it to be idle again)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.wait_for_selector(IDLE)  # type: ignore[attr-defined]
+    size = page.viewport_size  # type: ignore[attr-defined]
+    height = page.evaluate(FULL_HEIGHT)  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": size["width"], "height": int(height) + 40})  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE)  # type: ignore[attr-defined]
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size(size)  # type: ignore[attr-defined]
     return path
 
 
