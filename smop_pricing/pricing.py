@@ -338,3 +338,8 @@ def term_dates(start: dt.date, months: int, tariff: Tariff) -> tuple[dt.date, dt
     check_whole("months", months, 1, MAX_MONTHS)
     expiry = start + relativedelta(months=months)
     return expiry, expiry + relativedelta(months=tariff.grace_months)
+
+
+def last_renewal_day(reclamation: dt.date) -> dt.date:
+    """R5: the last day a renewal still finds the data (renewal is refused from reclamation on)."""
+    return reclamation - dt.timedelta(days=1)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, group
-from smop_pricing.pricing import Purchase, Quote
+from smop_pricing.pricing import Purchase, Quote, last_renewal_day
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def rules_that_bite(
         rules.append(t("quote.rule_expiry_dated", lang, expiry=expiry.isoformat()))
         rules.append(t("quote.rule_reclaim_dated", lang, reclamation=reclamation.isoformat(),
                        grace=tariff.grace_months,
-                       last_renewal=(reclamation - dt.timedelta(days=1)).isoformat()))
+                       last_renewal=last_renewal_day(reclamation).isoformat()))
     rules.append(t("quote.rule_refund", lang))
     rules.append(t("quote.rule_over_quota", lang, first=f"{q.capacity + 1:,}"))
     return rules

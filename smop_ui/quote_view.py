@@ -15,7 +15,7 @@ from smop_pricing.charts.quote import compare_chart
 from smop_pricing.compare import KINDS, MAX_OPTIONS, Option, compare_costs, compare_frame
 from smop_pricing.export import export_filename, quote_csv, quote_html, quote_xlsx
 from smop_pricing.i18n import t
-from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, quote
+from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, last_renewal_day, quote
 from smop_pricing.report import LineItem, tier_rows
 from smop_ui.params import ChoiceParam, IntParam, Param, clear_url, seed, write_url
 
@@ -65,7 +65,7 @@ def dates_table(start: dt.date, expiry: dt.date, reclamation: dt.date, lang: str
     rows = [
         (t("quote.date_start", lang), start),
         (t("quote.date_expiry", lang), expiry),
-        (t("quote.date_last_renewal", lang), reclamation - dt.timedelta(days=1)),
+        (t("quote.date_last_renewal", lang), last_renewal_day(reclamation)),
         (t("quote.date_reclamation", lang), reclamation),
     ]
     st.table(pd.DataFrame({"": [label for label, _ in rows], " ": [day.isoformat() for _, day in rows]}),
