@@ -51,8 +51,8 @@ def line_items(q: Quote, lang: str) -> list[LineItem]:
         LineItem(
             "base_fee",
             t("core.line_base", lang),
-            t("core.formula_base", lang, fee=group(tariff.monthly_fee), months=q.months,
-              total=group(q.base_fee)),
+            t("core.formula_base_one" if q.months == 1 else "core.formula_base", lang,
+              fee=group(tariff.monthly_fee), months=q.months, total=group(q.base_fee)),
             q.base_fee,
             format_money(q.base_fee, lang),
         ),

@@ -52,7 +52,7 @@ def test_the_calculation_table_shows_every_line_item_with_its_formula():
     at = run_app(lang="en")
     table = at.table[0].value
     assert "`8 × 4,800 = 38,400`" in table["Calculation"].tolist()
-    assert "`2,000 × 1 months = 2,000`" in table["Calculation"].tolist()
+    assert "`2,000 × 1 month = 2,000`" in table["Calculation"].tolist()
     assert "`11 × 3,000 = 33,000`" in table["Calculation"].tolist()
     assert "CNY 5,400" in table["Result"].tolist()
     assert "38,600" in _texts(at)  # the billing page's slip is flagged

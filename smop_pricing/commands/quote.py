@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from smop_pricing import jsonout
 from smop_pricing.i18n import t
+from smop_pricing.lifecycle_report import months_text
 from smop_pricing.pricing import MAX_HELD_UNITS, MAX_MONTHS, MAX_USERS, Quote, quote
 from smop_pricing.report import cheaper_callout, line_items
 from smop_pricing.tariff import load_tariff, published_tariff
@@ -62,7 +63,7 @@ def quote_json(q: Quote) -> dict[str, Any]:
 def render_text(q: Quote, lang: str) -> str:
     lines = [
         t("cli.quote_header", lang, name=q.tariff.display_name(lang), version=q.tariff.version),
-        t("cli.quote_inputs", lang, users=f"{q.users:,}", months=q.months, held=f"{q.held_units:,}"),
+        t("cli.quote_inputs", lang, users=f"{q.users:,}", months=months_text(q.months, lang), held=f"{q.held_units:,}"),
         "",
     ]
     items = line_items(q, lang)
