@@ -1,0 +1,593 @@
+"""Audit of the published billing page: every printed figure, recomputed by the engine.
+
+The page's figures are data (``data/page_figures.toml``); each one names a check here
+that computes the same figure from a tariff. :func:`audit` runs every check on the tariff
+under review and on the published tariff, and says for each figure whether the page and
+the engine agree and why (texts in ``data/i18n/audit.toml``: ``item_<id>``, ``why_<id>``).
+
+E3's dates are computed here with ``dateutil.relativedelta`` (SPEC R4, R5) until the
+lifecycle simulator lands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal, cast
+
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from smop_pricing.i18n import t
+from smop_pricing.money import format_money, format_users, group, quantize_fen
+from smop_pricing.pricing import capacity, cheapest_cover, make_purchase, quote, units_needed
+from smop_pricing.report import plan_formula, purchase_formula
+from smop_pricing.tariff import Tariff, published_tariff
+
+FigureKind = Literal[
+    "money", "price", "users", "months", "days", "date", "period", "range", "mode", "edition", "yesno"
+]
+KINDS: tuple[FigureKind, ...] = (
+    "money", "price", "users", "months", "days", "date", "period", "range", "mode", "edition", "yesno"
+)
+SlipKind = Literal["arithmetic", "naming"]
+SECTIONS = ("price_table", "e1", "e2", "renewal", "e3")
+PRICE_USERS = 100_000  # the page quotes pack prices per 十万用户
+
+FigureValue = (
+    Decimal | int | bool | str | dt.date | None | tuple[int, int | None] | tuple[dt.date, dt.date | None]
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a kind (money in yuan, users, a date, ...), formatted per language."""
+
+    kind: FigureKind
+    value: FigureValue
+
+    def format(self, lang: str) -> str:
+        return _format(self.kind, self.value, lang)
+
+
+Param = str | Figure
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One sentence of a row's explanation: an ``audit.*`` key and its parameters."""
+
+    key: str
+    params: tuple[tuple[str, Param], ...] = ()
+
+    def text(self, lang: str) -> str:
+        values = {name: value.format(lang) if isinstance(value, Figure) else value for name, value in self.params}
+        return t(self.key, lang, **values)
+
+
+@dataclass(frozen=True)
+class Examples:
+    """The inputs of the page's worked examples (``[examples]`` in page_figures.toml)."""
+
+    e1_users: int
+    e1_months: int
+    e1_limit_users: int
+    e2_users: int
+    e3_start: dt.date
+    e3_term_months: int
+    e3_renewal: dt.date
+    e3_renewal_months: int
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    """A figure as the page prints it."""
+
+    id: str
+    section: str
+    quote: str
+    figure: Figure
+    slip: SlipKind | None = None
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class PageData:
+    examples: Examples
+    figures: tuple[PageFigure, ...]
+
+    def figure(self, figure_id: str) -> PageFigure:
+        for item in self.figures:
+            if item.id == figure_id:
+                return item
+        raise KeyError(figure_id)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """The page's figure, the engine's, whether they agree, and why."""
+
+    id: str
+    section: str
+    quote: str
+    page_figure: Figure
+    our_figure: Figure
+    published_figure: Figure
+    agrees: bool
+    slip: SlipKind | None
+    reasons: tuple[Reason, ...]
+    derived: bool = False
+
+    def item(self, lang: str) -> str:
+        return t(f"audit.item_{self.id}", lang)
+
+    def why(self, lang: str) -> str:
+        return " ".join(reason.text(lang) for reason in self.reasons)
+
+    @property
+    def differs_from_published(self) -> bool:
+        """True when the tariff under review gives another figure than the published one."""
+        return self.our_figure != self.published_figure
+
+
+# --- the page's data ----------------------------------------------------------------------------
+
+
+def _figure(kind: str, value: object, where: str) -> Figure:
+    if kind not in KINDS:
+        raise ValueError(f"page_figures.toml {where}: unknown kind {kind!r}")
+    known: FigureKind = kind
+    if known in ("money", "price"):
+        return Figure(known, Decimal(str(value)))
+    if known in ("users", "months", "days"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"page_figures.toml {where}: {kind} must be a whole number")
+        return Figure(known, value)
+    if known == "date":
+        if not isinstance(value, dt.date):
+            raise ValueError(f"page_figures.toml {where}: date must be a TOML date")
+        return Figure(known, value)
+    if known == "period":
+        items = list(cast(list[dt.date], value))
+        return Figure(known, (items[0], items[1] if len(items) > 1 else None))
+    if known == "range":
+        bounds = [int(b) for b in cast(list[int], value)]
+        return Figure(known, (bounds[0], bounds[1] if len(bounds) > 1 else None))
+    if known == "yesno":
+        return Figure(known, bool(value))
+    return Figure(known, str(value))
+
+
+@lru_cache(maxsize=1)
+def page_data() -> PageData:
+    """The page's printed figures and its examples' inputs, read once (immutable)."""
+    text = resources.files("smop_pricing.data").joinpath("page_figures.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    ex = raw["examples"]
+    examples = Examples(
+        e1_users=int(ex["e1_users"]),
+        e1_months=int(ex["e1_months"]),
+        e1_limit_users=int(ex["e1_limit_users"]),
+        e2_users=int(ex["e2_users"]),
+        e3_start=ex["e3_start"],
+        e3_term_months=int(ex["e3_term_months"]),
+        e3_renewal=ex["e3_renewal"],
+        e3_renewal_months=int(ex["e3_renewal_months"]),
+    )
+    figures: list[PageFigure] = []
+    for index, item in enumerate(raw["figure"]):
+        where = f"figure[{index}] {item.get('id', '?')}"
+        if item["section"] not in SECTIONS:
+            raise ValueError(f"page_figures.toml {where}: unknown section {item['section']!r}")
+        slip = item.get("slip")
+        if slip not in (None, "arithmetic", "naming"):
+            raise ValueError(f"page_figures.toml {where}: unknown slip {slip!r}")
+        figures.append(
+            PageFigure(
+                id=str(item["id"]),
+                section=str(item["section"]),
+                quote=str(item["quote"]),
+                figure=_figure(str(item["kind"]), item["value"], where),
+                slip=cast(SlipKind | None, slip),
+                derived=bool(item.get("derived", False)),
+            )
+        )
+    return PageData(examples, tuple(figures))
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+
+def _count(users: int, lang: str) -> str:
+    """Users without the word: zh in 万 when round ("50万"), en with commas."""
+    return format_users(users, "zh") if lang == "zh" else f"{users:,}"
+
+
+def _format(kind: FigureKind, value: FigureValue, lang: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "money":
+        return format_money(cast(Decimal, value), lang)
+    if kind == "price":
+        return t("audit.fmt_price", lang, money=format_money(cast(Decimal, value), lang))
+    if kind == "users":
+        return format_users(cast(int, value), lang)
+    if kind == "months":
+        return t("audit.fmt_months", lang, months=value)
+    if kind == "days":
+        return t("audit.fmt_days", lang, days=value) if value else t("audit.fmt_off", lang)
+    if kind == "date":
+        return cast(dt.date, value).isoformat()
+    if kind == "period":
+        start, end = cast(tuple[dt.date, dt.date | None], value)
+        if end is None:
+            return t("audit.fmt_period_open", lang, start=start.isoformat())
+        return t("audit.fmt_period", lang, start=start.isoformat(), end=end.isoformat())
+    if kind == "range":
+        lo, hi = cast(tuple[int, int | None], value)
+        if hi is None:
+            return t("audit.fmt_range_over", lang, lo=_count(lo, lang))
+        if lo == 0:
+            return t("audit.fmt_range_upto", lang, hi=_count(hi, lang))
+        return t("audit.fmt_range", lang, lo=_count(lo, lang), hi=_count(hi, lang))
+    if kind == "yesno":
+        return t("audit.yes" if value else "audit.no", lang)
+    return t(f"audit.{kind}_{value}", lang)
+
+
+# --- the engine's figures -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A check's result: the figure and the parameters of its explanation."""
+
+    figure: Figure
+    params: Mapping[str, Param] = field(default_factory=dict)
+    why_key: str | None = None
+    extra: tuple[Reason, ...] = ()
+
+
+Check = Callable[[Tariff, PageData], Computed]
+
+
+def _reason(key: str, params: Mapping[str, Param]) -> Reason:
+    return Reason(key, tuple(sorted(params.items())))
+
+
+def _money(value: Decimal) -> Figure:
+    return Figure("money", value)
+
+
+def _users(value: int) -> Figure:
+    return Figure("users", value)
+
+
+def _per_price_users(tariff: Tariff, price: Decimal) -> Decimal:
+    return quantize_fen(price * PRICE_USERS / tariff.pack_users)
+
+
+def _units_text(tariff: Tariff, index: int) -> str:
+    lower = tariff.tier_lower(index)
+    upper = tariff.tiers[index].max_units
+    if upper is None:
+        return f"{lower:,}+"
+    return f"{lower:,}" if upper == lower else f"{lower:,}–{upper:,}"
+
+
+def _page_tier(tariff: Tariff, page: PageData, number: int) -> int:
+    """Our tier holding the first purchase size of the page's tier ``number``."""
+    lower_users = cast(tuple[int, int | None], page.figure(f"tier{number}_range").figure.value)[0]
+    return tariff.tier_index(lower_users // tariff.pack_users + 1)
+
+
+def _tier_params(tariff: Tariff, index: int) -> dict[str, Param]:
+    return {
+        "tier": str(index + 1),
+        "units": _units_text(tariff, index),
+        "pack": f"{tariff.pack_users:,}",
+        "price": group(tariff.tiers[index].unit_price),
+        "mode": tariff.tier_mode,
+    }
+
+
+def _tier_range(number: int) -> Check:
+    def check(tariff: Tariff, page: PageData) -> Computed:
+        index = _page_tier(tariff, page, number)
+        lower = (tariff.tier_lower(index) - 1) * tariff.pack_users
+        upper = tariff.tiers[index].max_units
+        value = (lower, None if upper is None else upper * tariff.pack_users)
+        return Computed(Figure("range", value), _tier_params(tariff, index), "audit.why_tier_range")
+
+    return check
+
+
+def _tier_price(number: int) -> Check:
+    def check(tariff: Tariff, page: PageData) -> Computed:
+        index = _page_tier(tariff, page, number)
+        price = _per_price_users(tariff, tariff.tiers[index].unit_price)
+        return Computed(Figure("price", price), _tier_params(tariff, index), "audit.why_tier_price")
+
+    return check
+
+
+def _total_formula(tariff: Tariff, users: int, months: int) -> str:
+    q = quote(tariff, users, months)
+    base = f"{group(tariff.monthly_fee)} × {months}"
+    if q.purchase.units == 0:
+        return f"{base} = {group(q.total)}"
+    return f"{base} + {purchase_formula(q.purchase)} → {group(q.total)}"
+
+
+def _check_monthly_fee(tariff: Tariff, page: PageData) -> Computed:
+    return Computed(_money(tariff.monthly_fee), {"fee": group(tariff.monthly_fee)})
+
+
+def _check_included_users(tariff: Tariff, page: PageData) -> Computed:
+    return Computed(_users(tariff.included_users), {"users": f"{tariff.included_users:,}"})
+
+
+def _check_pack_users(tariff: Tariff, page: PageData) -> Computed:
+    return Computed(_users(tariff.pack_users), {"users": f"{tariff.pack_users:,}"})
+
+
+def _check_tier_mode(tariff: Tariff, page: PageData) -> Computed:
+    return Computed(Figure("mode", tariff.tier_mode), {"mode": tariff.tier_mode})
+
+
+def _check_e1_fee(tariff: Tariff, page: PageData) -> Computed:
+    users = page.examples.e1_limit_users
+    q = quote(tariff, users, 1)
+    return Computed(_money(q.total), {"users": f"{users:,}", "formula": _total_formula(tariff, users, 1)})
+
+
+def _check_e1_total(tariff: Tariff, page: PageData) -> Computed:
+    users, months = page.examples.e1_users, page.examples.e1_months
+    q = quote(tariff, users, months)
+    return Computed(
+        _money(q.total),
+        {"users": f"{users:,}", "months": str(months), "formula": _total_formula(tariff, users, months)},
+    )
+
+
+def _check_first_blocked_user(tariff: Tariff, page: PageData) -> Computed:
+    first = tariff.included_users + 1
+    return Computed(_users(first), {"included": f"{tariff.included_users:,}", "first": f"{first:,}"})
+
+
+def _check_lock_days(tariff: Tariff, page: PageData) -> Computed:
+    days = tariff.over_quota_lock_days
+    return Computed(Figure("days", days), {"days": str(days)})
+
+
+def _e2(tariff: Tariff, page: PageData) -> tuple[int, int]:
+    users = page.examples.e2_users
+    return users, units_needed(tariff, users)
+
+
+def _check_e2_pack_users(tariff: Tariff, page: PageData) -> Computed:
+    users, need = _e2(tariff, page)
+    short = max(0, users - tariff.included_users)
+    return Computed(
+        _users(need * tariff.pack_users),
+        {
+            "users": f"{users:,}",
+            "included": f"{tariff.included_users:,}",
+            "short": f"{short:,}",
+            "pack": f"{tariff.pack_users:,}",
+            "units": f"{need:,}",
+            "added": f"{need * tariff.pack_users:,}",
+        },
+    )
+
+
+def _check_e2_rate(tariff: Tariff, page: PageData) -> Computed:
+    _, need = _e2(tariff, page)
+    purchase = make_purchase(tariff, need)
+    return Computed(
+        Figure("price", _per_price_users(tariff, purchase.rate)),
+        {"units": f"{need:,}", "formula": purchase_formula(purchase), "mode": tariff.tier_mode},
+    )
+
+
+def _check_e2_pack_fee(tariff: Tariff, page: PageData) -> Computed:
+    _, need = _e2(tariff, page)
+    purchase = make_purchase(tariff, need)
+    plan = cheapest_cover(tariff, need)
+    extra: tuple[Reason, ...] = ()
+    saving = purchase.fee - plan.fee
+    if saving > 0:
+        extra = (
+            _reason(
+                "audit.why_cheaper",
+                {
+                    "plan": plan_formula(plan.purchases),
+                    "units": f"{plan.units:,}",
+                    "capacity": f"{plan.capacity:,}",
+                    "saving": _money(saving),
+                },
+            ),
+        )
+    return Computed(_money(purchase.fee), {"formula": purchase_formula(purchase)}, extra=extra)
+
+
+def _check_e2_capacity(tariff: Tariff, page: PageData) -> Computed:
+    _, need = _e2(tariff, page)
+    total = capacity(tariff, need)
+    return Computed(
+        _users(total),
+        {
+            "included": f"{tariff.included_users:,}",
+            "units": f"{need:,}",
+            "pack": f"{tariff.pack_users:,}",
+            "capacity": f"{total:,}",
+        },
+    )
+
+
+def _check_e2_edition(tariff: Tariff, page: PageData) -> Computed:
+    return Computed(Figure("edition", "standard"), {"fee": group(tariff.monthly_fee)})
+
+
+def _check_grace_months(tariff: Tariff, page: PageData) -> Computed:
+    return Computed(Figure("months", tariff.grace_months), {"months": str(tariff.grace_months)})
+
+
+@dataclass(frozen=True)
+class E3Dates:
+    """SPEC E3 under a tariff: term, lapse, renewal and reclamation days."""
+
+    start: dt.date
+    expiry: dt.date
+    renewal: dt.date
+    reclamation: dt.date
+    restored: bool
+    new_expiry: dt.date | None
+
+    @property
+    def last_stopped(self) -> dt.date:
+        return self.renewal - dt.timedelta(days=1)
+
+
+def e3_dates(tariff: Tariff, examples: Examples | None = None) -> E3Dates:
+    """Expiry = start + term; reclamation = expiry + grace; a renewal before it restarts the term."""
+    ex = examples or page_data().examples
+    expiry = ex.e3_start + relativedelta(months=ex.e3_term_months)
+    reclamation = expiry + relativedelta(months=tariff.grace_months)
+    restored = expiry <= ex.e3_renewal < reclamation
+    new_expiry = ex.e3_renewal + relativedelta(months=ex.e3_renewal_months) if restored else None
+    return E3Dates(ex.e3_start, expiry, ex.e3_renewal, reclamation, restored, new_expiry)
+
+
+def _e3_params(tariff: Tariff, dates: E3Dates, page: PageData) -> dict[str, Param]:
+    return {
+        "start": dates.start.isoformat(),
+        "term": str(page.examples.e3_term_months),
+        "expiry": dates.expiry.isoformat(),
+        "renewal": dates.renewal.isoformat(),
+        "months": str(page.examples.e3_renewal_months),
+        "last": dates.last_stopped.isoformat(),
+        "grace": str(tariff.grace_months),
+        "reclamation": dates.reclamation.isoformat(),
+        "new_expiry": dates.new_expiry.isoformat() if dates.new_expiry else "—",
+    }
+
+
+def _check_e3_expiry(tariff: Tariff, page: PageData) -> Computed:
+    dates = e3_dates(tariff, page.examples)
+    return Computed(Figure("date", dates.expiry), _e3_params(tariff, dates, page))
+
+
+def _check_e3_stopped(tariff: Tariff, page: PageData) -> Computed:
+    dates = e3_dates(tariff, page.examples)
+    params = _e3_params(tariff, dates, page)
+    if dates.restored:
+        return Computed(Figure("period", (dates.expiry, dates.renewal)), params)
+    return Computed(Figure("period", (dates.expiry, None)), params, "audit.why_e3_refused")
+
+
+def _check_e3_restored(tariff: Tariff, page: PageData) -> Computed:
+    dates = e3_dates(tariff, page.examples)
+    params = _e3_params(tariff, dates, page)
+    if dates.restored:
+        return Computed(Figure("yesno", True), params)
+    return Computed(Figure("yesno", False), params, "audit.why_e3_refused")
+
+
+def _check_e3_renewal_start(tariff: Tariff, page: PageData) -> Computed:
+    dates = e3_dates(tariff, page.examples)
+    params = _e3_params(tariff, dates, page)
+    if dates.restored:
+        return Computed(Figure("date", dates.renewal), params)
+    return Computed(Figure("date", None), params, "audit.why_e3_refused")
+
+
+CHECKS: Mapping[str, Check] = {
+    "monthly_fee": _check_monthly_fee,
+    "included_users": _check_included_users,
+    "pack_users": _check_pack_users,
+    "tier1_range": _tier_range(1),
+    "tier1_price": _tier_price(1),
+    "tier2_range": _tier_range(2),
+    "tier2_price": _tier_price(2),
+    "tier3_range": _tier_range(3),
+    "tier3_price": _tier_price(3),
+    "tier_mode": _check_tier_mode,
+    "e1_fee": _check_e1_fee,
+    "e1_total": _check_e1_total,
+    "first_blocked_user": _check_first_blocked_user,
+    "lock_days": _check_lock_days,
+    "e2_pack_users": _check_e2_pack_users,
+    "e2_rate": _check_e2_rate,
+    "e2_pack_fee": _check_e2_pack_fee,
+    "e2_capacity": _check_e2_capacity,
+    "e2_edition": _check_e2_edition,
+    "renewal_fee": _check_monthly_fee,
+    "grace_months": _check_grace_months,
+    "e3_expiry": _check_e3_expiry,
+    "e3_stopped": _check_e3_stopped,
+    "e3_restored": _check_e3_restored,
+    "e3_renewal_start": _check_e3_renewal_start,
+}
+
+
+def _row(item: PageFigure, tariff: Tariff, published: Tariff, page: PageData) -> AuditRow:
+    check = CHECKS[item.id]
+    ours = check(tariff, page)
+    base = ours if tariff == published else check(published, page)
+    agrees = ours.figure == item.figure
+    reasons: list[Reason] = []
+    if not agrees and item.slip is not None:
+        reasons.append(_reason(f"audit.slip_{item.slip}", {**base.params, "page": item.figure}))
+    if ours.figure != base.figure:
+        reasons.append(_reason("audit.whatif", {"published": base.figure}))
+    if not (reasons and ours.figure == base.figure):
+        # a slip's own sentence already says how the figure is computed
+        reasons.append(_reason(ours.why_key or f"audit.why_{item.id}", ours.params))
+    reasons.extend(ours.extra)
+    if not agrees and item.slip is None and ours.figure == base.figure:
+        reasons.append(Reason("audit.unexplained"))
+    return AuditRow(
+        id=item.id,
+        section=item.section,
+        quote=item.quote,
+        page_figure=item.figure,
+        our_figure=ours.figure,
+        published_figure=base.figure,
+        agrees=agrees,
+        slip=item.slip,
+        reasons=tuple(reasons),
+        derived=item.derived,
+    )
+
+
+def audit(tariff: Tariff | None = None) -> tuple[AuditRow, ...]:
+    """Every figure of the page, recomputed under ``tariff`` (default: the published one)."""
+    published = published_tariff()
+    page = page_data()
+    return tuple(_row(item, tariff or published, published, page) for item in page.figures)
+
+
+AUDIT_COLUMNS = ("section", "item", "quote", "page", "ours", "agrees", "why")
+
+
+def audit_frame(rows: tuple[AuditRow, ...], lang: str) -> pd.DataFrame:
+    """The audit as a table in ``lang`` (see AUDIT_COLUMNS); ``agrees`` is a bool column."""
+    records: list[dict[str, Any]] = [
+        {
+            "section": t(f"audit.section_{row.section}", lang),
+            "item": row.item(lang),
+            "quote": row.quote,
+            "page": row.page_figure.format(lang),
+            "ours": row.our_figure.format(lang),
+            "agrees": row.agrees,
+            "why": row.why(lang),
+        }
+        for row in rows
+    ]
+    return pd.DataFrame.from_records(records, columns=list(AUDIT_COLUMNS))
