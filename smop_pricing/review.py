@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ import pandas as pd
 from smop_pricing.curve import price_vectors
 from smop_pricing.errors import InputError, TariffError
 from smop_pricing.i18n import t
+from smop_pricing.money import format_money, from_fen
 from smop_pricing.pricing import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
 from smop_pricing.tariff import Tariff, published_tariff, tariff_from_dict, tariff_to_toml
 
@@ -230,6 +232,65 @@ def editor_rows(tariff: Tariff) -> list[dict[str, object]]:
     return [{"max_units": tier.max_units, "unit_price": str(tier.unit_price)} for tier in tariff.tiers]
 
 
+EDITOR_FIELDS = ("monthly_fee", "included_users", "pack_users", "tier_mode", "tiers")
+_TIER_FIELD = re.compile(r"^tiers\[(\d+)\]\.(max_units|unit_price)$")
+
+
+def field_label(field: str, lang: str) -> str:
+    """The editor's name for a field: 'Monthly fee (monthly_fee)', 'Tier 2 · max_units'."""
+    match = _TIER_FIELD.match(field)
+    if match:
+        return t("review.tier_field", lang, row=int(match.group(1)) + 1, column=match.group(2))
+    if field in EDITOR_FIELDS:
+        return t("review.field_named", lang, label=t(f"review.field_{field}", lang), name=field)
+    return field
+
+
+def error_text(error: TariffError, lang: str) -> str:
+    """An editor error in ``lang``, naming the field by its label and its TOML key."""
+    rule = t(f"err.{error.rule}", lang, **error.params)
+    value = error.value if isinstance(error.value, (int, str)) else repr(error.value)
+    label = field_label(error.field, lang)
+    if value in ("", None):
+        return t("err.frame_bare", lang, field=label, rule=rule)
+    return t("err.frame", lang, field=label, rule=rule, value=value)
+
+
+def tariff_diff(before: Tariff, after: Tariff) -> list[tuple[str, str, str]]:
+    """(key, before, after) for every setting that differs, tiers compared one by one."""
+    rows: list[tuple[str, str, str]] = []
+    for key in ("monthly_fee", "included_users", "pack_users", "tier_mode",
+                "grace_months", "warn_ratio", "over_quota_lock_days", "packs_survive_lapse"):
+        a, b = getattr(before, key), getattr(after, key)
+        if a != b:
+            rows.append((key, _setting_text(a), _setting_text(b)))
+    for index in range(max(len(before.tiers), len(after.tiers))):
+        a_tier = before.tiers[index] if index < len(before.tiers) else None
+        b_tier = after.tiers[index] if index < len(after.tiers) else None
+        for name in ("max_units", "unit_price"):
+            a_value = "—" if a_tier is None else _setting_text(getattr(a_tier, name), none="∞")
+            b_value = "—" if b_tier is None else _setting_text(getattr(b_tier, name), none="∞")
+            if a_value != b_value:
+                rows.append((f"tiers[{index}].{name}", a_value, b_value))
+    return rows
+
+
+def tier_lines(tariff: Tariff, lang: str) -> list[str]:
+    """One line per tier: its purchase sizes in units and users, and its unit price."""
+    lines: list[str] = []
+    for index, tier in enumerate(tariff.tiers):
+        lower = tariff.tier_lower(index)
+        price = format_money(tier.unit_price, lang)
+        if tier.max_units is None:
+            lines.append(t("review.tier_line_open", lang, tier=index + 1, lower=f"{lower:,}",
+                           users=f"{(lower - 1) * tariff.pack_users:,}", price=price))
+        else:
+            lines.append(t("review.tier_line", lang, tier=index + 1, lower=f"{lower:,}",
+                           upper=f"{tier.max_units:,}", users=f"{tier.max_units * tariff.pack_users:,}",
+                           price=price))
+    return lines
+
+
 # --- compare ------------------------------------------------------------------------------------
 
 COMPARE_COLUMNS = (
@@ -393,6 +454,63 @@ def cliffs(tariff: Tariff, max_units: int) -> pd.DataFrame:
     return frame.astype({c: "int64" for c in CLIFF_COLUMNS if c != "plan"})
 
 
+def _span(lo: int, hi: int) -> str:
+    return f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+
+
+def cliffs_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A cliffs frame as text for a page: needs, users, what to buy instead, the worst overpay."""
+    records = [
+        {
+            "needs": t("review.units", lang, units=_span(int(r["need_from"]), int(r["need_to"]))),
+            "users": _span(int(r["users_from"]), int(r["users_to"])),
+            "buy": t("review.buy_instead", lang, plan=r["plan"], capacity=f"{int(r['buy_capacity']):,}"),
+            "buy_fee": format_money(from_fen(int(r["buy_fee_fen"])), lang),
+            "worst": t("review.worst", lang, units=f"{int(r['worst_need']):,}",
+                       fee=format_money(from_fen(int(r["worst_literal_fee_fen"])), lang)),
+            "max_overpay": format_money(from_fen(int(r["max_overpay_fen"])), lang),
+        }
+        for r in frame.to_dict("records")
+    ]
+    return pd.DataFrame.from_records(records, columns=["needs", "users", "buy", "buy_fee", "worst", "max_overpay"])
+
+
+@dataclass(frozen=True)
+class CurveSummary:
+    """One tariff over a compare frame: where its cheapest purchase saves the most."""
+
+    max_saving: Decimal
+    at_users: int | None
+
+
+@dataclass(frozen=True)
+class DifferenceSummary:
+    """What-if minus published over a compare frame: the largest rise and fall, and where."""
+
+    max_rise: Decimal
+    rise_at: int | None
+    max_fall: Decimal
+    fall_at: int | None
+
+
+def curve_summary(frame: pd.DataFrame, prefix: str) -> CurveSummary:
+    """``prefix`` 'baseline' or 'whatif': the largest literal-minus-cheapest saving and its users."""
+    saving = (frame[f"{prefix}_total_fen"] - frame[f"{prefix}_cheapest_total_fen"]).to_numpy(dtype=np.int64)
+    if saving.size == 0 or int(saving.max()) <= 0:
+        return CurveSummary(Decimal(0), None)
+    at = int(np.argmax(saving))
+    return CurveSummary(from_fen(int(saving[at])), int(frame["users"].iloc[at]))
+
+
+def difference_summary(frame: pd.DataFrame, column: str = "difference_fen") -> DifferenceSummary:
+    """The largest increase and decrease of ``column`` (fen) and the users where they occur."""
+    diff = frame[column].to_numpy(dtype=np.int64)
+    rise, fall = (int(diff.max()), int(diff.min())) if diff.size else (0, 0)
+    rise_at = int(frame["users"].iloc[int(np.argmax(diff))]) if rise > 0 else None
+    fall_at = int(frame["users"].iloc[int(np.argmin(diff))]) if fall < 0 else None
+    return DifferenceSummary(from_fen(max(rise, 0)), rise_at, from_fen(min(fall, 0)), fall_at)
+
+
 def overpay_by_need(baseline: Tariff, whatif: Tariff, max_units: int) -> pd.DataFrame:
     """need (1..max_units), baseline_overpay_fen, whatif_overpay_fen."""
     return pd.DataFrame(
@@ -467,7 +585,9 @@ def _selects(when: str, value: object) -> bool:
     return False
 
 
-def _setting_text(value: object) -> str:
+def _setting_text(value: object, none: str = "") -> str:
+    if value is None:
+        return none
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
