@@ -1,0 +1,176 @@
+"""Pricing review charts: pure builders, a DataFrame in (money in int64 fen), an Altair chart out.
+
+Yuan floats exist only inside the chart data (axes and tooltips), never in the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from smop_pricing.i18n import t
+
+BASELINE_COLOR = "#8A94A6"
+WHATIF_COLOR = "#E8590C"
+
+
+def _yuan(fen: pd.Series) -> pd.Series:
+    return fen.astype("int64") / 100.0
+
+
+def _tariff_scale(lang: str) -> alt.Scale:
+    return alt.Scale(
+        domain=[t("review.series_published", lang), t("review.series_whatif", lang)],
+        range=[BASELINE_COLOR, WHATIF_COLOR],
+    )
+
+
+def curves_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Long form of a compare frame: users, series (baseline/whatif), tariff, purchase, yuan."""
+    series = [
+        ("baseline_total_fen", "review.series_published", "review.purchase_literal"),
+        ("baseline_cheapest_total_fen", "review.series_published", "review.purchase_cheapest"),
+        ("whatif_total_fen", "review.series_whatif", "review.purchase_literal"),
+        ("whatif_cheapest_total_fen", "review.series_whatif", "review.purchase_cheapest"),
+    ]
+    parts = [
+        pd.DataFrame(
+            {
+                "users": frame["users"].astype("int64"),
+                "series": column.split("_", 1)[0],
+                "tariff": t(tariff, lang),
+                "purchase": t(purchase, lang),
+                "yuan": _yuan(frame[column]),
+            }
+        )
+        for column, tariff, purchase in series
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    """Published and what-if totals against users: solid literal, dashed cheapest (step lines)."""
+    data = curves_data(frame, lang)
+    purchases = [t("review.purchase_literal", lang), t("review.purchase_cheapest", lang)]
+    chart: alt.Chart = (
+        alt.Chart(data, title=t("review.chart_compare_title", lang))
+        .mark_line(interpolate="step-before")
+        .encode(
+            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=alt.Axis(format="~s")),
+            y=alt.Y("yuan:Q", title=t("review.axis_total", lang), axis=alt.Axis(format=",.0f")),
+            color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
+            # the published line is drawn wider so it stays visible under an identical what-if line
+            strokeWidth=alt.StrokeWidth(
+                "series:N", scale=alt.Scale(domain=["baseline", "whatif"], range=[5, 2]), legend=None
+            ),
+            strokeDash=alt.StrokeDash(
+                "purchase:N",
+                title=t("review.legend_purchase", lang),
+                scale=alt.Scale(domain=purchases, range=[[1, 0], [6, 4]]),
+            ),
+            tooltip=[
+                alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
+                alt.Tooltip("purchase:N", title=t("review.legend_purchase", lang)),
+                alt.Tooltip("users:Q", title=t("review.axis_users", lang), format=","),
+                alt.Tooltip("yuan:Q", title=t("review.axis_total", lang), format=",.2f"),
+            ],
+        )
+        .properties(height=320)
+    )
+    return chart
+
+
+def difference_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Long form of the differences: users, purchase, yuan (what-if minus published)."""
+    parts = [
+        pd.DataFrame(
+            {
+                "users": frame["users"].astype("int64"),
+                "purchase": t(purchase, lang),
+                "yuan": _yuan(frame[column]),
+            }
+        )
+        for column, purchase in (
+            ("difference_fen", "review.purchase_literal"),
+            ("cheapest_difference_fen", "review.purchase_cheapest"),
+        )
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """What-if minus published against users, for the literal and the cheapest purchase."""
+    data = difference_data(frame, lang)
+    purchases = [t("review.purchase_literal", lang), t("review.purchase_cheapest", lang)]
+    lines = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-before", strokeWidth=2, color=WHATIF_COLOR)
+        .encode(
+            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=alt.Axis(format="~s")),
+            y=alt.Y("yuan:Q", title=t("review.axis_difference", lang), axis=alt.Axis(format=",.0f")),
+            strokeDash=alt.StrokeDash(
+                "purchase:N",
+                title=t("review.legend_purchase", lang),
+                scale=alt.Scale(domain=purchases, range=[[1, 0], [6, 4]]),
+            ),
+            tooltip=[
+                alt.Tooltip("purchase:N", title=t("review.legend_purchase", lang)),
+                alt.Tooltip("users:Q", title=t("review.axis_users", lang), format=","),
+                alt.Tooltip("yuan:Q", title=t("review.axis_difference", lang), format="+,.2f"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"yuan": [0.0]})).mark_rule(color=BASELINE_COLOR).encode(y="yuan:Q")
+    return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=220)
+
+
+def overpay_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Long form of an overpay frame: need, tariff, yuan."""
+    parts = [
+        pd.DataFrame(
+            {"need": frame["need"].astype("int64"), "tariff": t(tariff, lang), "yuan": _yuan(frame[column])}
+        )
+        for column, tariff in (
+            ("baseline_overpay_fen", "review.series_published"),
+            ("whatif_overpay_fen", "review.series_whatif"),
+        )
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+ORDINAL_NEEDS = 120
+
+
+def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    """For each need (pack units), how much more the literal purchase costs than the cheapest cover.
+
+    Up to ORDINAL_NEEDS needs the two tariffs' bars stand side by side; beyond, they overlap.
+    """
+    data = overpay_data(frame, lang)
+    side_by_side = frame["need"].size <= ORDINAL_NEEDS
+    x = (
+        alt.X("need:O", title=t("review.axis_need", lang), axis=alt.Axis(labelAngle=0, labelOverlap="parity"))
+        if side_by_side
+        else alt.X("need:Q", title=t("review.axis_need", lang), axis=alt.Axis(format="d", tickMinStep=1))
+    )
+    encoding: dict[str, Any] = {
+        "x": x,
+        "y": alt.Y("yuan:Q", title=t("review.axis_overpay", lang), stack=None, axis=alt.Axis(format=",.0f")),
+        "color": alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
+        "tooltip": [
+            alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
+            alt.Tooltip("need:Q", title=t("review.axis_need", lang)),
+            alt.Tooltip("yuan:Q", title=t("review.axis_overpay", lang), format=",.2f"),
+        ],
+    }
+    if side_by_side:
+        encoding["xOffset"] = alt.XOffset("tariff:N", scale=alt.Scale(domain=_tariff_scale(lang).domain))
+    chart: alt.Chart = (
+        alt.Chart(data, title=t("review.chart_overpay_title", lang))
+        .mark_bar(opacity=1.0 if side_by_side else 0.65)
+        .encode(**encoding)
+        .properties(height=240)
+    )
+    return chart

@@ -1,0 +1,71 @@
+"""The pricing review page in a real browser: both languages, an edit, an error, screenshots."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import IDLE, open_app, screenshot
+
+CHARTS = '[data-testid="stVegaLiteChart"]'
+
+
+@pytest.fixture(scope="module")
+def review_url(app_url, browser):
+    # A fresh Streamlit server treats the app as a pages/-directory app until some script
+    # calls st.navigation: a deep link to /review as the server's very first request runs
+    # pages/review.py without the router (no language switch). Open the root once first.
+    context = browser.new_context()
+    open_app(context.new_page(), f"{app_url}/")
+    context.close()
+    return f"{app_url}/pricing-review"
+
+
+def _whole_page_screenshot(page, name):
+    """Grow the viewport to the page's height (Streamlit scrolls inside stMain), then shoot."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": int(height) + 40})
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    expect(page.locator(CHARTS)).to_have_count(3)
+    return screenshot(page, name)
+
+
+def test_the_review_page_loads_in_chinese_with_the_audit_the_slips_and_three_charts(page, review_url):
+    open_app(page, f"{review_url}?lang=zh")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("计费页面审计")
+    expect(main).to_contain_text("页面为 38,600 元，应为 38,400 元")
+    expect(main).to_contain_text("23 / 25")
+    expect(page.locator(CHARTS)).to_have_count(3)
+    assert _whole_page_screenshot(page, "review-zh").stat().st_size > 0
+
+
+def test_the_review_page_loads_in_english_with_the_open_questions(page, review_url):
+    open_app(page, f"{review_url}?lang=en")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("Audit of the published page")
+    expect(main).to_contain_text("Reading B")
+    expect(main).to_contain_text("7–10 units")
+    expect(page.locator(CHARTS)).to_have_count(3)
+    assert _whole_page_screenshot(page, "review-en").stat().st_size > 0
+
+
+def test_a_new_monthly_fee_typed_in_the_browser_changes_the_audit_and_the_difference(page, review_url):
+    open_app(page, f"{review_url}?lang=en")
+    fee = page.get_by_role("textbox", name="Monthly fee (CNY)")
+    fee.fill("2500")
+    fee.press("Enter")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("differs from the published one in 1 place(s)")
+    page.wait_for_selector(IDLE)
+    expect(main).to_contain_text("19 / 25")
+    expect(main).to_contain_text("charges CNY 500 more than the published one")
+
+
+def test_a_bad_monthly_fee_typed_in_the_browser_shows_its_error_under_the_field(page, review_url):
+    open_app(page, f"{review_url}?lang=en")
+    fee = page.get_by_role("textbox", name="Monthly fee (CNY)")
+    fee.fill("20x0")
+    fee.press("Enter")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("Monthly fee (CNY) (monthly_fee): must be an amount in yuan")
+    expect(main).to_contain_text("the sections below still use the last valid what-if tariff")
+    expect(page.locator(CHARTS)).to_have_count(3)
