@@ -294,7 +294,7 @@ def compare_section(r: Review) -> None:
     try:
         frame = compare_curves(r.published, r.whatif, r.users, r.months)
     except SmopError as error:
-        st.error(error.message(lang), icon=":material/error:")
+        st.error(error_text(error, lang), icon=":material/error:")
         return
     st.altair_chart(compare_chart(frame, lang), width="stretch")
     st.altair_chart(difference_chart(frame, lang), width="stretch")
@@ -348,7 +348,9 @@ def cliffs_section(r: Review) -> None:
         frame = cliffs(tariff, r.units)
         st.subheader(t(f"review.{name}", lang))
         if frame.empty:
-            st.success(t("review.no_cliffs", lang, units=f"{r.units:,}"), icon=":material/check_circle:")
+            st.success(
+                t("review.no_cliffs", lang, units=f"{r.units:,}"), icon=":material/check_circle:"
+            )
             continue
         worst = format_money(from_fen(int(frame["max_overpay_fen"].max())), lang)
         st.markdown(t("review.cliff_count", lang, count=len(frame), worst=worst))

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from smop_pricing.curve import price_vectors
-from smop_pricing.errors import InputError, TariffError
+from smop_pricing.errors import InputError, SmopError, TariffError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, from_fen
 from smop_pricing.pricing import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
@@ -243,11 +243,13 @@ def field_label(field: str, lang: str) -> str:
         return t("review.tier_field", lang, row=int(match.group(1)) + 1, column=match.group(2))
     if field in EDITOR_FIELDS:
         return t("review.field_named", lang, label=t(f"review.field_{field}", lang), name=field)
+    if field in ("max_users", "max_units"):
+        return t(f"review.{field}", lang)
     return field
 
 
-def error_text(error: TariffError, lang: str) -> str:
-    """An editor error in ``lang``, naming the field by its label and its TOML key."""
+def error_text(error: SmopError, lang: str) -> str:
+    """An editor (or review input) error in ``lang``, naming the field by its label and its key."""
     rule = t(f"err.{error.rule}", lang, **error.params)
     value = error.value if isinstance(error.value, (int, str)) else repr(error.value)
     label = field_label(error.field, lang)

@@ -1,0 +1,234 @@
+"""The pricing review page under AppTest: editor, errors next to their fields, upload, sections."""
+
+from dataclasses import replace
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+
+from smop_pricing.tariff import published_tariff, tariff_to_toml
+from tests.conftest import app_test
+
+PAGE = "pages/review.py"
+PUBLISHED = published_tariff()
+
+
+@pytest.fixture(autouse=True)
+def the_router_runs_on_every_page(monkeypatch):
+    """Run app.py (the router) on every run, as a warm server does.
+
+    AppTest starts each run with a fresh PagesManager, which sees the pages/ directory and
+    puts Streamlit in its old multipage mode: after switch_page the page would run alone,
+    without the router's language switch. Once any script has called st.navigation a real
+    server leaves that mode for good; this does the same for each AppTest run.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def open_review(lang="zh", **params):
+    return app_test(PAGE, lang=lang, **params)
+
+
+def switch_language(at, lang):
+    return at.button_group(key="lang").set_value(lang).run()
+
+
+def edit_tiers(at, edited_rows, added_rows=(), deleted_rows=()):
+    key = at.data_editor[0].key
+    at.session_state[key] = {
+        "edited_rows": edited_rows,
+        "added_rows": list(added_rows),
+        "deleted_rows": list(deleted_rows),
+    }
+    return at.run()
+
+
+def cliff_needs(at):
+    """The 'needs' column of each cliff table shown, in page order (published first)."""
+    return [
+        df.value["needs"].tolist()
+        for df in at.dataframe
+        if df.editing_mode == "read_only" and "needs" in df.value.columns
+    ]
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def texts(elements):
+    return " | ".join(e.value for e in elements)
+
+
+@pytest.mark.parametrize("lang, title", [("zh", "定价评审"), ("en", "Pricing review")])
+def test_the_review_page_runs_without_an_exception_in_both_languages(lang, title):
+    at = open_review(lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    assert at.button_group(key="lang").value == lang  # the router ran: its language switch is there
+    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.table) == 1
+    assert not at.error
+
+
+def test_the_published_audit_shows_23_of_25_figures_agreeing_and_the_two_slips():
+    at = open_review("en")
+    assert metric(at, "Agree with the page") == "23 / 25"
+    slips = texts(at.warning)
+    assert "CNY 38,600; it should be CNY 38,400" in slips
+    assert "基础版" in slips and "标准版" in slips
+
+
+def test_the_published_cliffs_are_5_units_and_7_to_10_units_for_both_tariffs_at_first():
+    at = open_review("en")
+    assert cliff_needs(at) == [["5 units", "7–10 units"], ["5 units", "7–10 units"]]
+
+
+def test_a_cheaper_middle_tier_moves_the_what_if_cliffs_the_comparison_and_the_audit():
+    at = open_review("en")
+    edit_tiers(at, {1: {"unit_price": "4000"}})
+    assert not at.exception
+    assert cliff_needs(at) == [["5 units", "7–10 units"], ["5 units", "9–10 units"]]
+    assert metric(at, "Largest decrease") == "-CNY 8,000"
+    assert metric(at, "Largest increase") == "CNY 0"
+    assert metric(at, "Agree with the page") == "21 / 25"
+    assert metric(at, "Agree under the published tariff") == "23 / 25"
+    changes = next(df.value for df in at.dataframe if "key" in df.value.columns)
+    assert changes.to_dict("records") == [{"key": "tiers[1].unit_price", "published": "4800", "whatif": "4000"}]
+
+
+def test_switching_the_what_if_to_graduated_leaves_it_without_cliffs():
+    at = open_review("en")
+    at.radio(key="rv_mode").set_value("graduated").run()
+    assert not at.exception
+    assert cliff_needs(at) == [["5 units", "7–10 units"]]
+    assert "No cliffs from 1 to 40 units" in texts(at.success)
+
+
+def test_a_bad_fee_shows_its_error_under_the_fee_and_the_page_keeps_working():
+    at = open_review("en")
+    at.text_input(key="rv_fee").set_value("20x0").run()
+    assert not at.exception
+    editor_column = next(col for col in at.columns if col.text_input and col.text_input[0].key == "rv_fee")
+    assert texts(editor_column.error) == (
+        'Monthly fee (CNY) (monthly_fee): must be an amount in yuan, such as "2000" (got 20x0)'
+    )
+    assert "the sections below still use the last valid what-if tariff" in texts(at.warning)
+    assert len(at.get("vega_lite_chart")) == 3
+    assert metric(at, "Agree with the page") == "23 / 25"
+
+
+def test_a_tier_bound_below_the_previous_one_shows_its_error_beside_the_tier_table():
+    at = open_review("zh")
+    edit_tiers(at, {1: {"max_units": 3}})
+    assert not at.exception
+    tiers_column = next(col for col in at.columns if col.data_editor)
+    assert texts(tiers_column.error) == "第 2 行 · max_units：必须大于上一档的上限（5）（收到 3）"
+    assert cliff_needs(at) == [["5 个单位", "7–10 个单位"], ["5 个单位", "7–10 个单位"]]
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_an_added_tier_row_asks_for_the_old_last_tiers_bound_in_english():
+    at = open_review("en")
+    edit_tiers(at, {}, added_rows=[{"unit_price": "2500"}])
+    tiers_column = next(col for col in at.columns if col.data_editor)
+    assert texts(tiers_column.error) == "Row 3 · max_units: is missing (only the last tier is open-ended)"
+    edit_tiers(at, {2: {"max_units": 20}}, added_rows=[{"unit_price": "2500"}])
+    assert not at.error
+    assert "Tier 4: 21 units or more" in texts(at.caption)
+
+
+def test_an_uploaded_toml_replaces_the_what_if_tariff():
+    at = open_review("en")
+    graduated = replace(PUBLISHED, tier_mode="graduated", name="uploaded", version="2")
+    at.file_uploader[0].set_value(("what-if.toml", tariff_to_toml(graduated).encode(), "application/toml")).run()
+    assert not at.exception
+    assert at.radio(key="rv_mode").value == "graduated"
+    assert "The uploaded tariff is loaded." in texts(at.success)
+    assert cliff_needs(at) == [["5 units", "7–10 units"]]
+
+
+def test_a_bad_upload_names_the_key_in_the_users_language_and_keeps_the_edits():
+    at = open_review("zh")
+    at.text_input(key="rv_fee").set_value("2500").run()
+    bad = tariff_to_toml(PUBLISHED).replace('tier_mode = "volume"', 'tier_mode = "stepped"')
+    at.file_uploader[0].set_value(("bad.toml", bad.encode(), "application/toml")).run()
+    assert not at.exception
+    errors = texts(at.error)
+    assert "上传的文件未能载入" in errors and "tier_mode" in errors and "stepped" in errors
+    assert at.text_input(key="rv_fee").value == "2500"
+    assert "当前的假设价目表没有改变。" in texts(at.caption)
+    changes = next(df.value for df in at.dataframe if "key" in df.value.columns)
+    assert changes["key"].tolist() == ["monthly_fee"]
+
+
+def test_an_upload_that_is_not_text_is_refused_with_a_message():
+    at = open_review("en")
+    at.file_uploader[0].set_value(("bin.toml", b"\xff\xfe\x00bad", "application/toml")).run()
+    assert not at.exception
+    assert "bin.toml: is not UTF-8 text" in texts(at.error)
+    assert at.text_input(key="rv_fee").value == "2000"
+
+
+def test_reset_returns_the_editor_to_the_published_tariff():
+    at = open_review("en")
+    at.text_input(key="rv_fee").set_value("2500").run()
+    assert "differs from the published one in 1 place(s)" in texts(at.markdown)
+    next(b for b in at.button if b.label == "Reset to published").click().run()
+    assert at.text_input(key="rv_fee").value == "2000"
+    assert "The what-if tariff is the published one." in texts(at.info)
+
+
+def test_the_download_is_disabled_while_the_editor_has_errors():
+    at = open_review("en")
+    (download,) = at.get("download_button")
+    assert not download.proto.disabled
+    at.text_input(key="rv_fee").set_value("").run()
+    (download,) = at.get("download_button")
+    assert download.proto.disabled
+
+
+def test_the_what_if_tariff_survives_a_language_switch():
+    at = open_review("zh")
+    at.text_input(key="rv_fee").set_value("2500").run()
+    switch_language(at, "en")
+    assert at.title[0].value == "Pricing review"
+    assert at.text_input(key="rv_fee").value == "2500"
+    assert metric(at, "Largest increase") == "CNY 500"
+
+
+def test_the_what_if_tariff_survives_a_visit_to_another_page():
+    at = open_review("en")
+    at.text_input(key="rv_fee").set_value("2500").run()
+    edit_tiers(at, {1: {"unit_price": "4000"}})
+    at.switch_page("pages/quote.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.text_input(key="rv_fee").value == "2500"
+    assert cliff_needs(at)[1] == ["5 units", "9–10 units"]
+
+
+def test_the_cliff_bound_and_the_curve_range_come_from_the_url():
+    at = open_review("en", review_units="8", review_users="1000000")
+    assert cliff_needs(at)[0] == ["5 units", "7–8 units"]
+    assert at.number_input(key="review_users").value == 1_000_000
+
+
+def test_a_bad_url_parameter_is_named_in_a_notice_and_the_default_is_used():
+    at = open_review("en", review_units="lots")
+    assert "review_units=lots" in texts(at.warning)
+    assert at.number_input(key="review_units").value == 40
+
+
+def test_the_open_questions_show_the_reading_in_force_and_the_setting_that_switches_it():
+    at = open_review("en")
+    body = texts(at.markdown)
+    assert "Reading A" in body and "Reading B" in body
+    captions = texts(at.caption)
+    assert "Switched by: packs_survive_lapse = true (default packs_survive_lapse = true)" in captions
+    assert "Switched by: over_quota_lock_days = 60 (default over_quota_lock_days = 60)" in captions
