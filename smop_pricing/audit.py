@@ -25,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, group, quantize_fen
-from smop_pricing.pricing import capacity, cheapest_cover, make_purchase, quote, units_needed
+from smop_pricing.pricing import MAX_NEED_UNITS, capacity, cheapest_cover, make_purchase, units_needed
 from smop_pricing.report import plan_formula, purchase_formula
 from smop_pricing.tariff import Tariff, published_tariff
 
@@ -316,12 +316,15 @@ def _tier_price(number: int) -> Check:
     return check
 
 
-def _total_formula(tariff: Tariff, users: int, months: int) -> str:
-    q = quote(tariff, users, months)
-    base = f"{group(tariff.monthly_fee)} × {months}"
-    if q.purchase.units == 0:
-        return f"{base} = {group(q.total)}"
-    return f"{base} + {purchase_formula(q.purchase)} → {group(q.total)}"
+def _total(tariff: Tariff, users: int, months: int) -> tuple[Decimal, str]:
+    """The literal total for ``users`` over ``months`` and its formula (no cheapest-cover search)."""
+    purchase = make_purchase(tariff, units_needed(tariff, users))
+    base = tariff.monthly_fee * months
+    total = base + purchase.fee
+    formula = f"{group(tariff.monthly_fee)} × {months}"
+    if purchase.units == 0:
+        return total, f"{formula} = {group(total)}"
+    return total, f"{formula} + {purchase_formula(purchase)} → {group(total)}"
 
 
 def _check_monthly_fee(tariff: Tariff, page: PageData) -> Computed:
@@ -342,17 +345,14 @@ def _check_tier_mode(tariff: Tariff, page: PageData) -> Computed:
 
 def _check_e1_fee(tariff: Tariff, page: PageData) -> Computed:
     users = page.examples.e1_limit_users
-    q = quote(tariff, users, 1)
-    return Computed(_money(q.total), {"users": f"{users:,}", "formula": _total_formula(tariff, users, 1)})
+    total, formula = _total(tariff, users, 1)
+    return Computed(_money(total), {"users": f"{users:,}", "formula": formula})
 
 
 def _check_e1_total(tariff: Tariff, page: PageData) -> Computed:
     users, months = page.examples.e1_users, page.examples.e1_months
-    q = quote(tariff, users, months)
-    return Computed(
-        _money(q.total),
-        {"users": f"{users:,}", "months": str(months), "formula": _total_formula(tariff, users, months)},
-    )
+    total, formula = _total(tariff, users, months)
+    return Computed(_money(total), {"users": f"{users:,}", "months": str(months), "formula": formula})
 
 
 def _check_first_blocked_user(tariff: Tariff, page: PageData) -> Computed:
@@ -398,8 +398,10 @@ def _check_e2_rate(tariff: Tariff, page: PageData) -> Computed:
 def _check_e2_pack_fee(tariff: Tariff, page: PageData) -> Computed:
     _, need = _e2(tariff, page)
     purchase = make_purchase(tariff, need)
-    plan = cheapest_cover(tariff, need)
     extra: tuple[Reason, ...] = ()
+    if need > MAX_NEED_UNITS:  # beyond the engine's cover search: say nothing about a cheaper purchase
+        return Computed(_money(purchase.fee), {"formula": purchase_formula(purchase)})
+    plan = cheapest_cover(tariff, need)
     saving = purchase.fee - plan.fee
     if saving > 0:
         extra = (

@@ -118,6 +118,12 @@ def test_a_smaller_pack_is_compared_per_100000_users_as_the_page_quotes_prices()
     assert rows["tier1_range"].our_figure == Figure("range", (0, 250_000))
 
 
+def test_an_extreme_tariff_with_one_user_packs_is_audited_without_an_error():
+    rows = rows_by_id(replace(PUBLISHED, pack_users=1, included_users=0))
+    assert rows["e2_pack_users"].our_figure == Figure("users", 1_000_000)
+    assert all(row.why("en") for row in rows.values())
+
+
 def test_every_page_figure_has_a_check_and_text_in_both_languages():
     keys = catalog()
     for item in page_data().figures:

@@ -232,3 +232,13 @@ def test_the_open_questions_show_the_reading_in_force_and_the_setting_that_switc
     captions = texts(at.caption)
     assert "Switched by: packs_survive_lapse = true (default packs_survive_lapse = true)" in captions
     assert "Switched by: over_quota_lock_days = 60 (default over_quota_lock_days = 60)" in captions
+
+
+def test_a_tariff_too_fine_for_the_curve_range_says_so_and_the_rest_of_the_page_works():
+    at = open_review("en")
+    tiny = replace(PUBLISHED, pack_users=1, included_users=0, version="tiny")
+    at.file_uploader[0].set_value(("tiny.toml", tariff_to_toml(tiny).encode(), "application/toml")).run()
+    assert not at.exception
+    assert "Curves up to (users): must be from 0 to 20,000 (got 3000000)" in texts(at.error)
+    assert len(at.table) == 1
+    assert len(at.get("vega_lite_chart")) == 1  # the overpay chart; the curves need a smaller range
