@@ -163,9 +163,17 @@ def _on_upload(key: str) -> None:
     st.session_state[UPLOAD_OK] = name
 
 
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def _literal(text: str) -> str:
+    """``text`` with Markdown (and LaTeX) specials escaped: messages quote what the user typed."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
 def _field_errors(errors: list[TariffError], lang: str) -> None:
     for error in errors:
-        st.error(error_text(error, lang), icon=":material/error:")
+        st.error(_literal(error_text(error, lang)), icon=":material/error:")
 
 
 # --- the editor -------------------------------------------------------------------------------
@@ -257,7 +265,7 @@ def _file_row(whatif: Tariff, valid: bool, lang: str) -> None:
             help=t("review.upload_help", lang),
         )
         for error in st.session_state.get(UPLOAD_ERRORS, []):
-            st.error(t("review.upload_failed", lang, reason=error.message(lang)), icon=":material/error:")
+            st.error(_literal(t("review.upload_failed", lang, reason=error.message(lang))), icon=":material/error:")
         if st.session_state.get(UPLOAD_ERRORS):
             st.caption(t("review.upload_kept", lang))
         if st.session_state.get(UPLOAD_OK):
@@ -294,7 +302,7 @@ def compare_section(r: Review) -> None:
     try:
         frame = compare_curves(r.published, r.whatif, r.users, r.months)
     except SmopError as error:
-        st.error(error_text(error, lang), icon=":material/error:")
+        st.error(_literal(error_text(error, lang)), icon=":material/error:")
         return
     st.altair_chart(compare_chart(frame, lang), width="stretch")
     st.altair_chart(difference_chart(frame, lang), width="stretch")

@@ -115,14 +115,19 @@ def _whole(value: object) -> object:
     return value
 
 
-def _check_field(base: Mapping[str, Any], key: str, value: object, field: str | None = None) -> list[TariffError]:
-    """Errors of one field, found by putting it into an otherwise valid tariff."""
+def _check_field(base: Mapping[str, Any], key: str, value: object, typed: object = None) -> list[TariffError]:
+    """Errors of one field, found by putting it into an otherwise valid tariff.
+
+    ``typed`` is what the user typed, quoted in the error instead of the cleaned-up value.
+    """
     if value is None:
-        return [TariffError(field or key, "", "missing")]
+        return [TariffError(key, "", "missing")]
     try:
         tariff_from_dict({**base, key: value})
     except TariffError as error:
-        return [_rekey(error, error.field, field)] if field else [error]
+        if typed is None:
+            return [error]
+        return [TariffError(error.field, str(typed).strip(), error.rule, **error.params)]
     return []
 
 
@@ -138,7 +143,7 @@ def _check_tiers(
     """Every tier row's errors (keyed by the editor's row index) and the rows as TOML tables."""
     errors: list[TariffError] = []
     filled = [
-        (index, _bound(row.get("max_units")), _amount(row.get("unit_price")))
+        (index, _bound(row.get("max_units")), _amount(row.get("unit_price")), row.get("unit_price"))
         for index, row in enumerate(rows)
         if not (_is_blank(row.get("max_units")) and _is_blank(row.get("unit_price")))
     ]
@@ -148,12 +153,12 @@ def _check_tiers(
         return [TariffError("tiers", len(filled), "tiers_count")], []
     tables: list[dict[str, object]] = []
     previous: int | None = None
-    for position, (index, bound, price) in enumerate(filled):
+    for position, (index, bound, price, typed) in enumerate(filled):
         where = f"tiers[{index}]"
         if price is None:
             errors.append(TariffError(f"{where}.unit_price", "", "missing"))
         else:
-            found = _check_field(base, "tiers", [{"unit_price": price}])
+            found = _check_field(base, "tiers", [{"unit_price": price}], typed)
             errors += [_rekey(e, "tiers[0]", where) for e in found]
         last = position == len(filled) - 1
         table: dict[str, object] = {"unit_price": price}
@@ -192,7 +197,7 @@ def tariff_from_editor(
     """
     raw = tariff_as_dict(base)
     fee = _amount(monthly_fee)
-    errors = _check_field(raw, "monthly_fee", fee)
+    errors = _check_field(raw, "monthly_fee", fee, monthly_fee)
     errors += _check_field(raw, "included_users", _whole(included_users))
     errors += _check_field(raw, "pack_users", _whole(pack_users))
     errors += _check_field(raw, "tier_mode", tier_mode)

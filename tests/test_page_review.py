@@ -1,5 +1,6 @@
 """The pricing review page under AppTest: editor, errors next to their fields, upload, sections."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -62,7 +63,8 @@ def metric(at, label):
 
 
 def texts(elements):
-    return " | ".join(e.value for e in elements)
+    """The elements' text as shown (Markdown escapes removed)."""
+    return " | ".join(re.sub(r"\\(.)", r"\1", e.value) for e in elements)
 
 
 @pytest.mark.parametrize("lang, title", [("zh", "定价评审"), ("en", "Pricing review")])
@@ -165,6 +167,14 @@ def test_a_bad_upload_names_the_key_in_the_users_language_and_keeps_the_edits():
     assert "当前的假设价目表没有改变。" in texts(at.caption)
     changes = next(df.value for df in at.dataframe if "key" in df.value.columns)
     assert changes["key"].tolist() == ["monthly_fee"]
+
+
+def test_what_the_user_typed_is_shown_literally_in_the_error_not_as_markdown():
+    at = open_review("en")
+    at.text_input(key="rv_fee").set_value("$x$ **2**").run()
+    (error,) = at.error
+    assert "\\$x\\$ \\*\\*2\\*\\*" in error.value
+    assert "(got $x$ **2**)" in texts(at.error)
 
 
 def test_an_upload_that_is_not_text_is_refused_with_a_message():
