@@ -4,31 +4,12 @@ import re
 from dataclasses import replace
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 
 from smop_pricing.tariff import published_tariff, tariff_to_toml
 from tests.conftest import app_test
 
 PAGE = "pages/review.py"
 PUBLISHED = published_tariff()
-
-
-@pytest.fixture(autouse=True)
-def the_router_runs_on_every_page(monkeypatch):
-    """Run app.py (the router) on every run, as a warm server does.
-
-    AppTest starts each run with a fresh PagesManager, which sees the pages/ directory and
-    puts Streamlit in its old multipage mode: after switch_page the page would run alone,
-    without the router's language switch. Once any script has called st.navigation a real
-    server leaves that mode for good; this does the same for each AppTest run.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def open_review(lang="zh", **params):

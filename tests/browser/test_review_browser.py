@@ -10,9 +10,10 @@ CHARTS = '[data-testid="stVegaLiteChart"]'
 
 @pytest.fixture(scope="module")
 def review_url(app_url, browser):
-    # A fresh Streamlit server treats the app as a pages/-directory app until some script
-    # calls st.navigation: a deep link to /review as the server's very first request runs
-    # pages/review.py without the router (no language switch). Open the root once first.
+    # A fresh Streamlit server treats the app as a pages/-directory app until some script has
+    # called st.navigation: a deep link as its very first request shows a "Page not found"
+    # dialog (then runs the router). Open the root once so the screenshots show the page as
+    # every later visitor sees it.
     context = browser.new_context()
     open_app(context.new_page(), f"{app_url}/")
     context.close()
@@ -20,9 +21,7 @@ def review_url(app_url, browser):
 
 
 def _whole_page_screenshot(page, name):
-    """Grow the viewport to the page's height (Streamlit scrolls inside stMain), then shoot."""
-    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": int(height) + 40})
+    """Once the fonts and the three charts are there, the harness shoots the whole page."""
     page.wait_for_function("() => document.fonts.status === 'loaded'")
     expect(page.locator(CHARTS)).to_have_count(3)
     return screenshot(page, name)
