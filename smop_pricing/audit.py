@@ -5,8 +5,8 @@ that computes the same figure from a tariff. :func:`audit` runs every check on t
 under review and on the published tariff, and says for each figure whether the page and
 the engine agree and why (texts in ``data/i18n/audit.toml``: ``item_<id>``, ``why_<id>``).
 
-E3's dates are computed here with ``dateutil.relativedelta`` (SPEC R4, R5) until the
-lifecycle simulator lands.
+E3 runs through the lifecycle simulator (SPEC R4, R5): the page's lapse example is a
+scenario, and the audit reads its expiry, stopped days, renewal and reclamation.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from smop_pricing.i18n import t
+from smop_pricing.lifecycle import Event, Scenario, simulate
 from smop_pricing.money import format_money, format_users, group, quantize_fen
-from smop_pricing.pricing import MAX_NEED_UNITS, capacity, cheapest_cover, make_purchase, units_needed
+from smop_pricing.pricing import MAX_NEED_UNITS, capacity, cheapest_cover, make_purchase, term_dates, units_needed
 from smop_pricing.report import plan_formula, purchase_formula
 from smop_pricing.tariff import Tariff, published_tariff
 
@@ -442,28 +443,50 @@ def _check_grace_months(tariff: Tariff, page: PageData) -> Computed:
 
 @dataclass(frozen=True)
 class E3Dates:
-    """SPEC E3 under a tariff: term, lapse, renewal and reclamation days."""
+    """SPEC E3 under a tariff, as the lifecycle simulator runs it.
+
+    ``reclamation`` is the day the first term's data would be reclaimed without a renewal;
+    ``resumed`` the day service came back (None when the renewal was refused).
+    """
 
     start: dt.date
     expiry: dt.date
     renewal: dt.date
     reclamation: dt.date
     restored: bool
+    resumed: dt.date | None
     new_expiry: dt.date | None
 
     @property
     def last_stopped(self) -> dt.date:
-        return self.renewal - dt.timedelta(days=1)
+        return (self.resumed or self.reclamation) - dt.timedelta(days=1)
 
 
 def e3_dates(tariff: Tariff, examples: Examples | None = None) -> E3Dates:
-    """Expiry = start + term; reclamation = expiry + grace; a renewal before it restarts the term."""
+    """Simulate E3: a term bought on the start day, then a renewal on the page's renewal day."""
     ex = examples or page_data().examples
-    expiry = ex.e3_start + relativedelta(months=ex.e3_term_months)
-    reclamation = expiry + relativedelta(months=tariff.grace_months)
-    restored = expiry <= ex.e3_renewal < reclamation
-    new_expiry = ex.e3_renewal + relativedelta(months=ex.e3_renewal_months) if restored else None
-    return E3Dates(ex.e3_start, expiry, ex.e3_renewal, reclamation, restored, new_expiry)
+    scenario = Scenario(
+        start=ex.e3_start,
+        months=ex.e3_term_months,
+        until=ex.e3_renewal + relativedelta(months=ex.e3_renewal_months, days=1),
+        users=0,
+        events=(Event(ex.e3_renewal, "renew", months=ex.e3_renewal_months),),
+    )
+    result = simulate(scenario, tariff)
+    expiry, reclamation = term_dates(ex.e3_start, ex.e3_term_months, tariff)
+    renewal = next((e for e in result.ledger if e.item == "renew" and e.date == ex.e3_renewal), None)
+    resumed = next(
+        (p.start for p in result.periods if p.state == "active" and expiry < p.start <= ex.e3_renewal), None
+    )
+    return E3Dates(
+        start=ex.e3_start,
+        expiry=expiry,
+        renewal=ex.e3_renewal,
+        reclamation=reclamation,
+        restored=renewal is not None,
+        resumed=resumed,
+        new_expiry=renewal.expiry if renewal is not None else None,
+    )
 
 
 def _e3_params(tariff: Tariff, dates: E3Dates, page: PageData) -> dict[str, Param]:
@@ -489,7 +512,7 @@ def _check_e3_stopped(tariff: Tariff, page: PageData) -> Computed:
     dates = e3_dates(tariff, page.examples)
     params = _e3_params(tariff, dates, page)
     if dates.restored:
-        return Computed(Figure("period", (dates.expiry, dates.renewal)), params)
+        return Computed(Figure("period", (dates.expiry, dates.resumed)), params)
     return Computed(Figure("period", (dates.expiry, None)), params, "audit.why_e3_refused")
 
 
@@ -505,7 +528,7 @@ def _check_e3_renewal_start(tariff: Tariff, page: PageData) -> Computed:
     dates = e3_dates(tariff, page.examples)
     params = _e3_params(tariff, dates, page)
     if dates.restored:
-        return Computed(Figure("date", dates.renewal), params)
+        return Computed(Figure("date", dates.resumed), params)
     return Computed(Figure("date", None), params, "audit.why_e3_refused")
 
 

@@ -90,6 +90,12 @@ def test_with_one_grace_month_the_august_renewal_is_refused_and_the_e3_rows_disa
     assert not rows["grace_months"].agrees
 
 
+def test_with_two_grace_months_reclamation_comes_first_on_the_renewal_day_and_refuses_it():
+    dates = e3_dates(replace(PUBLISHED, grace_months=2))
+    assert dates.reclamation == dt.date(2022, 8, 1)
+    assert (dates.restored, dates.resumed, dates.new_expiry) == (False, None, None)
+
+
 def test_a_changed_tier_price_moves_the_e2_figures_and_says_what_the_published_tariff_gives():
     tiers = (PUBLISHED.tiers[0], Tier(10, Decimal(5000)), PUBLISHED.tiers[2])
     rows = rows_by_id(replace(PUBLISHED, tiers=tiers, version="what-if"))
