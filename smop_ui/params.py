@@ -83,12 +83,43 @@ def _parse(param: Param, raw: str, lang: str) -> tuple[object, str | None]:
     return param.default, t("nav.rule_choice", lang, choices=", ".join(param.choices))
 
 
+def _carried(param: Param, value: object, lang: str, notices: dict[str, str]) -> object:
+    """A value kept from an earlier run or another page, if this page's ``param`` accepts it.
+
+    An out-of-range whole number is clamped to the nearest bound, anything else invalid
+    becomes the default; either way a notice names the parameter.
+    """
+    used: object
+    if isinstance(param, IntParam):
+        if isinstance(value, int) and not isinstance(value, bool):
+            used = min(max(value, param.minimum), param.maximum)
+        else:
+            used = param.default
+        rule = t("nav.rule_whole", lang, minimum=f"{param.minimum:,}", maximum=f"{param.maximum:,}")
+    elif isinstance(param, DateParam):
+        used = value if value is None or isinstance(value, dt.date) else param.default
+        rule = t("nav.rule_date", lang)
+    else:
+        used = value if value in param.choices else param.default
+        rule = t("nav.rule_choice", lang, choices=", ".join(param.choices))
+    if used != value:
+        notices[param.name] = t("nav.carried_param", lang, name=param.name, value=value, rule=rule,
+                                used="—" if used is None else used)
+    return used
+
+
 def seed(params: Sequence[Param], lang: str) -> None:
-    """Give each widget key its first value: the URL's, else the shared one, else the default."""
+    """Give each widget key its first value: the URL's, else the shared one, else the default.
+
+    A value already in the session (a widget's, maybe another page's) is set again: after a
+    page switch Streamlit treats this page's widget as new and would otherwise start it at
+    its own default instead of the value the user chose.
+    """
     notices: dict[str, str] = st.session_state.setdefault(_NOTICES, {})
     fallbacks: dict[str, object] = st.session_state.setdefault(_FALLBACKS, {})
     for param in params:
         if param.name in st.session_state:
+            st.session_state[param.name] = _carried(param, st.session_state[param.name], lang, notices)
             continue
         raw = _raw(param.name)
         value: object
@@ -103,7 +134,7 @@ def seed(params: Sequence[Param], lang: str) -> None:
                 fallbacks[param.name] = value
                 del st.query_params[param.name]
         elif _SHARED + param.name in st.session_state:
-            value = st.session_state[_SHARED + param.name]
+            value = _carried(param, st.session_state[_SHARED + param.name], lang, notices)
         else:
             value = param.default
         st.session_state[param.name] = value
