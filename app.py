@@ -12,6 +12,7 @@ lang = initial_language()
 pages = [
     st.Page("pages/quote.py", title=t("nav.quote", lang), icon=":material/calculate:", default=True,
             url_path="price-quote"),
+    st.Page("pages/curve.py", title=t("nav.curve", lang), icon=":material/show_chart:", url_path="cost-curve"),
     st.Page("pages/review.py", title=t("nav.review", lang), icon=":material/search:", url_path="pricing-review"),
 ]
 page = st.navigation(pages)  # before any widget: see smop_ui.chrome.initial_language

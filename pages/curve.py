@@ -1,0 +1,121 @@
+"""Cost-curve page: cost against user count across the tiers (SPEC R2, R9).
+
+Gathers the inputs (bound to the URL), asks the engine for the curves and places the
+charts built in ``smop_pricing.charts.curve``. No pricing rule lives here.
+"""
+
+import streamlit as st
+
+from smop_pricing.charts.curve import (
+    GRID_STEP,
+    MEASURES,
+    PER_THOUSAND_TERMS,
+    chart_labels,
+    cost_chart,
+    curve_csv,
+    inversion_rows,
+    inversion_table,
+    marginal_chart,
+    per_thousand_chart,
+    term_curves,
+    tier_bands,
+)
+from smop_pricing.curve import cost_curve, user_grid
+from smop_pricing.errors import SmopError
+from smop_pricing.i18n import t
+from smop_pricing.money import format_money, format_users, from_fen
+from smop_pricing.pricing import MAX_USERS, units_needed
+from smop_pricing.tariff import published_tariff
+from smop_ui.chrome import current_lang, footer
+from smop_ui.params import ChoiceParam, IntParam, seed, show_notices, write_url
+
+CURVE_MIN = 500_000
+CURVE_MAX = 20_000_000
+CURVE_DEFAULT = 3_000_000
+TERM_MAX = 36
+
+lang = current_lang()
+PARAMS = [
+    IntParam("users", 1_000_000, 0, MAX_USERS),
+    IntParam("max", CURVE_DEFAULT, CURVE_MIN, CURVE_MAX),
+    IntParam("months", 1, 1, TERM_MAX),
+    ChoiceParam("show", MEASURES[0], MEASURES),
+]
+seed(PARAMS, lang)
+
+st.title(t("curve.title", lang))
+st.caption(t("curve.intro", lang))
+show_notices()
+
+left, middle, right, last = st.columns([1, 1, 1, 1.4])
+users = int(left.number_input(t("core.users", lang), 0, MAX_USERS, step=100_000, key="users"))
+maximum = int(middle.number_input(t("curve.max", lang), CURVE_MIN, CURVE_MAX, step=500_000, key="max"))
+months = int(right.number_input(t("core.months", lang), 1, TERM_MAX, key="months"))
+measure = last.segmented_control(
+    t("curve.show", lang),
+    options=list(MEASURES),
+    format_func=lambda m: t(f"curve.show_{m}", lang),
+    key="show",
+    required=True,
+)
+write_url(PARAMS)
+
+tariff = published_tariff()
+try:
+    grid = user_grid(maximum, GRID_STEP)
+    x_max = int(grid[-1])
+    curve = cost_curve(tariff, grid, months)
+    marker = cost_curve(tariff, [users], months)
+    curves = term_curves(tariff, grid, sorted({*PER_THOUSAND_TERMS, months}))
+    max_need = units_needed(tariff, max(x_max, users))
+    rows = inversion_rows(tariff, max_need)
+except SmopError as exc:
+    st.error(exc.message(lang))
+    st.stop()
+
+labels = chart_labels(lang, users)
+mine = marker.iloc[0]
+st.markdown(t(
+    "curve.your_quote", lang,
+    users=format_users(users, lang),
+    units=f"{int(mine['units']):,}",
+    total=format_money(from_fen(int(mine["total_fen"])), lang),
+    cheapest_units=f"{int(mine['cheapest_units']):,}",
+    cheapest_total=format_money(from_fen(int(mine["cheapest_total_fen"])), lang),
+))
+if users > x_max:
+    st.info(t("curve.beyond", lang, users=format_users(users, lang), maximum=format_users(x_max, lang)))
+
+st.subheader(t("curve.main_title", lang, months=months))
+st.altair_chart(
+    cost_chart(curve, tier_bands(tariff, x_max, lang), labels, marker, measure or MEASURES[0]),
+    width="stretch",
+)
+st.caption(t("curve.zoom_hint", lang))
+
+spread, marginal = st.columns(2, gap="large")
+with spread:
+    st.subheader(t("curve.per_thousand_title", lang))
+    st.caption(t("curve.per_thousand_intro", lang))
+    st.altair_chart(per_thousand_chart(curves, labels), width="stretch")
+with marginal:
+    st.subheader(t("curve.marginal_title", lang, step=format_users(GRID_STEP, lang)))
+    st.caption(t("curve.marginal_intro", lang))
+    st.altair_chart(marginal_chart(curve, labels), width="stretch")
+
+st.subheader(t("curve.inversion_title", lang))
+if rows:
+    st.caption(t("curve.inversion_intro", lang, units=f"{max_need:,}",
+                 users=format_users(max(x_max, users), lang)))
+    st.dataframe(inversion_table(rows, lang), hide_index=True, width="stretch")
+else:
+    st.info(t("curve.inversion_none", lang))
+
+st.download_button(
+    t("curve.download", lang),
+    data=curve_csv(curve, months),
+    file_name=f"smop-curve-{months}m-{x_max}.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
+footer(tariff, lang)
