@@ -47,7 +47,7 @@ st.title(t("curve.title", lang))
 st.caption(t("curve.intro", lang))
 show_notices()
 
-left, middle, right, last = st.columns([1, 1, 1, 1.4])
+left, middle, right, last = st.columns([1.1, 1.1, 0.8, 1.6])
 users = int(left.number_input(t("core.users", lang), 0, MAX_USERS, step=100_000, key="users"))
 maximum = int(middle.number_input(t("curve.max", lang), CURVE_MIN, CURVE_MAX, step=500_000, key="max"))
 months = int(right.number_input(t("core.months", lang), 1, TERM_MAX, key="months"))

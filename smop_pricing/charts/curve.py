@@ -175,7 +175,7 @@ def cost_chart(
     labels: Labels,
     marker: pd.DataFrame | None = None,
     measure: Measure = "total",
-    height: int = 400,
+    height: int = 360,
 ) -> Any:
     """Fee against users: the literal purchase (step line, cliffs visible) and the cheapest
     covering purchase, over shaded tier bands, with a hover tooltip per user count and a
@@ -224,15 +224,16 @@ def cost_chart(
         right_half = float(mark["users"].iloc[0]) > 0.6 * x_max
         layers += [
             alt.Chart(mark).mark_rule(color="#111", strokeDash=[4, 3], strokeWidth=1.5, clip=True).encode(
-                x=alt.X("users:Q"), tooltip=_point_tooltip(labels),
+                x=alt.X("users:Q"),
             ),
             alt.Chart(mark).mark_point(filled=True, size=140, color="#111", clip=True).encode(
                 x=alt.X("users:Q"), y=alt.Y("fee:Q"), tooltip=_point_tooltip(labels),
             ),
+            # The label stands at the foot of the rule, where the (rising) lines rarely are.
             alt.Chart(mark).mark_text(
-                align="right" if right_half else "left", dx=-10 if right_half else 10, dy=-12,
-                fontSize=12, fontWeight="bold", color="#111", clip=True,
-            ).encode(x=alt.X("users:Q"), y=alt.Y("fee:Q"), text=alt.Text("label:N")),
+                align="right" if right_half else "left", dx=-6 if right_half else 6, dy=-4,
+                baseline="bottom", fontSize=12, fontWeight="bold", color="#111", clip=True,
+            ).encode(x=alt.X("users:Q"), y=alt.datum(0), text=alt.Text("label:N")),
         ]
     return alt.layer(*layers, **_frame(height))
 
@@ -387,7 +388,11 @@ def inversion_table(rows: Sequence[InversionRow], lang: str) -> pd.DataFrame:
 
 def _yuan_text(fen: pd.Series) -> list[str]:
     """Exact yuan text of integer fen: 3840000 -> '38400', 12345 -> '123.45'."""
-    return [str(from_fen(int(value))) for value in fen]
+    values = fen.to_numpy(dtype=np.int64)
+    if not (values % 100).any():  # whole yuan (the published tariff): no Decimal per value
+        texts: list[str] = (values // 100).astype(str).tolist()
+        return texts
+    return [str(from_fen(int(value))) for value in values]
 
 
 def curve_csv(curve: pd.DataFrame, months: int) -> str:
