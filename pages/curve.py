@@ -24,7 +24,7 @@ from smop_pricing.curve import cost_curve, user_grid
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, from_fen
-from smop_pricing.pricing import MAX_USERS, units_needed
+from smop_pricing.pricing import MAX_TERM_MONTHS, MAX_USERS, units_needed
 from smop_pricing.tariff import published_tariff
 from smop_ui.chrome import current_lang, footer
 from smop_ui.params import ChoiceParam, IntParam, seed, show_notices, write_url
@@ -32,13 +32,12 @@ from smop_ui.params import ChoiceParam, IntParam, seed, show_notices, write_url
 CURVE_MIN = 500_000
 CURVE_MAX = 20_000_000
 CURVE_DEFAULT = 3_000_000
-TERM_MAX = 36
 
 lang = current_lang()
 PARAMS = [
     IntParam("users", 1_000_000, 0, MAX_USERS),
     IntParam("max", CURVE_DEFAULT, CURVE_MIN, CURVE_MAX),
-    IntParam("months", 1, 1, TERM_MAX),
+    IntParam("months", 1, 1, MAX_TERM_MONTHS),
     ChoiceParam("show", MEASURES[0], MEASURES),
 ]
 seed(PARAMS, lang)
@@ -50,7 +49,7 @@ show_notices()
 left, middle, right, last = st.columns([1.1, 1.1, 0.8, 1.6])
 users = int(left.number_input(t("core.users", lang), 0, MAX_USERS, step=100_000, key="users"))
 maximum = int(middle.number_input(t("curve.max", lang), CURVE_MIN, CURVE_MAX, step=500_000, key="max"))
-months = int(right.number_input(t("core.months", lang), 1, TERM_MAX, key="months"))
+months = int(right.number_input(t("core.months", lang), 1, MAX_TERM_MONTHS, key="months"))
 measure = last.segmented_control(
     t("curve.show", lang),
     options=list(MEASURES),

@@ -140,11 +140,3 @@ def test_users_and_term_chosen_on_the_quote_page_carry_over_to_the_curve_page():
     assert not at.exception
     assert at.session_state["users"] == 1_700_000
     assert at.subheader[0].value == "24 个月的费用与用户量"
-
-
-def test_a_term_longer_than_this_page_allows_is_clamped_with_a_notice_naming_it():
-    at = app_test(months="60")  # the quote page accepts 60 months; this page 1 to 36
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    assert at.session_state["months"] == 36
-    assert any("months=60" in text for text in warnings(at))

@@ -11,14 +11,15 @@ X_AXIS = 'g.role-axis[aria-label^="X-axis"]'
 
 
 def open_curve(page: Page, app_url: str, query: str) -> None:
-    """Open the curve page and wait until all three charts have drawn.
+    """Open the curve page by its link and wait until all three charts have drawn.
 
-    The root is opened first: on a server where no session has run app.py yet,
-    Streamlit serves a deep link such as /curve from the legacy ``pages/`` folder,
-    bypassing the router (see the report of issue 5).
+    The root is opened first. The first run on a fresh server goes through Streamlit's legacy
+    ``pages/`` folder mode (the folder's name turns it on until ``st.navigation`` has run once):
+    a deep link then shows a "Page not found" dialog before the router runs the right page.
+    That is the app shell's to fix (see the report of issue 5), not this page's.
     """
     open_app(page, f"{app_url}/")
-    open_app(page, f"{app_url}/curve?{query}")
+    open_app(page, f"{app_url}/cost-curve?{query}")
     page.wait_for_function(f"document.querySelectorAll('{CHART} svg.marks, {CHART} canvas').length >= 3")
 
 
@@ -28,7 +29,6 @@ def x_tick_labels(chart: Locator) -> list[str]:
 
 
 def test_the_curve_page_draws_three_charts_and_the_table_in_chinese(page, app_url):
-    page.set_viewport_size({"width": 1440, "height": 2000})
     open_curve(page, app_url, "lang=zh&users=1000000")
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("费用曲线")
@@ -36,12 +36,12 @@ def test_the_curve_page_draws_three_charts_and_the_table_in_chinese(page, app_ur
     expect(main.get_by_test_id("stDataFrame")).to_have_count(1)
     expect(page.locator(CHART)).to_have_count(3)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     assert "万" in "".join(x_tick_labels(page.locator(CHART).first))
     screenshot(page, "curve-zh")
 
 
 def test_the_curve_page_draws_three_charts_in_english(page, app_url):
-    page.set_viewport_size({"width": 1440, "height": 2000})
     open_curve(page, app_url, "lang=en&users=1000000&max=20000000&months=12")
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("Cost against users for a 12-month term")
