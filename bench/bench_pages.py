@@ -17,7 +17,7 @@ def run() -> list[Figure]:
     floor = statistics.median(timed(bare.run, repeat=15))
     figures = []
     for maximum in (3_000_000, 20_000_000):
-        at = app_test("pages/curve.py", users="1000000", max=str(maximum), lang="en")
+        at = app_test("app_pages/curve.py", users="1000000", max=str(maximum), lang="en")
         assert not at.exception and len(at.get("vega_lite_chart")) == 3
         samples = timed(at.run, repeat=15)
         assert not at.exception

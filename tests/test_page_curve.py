@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import app_test
 
-PAGE = "pages/curve.py"
+PAGE = "app_pages/curve.py"
 
 
 def specs(at: AppTest) -> list[dict[str, Any]]:

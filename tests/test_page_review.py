@@ -8,7 +8,7 @@ import pytest
 from smop_pricing.tariff import published_tariff, tariff_to_toml
 from tests.conftest import app_test
 
-PAGE = "pages/review.py"
+PAGE = "app_pages/review.py"
 PUBLISHED = published_tariff()
 
 
@@ -197,7 +197,7 @@ def test_the_what_if_tariff_survives_a_visit_to_another_page():
     at = open_review("en")
     at.text_input(key="rv_fee").set_value("2500").run()
     edit_tiers(at, {1: {"unit_price": "4000"}})
-    at.switch_page("pages/quote.py").run()
+    at.switch_page("app_pages/quote.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
     assert at.text_input(key="rv_fee").value == "2500"

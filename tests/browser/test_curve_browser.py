@@ -11,14 +11,7 @@ X_AXIS = 'g.role-axis[aria-label^="X-axis"]'
 
 
 def open_curve(page: Page, app_url: str, query: str) -> None:
-    """Open the curve page by its link and wait until all three charts have drawn.
-
-    The root is opened first. The first run on a fresh server goes through Streamlit's legacy
-    ``pages/`` folder mode (the folder's name turns it on until ``st.navigation`` has run once):
-    a deep link then shows a "Page not found" dialog before the router runs the right page.
-    That is the app shell's to fix (see the report of issue 5), not this page's.
-    """
-    open_app(page, f"{app_url}/")
+    """Open the curve page by its link and wait until all three charts have drawn."""
     open_app(page, f"{app_url}/cost-curve?{query}")
     page.wait_for_function(f"document.querySelectorAll('{CHART} svg.marks, {CHART} canvas').length >= 3")
 

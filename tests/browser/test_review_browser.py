@@ -9,14 +9,7 @@ CHARTS = '[data-testid="stVegaLiteChart"]'
 
 
 @pytest.fixture(scope="module")
-def review_url(app_url, browser):
-    # A fresh Streamlit server treats the app as a pages/-directory app until some script has
-    # called st.navigation: a deep link as its very first request shows a "Page not found"
-    # dialog (then runs the router). Open the root once so the screenshots show the page as
-    # every later visitor sees it.
-    context = browser.new_context()
-    open_app(context.new_page(), f"{app_url}/")
-    context.close()
+def review_url(app_url):
     return f"{app_url}/pricing-review"
 
 
