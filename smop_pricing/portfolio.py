@@ -982,7 +982,8 @@ def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.D
     """Counts of per-customer differences in at most ``bins`` bins of a round width.
 
     Columns ``lower``, ``upper`` (yuan, Decimal; a bin is lower <= d < upper) and ``count``.
-    Widths are 1, 2 or 5 times a power of ten fen (at least 1 yuan when every value is whole).
+    Widths are 1, 2 or 5 times a power of ten fen (at least 1 yuan when every value is whole)
+    and edges are multiples of the width, except for one bin that cannot be aligned.
     """
     values = np.asarray(differences_fen, dtype=np.int64)
     if bins < 1:
@@ -991,16 +992,16 @@ def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.D
         return pd.DataFrame({"lower": pd.Series([], dtype=object), "upper": pd.Series([], dtype=object),
                              "count": pd.Series([], dtype="int64")})
     low, high = int(values.min()), int(values.max())
-    width = 100 if not (values % 100).any() else 1
-    scale = 1
-    while True:
-        candidates = [m * scale for m in _NICE if m * scale >= width]
-        found = next((w for w in candidates if (high - (low // w) * w) // w + 1 <= bins), None)
-        if found is not None:
-            width = found
-            break
-        scale *= 10
-    start = (low // width) * width
+    smallest = 100 if not (values % 100).any() else 1
+    span = high - low + 1
+    widths = (m * 10**k for k in range(len(str(span)) + 2) for m in _NICE)
+    fitting = (w for w in widths if w >= smallest and (high - (low // w) * w) // w + 1 <= bins)
+    # with aligned edges a range across a bin edge needs two bins: one bin then starts at the lowest value
+    aligned = next(fitting, None)
+    if aligned is not None:
+        width, start = aligned, (low // aligned) * aligned
+    else:
+        width, start = -(-span // smallest) * smallest, low
     index = (values - start) // width
     count = np.bincount(index, minlength=int(index.max()) + 1).astype(np.int64)
     lowers = start + width * np.arange(len(count), dtype=np.int64)
