@@ -449,13 +449,6 @@ def _read_blocks(
 def _parse_block(names: list[str], columns: list[Any]) -> _Block:
     table = pa.Table.from_arrays(columns, names=names)
     n = table.num_rows
-    blank = np.ones(n, dtype=bool)
-    newlines: IntArray | None = None
-    for column in columns:
-        blank &= np.asarray(_is_empty(column).to_numpy(zero_copy_only=False), dtype=bool)
-        if n and pc.any(pc.match_substring(column, "\n")).as_py():
-            counts = _numpy(pc.count_substring(column, "\n"), np.int64)
-            newlines = counts if newlines is None else newlines + counts
     numbers: dict[str, IntArray] = {}
     codes: dict[str, npt.NDArray[np.int8]] = {}
     for name in NUMBER_COLUMNS:
@@ -464,6 +457,16 @@ def _parse_block(names: list[str], columns: list[Any]) -> _Block:
             numbers[name], codes[name] = parse_whole_numbers(
                 table.column(name), low, high, default=0 if name == "held_units" else None
             )
+    # a blank row has every field empty, so only rows with an empty users value can be blank
+    blank = codes["users"] == _EMPTY
+    if blank.any():
+        for column in columns:
+            blank &= _numpy(_is_empty(column), bool)
+    newlines: IntArray | None = None
+    for column in columns:
+        if n and pc.any(pc.match_substring(column, "\n")).as_py():
+            counts = _numpy(pc.count_substring(column, "\n"), np.int64)
+            newlines = counts if newlines is None else newlines + counts
     return _Block(table, numbers, codes, blank, newlines)
 
 
@@ -611,18 +614,23 @@ def _assemble(
         )
     errors = _sorted_errors(problems)
 
+    everything = bool(good.all())
     good_index = np.flatnonzero(good)
-    kept = table.take(pa.array(good_index)) if len(good_index) != n else table
-    frame = kept.to_pandas()
-    for column in numbers:
-        frame[column] = numbers[column][good_index]
+    kept = table if everything else table.take(pa.array(good_index))
+    data: dict[str, Any] = {}
+    for column in names:
+        if column in numbers:
+            data[column] = numbers[column] if everything else numbers[column][good_index]
+        else:
+            data[column] = kept.column(column).to_pandas().array  # pandas "str", kept as read
     assumed: list[str] = []
     for column, default in DEFAULTS.items():
         if column not in names:
-            frame[column] = np.full(len(frame), default, dtype=np.int64)
+            data[column] = np.full(len(good_index), default, dtype=np.int64)
             if column == "months":
                 assumed.append(column)
-    frame.index = pd.Index(lines[good_index], name="line")
+    index = pd.Index(lines if everything else lines[good_index], name="line")
+    frame = pd.DataFrame(data, index=index, copy=False)
     return PortfolioFrame(
         rows=frame,
         errors=errors,
@@ -736,16 +744,16 @@ def synthetic_portfolio(size: int, seed: int = 0) -> pd.DataFrame:
     held = np.where(holds, rng.integers(1, 6, size=size), 0).astype(np.int64)
     numbers = pa.array(np.arange(1, size + 1, dtype=np.int64)).cast(pa.string())
     names = pc.binary_join_element_wise("C", pc.utf8_lpad(numbers, max(6, len(str(size))), "0"), "")
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "customer": pd.Series(names.to_pandas(), dtype="str"),
+            "customer": pd.Series(names.to_pandas(), dtype="str").array,
             "users": users,
             "months": months,
             "held_units": held,
-        }
+        },
+        index=pd.Index(np.arange(2, size + 2, dtype=np.int64), name="line"),
+        copy=False,
     )
-    frame.index = pd.Index(np.arange(2, size + 2, dtype=np.int64), name="line")
-    return frame
 
 
 # ---------------------------------------------------------------------------------------------
@@ -792,7 +800,8 @@ def reprice(rows: pd.DataFrame, tariff: Tariff, prefix: str = "") -> pd.DataFram
         "cheapest_total": v["cheapest_total_fen"],
         "saving": v["saving_fen"],
     }
-    return pd.DataFrame({prefix + fen_column(k): data[k] for k in PRICE_COLUMNS}, index=rows.index)
+    columns = {prefix + fen_column(k): data[k] for k in PRICE_COLUMNS}
+    return pd.DataFrame(columns, index=rows.index, copy=False)
 
 
 def replaced_columns(rows: pd.DataFrame, against: bool = False, differences: bool = False) -> list[str]:
