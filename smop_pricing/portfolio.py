@@ -526,7 +526,10 @@ def read_portfolio(
         first_line = text.split("\n", 1)[0]
         delimiter = _sniff_delimiter(first_line)
         width = first_line.count(delimiter) + 1
-        for attempt in (encoding, "gbk"):
+        # A start in plain ASCII says nothing about the encoding: GBK text may come later. A
+        # start with UTF-8 text that goes wrong later is a damaged file, not GBK.
+        attempts = (encoding, "gbk") if encoding == "utf-8" and sample.isascii() else (encoding,)
+        for attempt in attempts:
             stream.seek(0)
             try:
                 names, blocks, invalid, header_newlines = _read_blocks(
@@ -534,9 +537,10 @@ def read_portfolio(
                 )
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 message = str(exc)
-                if attempt == "utf-8" and ("UTF8" in message or "UTF-8" in message or "utf-8" in message):
-                    continue  # the start looked like UTF-8 but the rest is not: try GBK
-                if isinstance(exc, UnicodeDecodeError) or "decode" in message:
+                not_utf8 = "UTF8" in message or "UTF-8" in message or "utf-8" in message
+                if attempt == "utf-8" and not_utf8 and len(attempts) > 1:
+                    continue  # ASCII at the start, not UTF-8 later: try GBK
+                if isinstance(exc, UnicodeDecodeError) or not_utf8 or "decode" in message:
                     raise PortfolioError(label, "", "portfolio_encoding") from None
                 reason = message.splitlines()[0][:120]
                 raise PortfolioError(label, "", "portfolio_csv", reason=reason) from None
@@ -599,15 +603,18 @@ def _assemble(
                 }
             )
         )
-    if invalid:
+    # a line of spaces has one field: it is a blank line, not a row with too few fields
+    spaces = np.array([not r[3].strip() for r in invalid], dtype=bool)
+    wrong = [r for r, space in zip(invalid, spaces, strict=True) if not space]
+    if wrong:
         problems.append(
             pd.DataFrame(
                 {
-                    "line": invalid_lines,
+                    "line": invalid_lines[~spaces],
                     "column": "",
-                    "value": [_truncate(r[3]) for r in invalid],
+                    "value": [_truncate(r[3]) for r in wrong],
                     "rule": "fields",
-                    "detail": [f"{r[1]}/{r[2]}" for r in invalid],
+                    "detail": [f"{r[1]}/{r[2]}" for r in wrong],
                     "_order": -1,
                 }
             )
@@ -635,7 +642,7 @@ def _assemble(
         rows=frame,
         errors=errors,
         encoding=encoding,
-        blank_lines=int(blank.sum()),
+        blank_lines=int(blank.sum()) + int(spaces.sum()),
         assumed=tuple(assumed),
         source=label,
     )

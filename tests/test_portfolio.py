@@ -296,6 +296,7 @@ BAD = (
     ",,,\n"  # 15 blank
     "held blank,150000,2,\n"  # 16 (blank held_units means 0)
     "last good,2600000,36,2\n"  # 17
+    "   \n"  # 18 blank (spaces only)
 )
 
 
@@ -317,13 +318,13 @@ def test_bad_rows_are_reported_with_the_file_line_number_and_the_good_rows_are_k
         (14, "months", "range"),
         (14, "held_units", "range"),
     ]
-    assert frame.blank_lines == 2
+    assert frame.blank_lines == 3
     assert frame.rejected_rows == 9
 
 
 def test_no_row_is_dropped_silently() -> None:
     frame = read_portfolio(BAD.encode())
-    records = 15  # data records: lines 2..17, one record spanning lines 7-8
+    records = 16  # data records: lines 2..18, one record spanning lines 7-8
     assert frame.priced_rows + frame.rejected_rows + frame.blank_lines == records
 
 
@@ -395,6 +396,13 @@ def test_an_unterminated_quote_makes_the_rest_of_the_file_one_rejected_row_not_a
     frame = read_portfolio(b'customer,users\nA,5\n"B,6\nC,7\nD,8\n')
     assert list(frame.rows.index) == [2]
     assert frame.errors[["line", "rule"]].values.tolist() == [[3, "fields"]]
+
+
+def test_a_file_starting_with_utf8_text_that_breaks_later_is_refused_not_read_as_gbk() -> None:
+    damaged = "客户,users\n".encode() + b"a,1\n" * (SAMPLE_BYTES // 4) + "乙,2\n".encode("gbk")
+    with pytest.raises(PortfolioError) as caught:
+        read_portfolio(damaged)
+    assert caught.value.rule == "portfolio_encoding"
 
 
 def test_a_missing_file_is_a_portfolio_error_naming_it(tmp_path: Path) -> None:
