@@ -537,3 +537,44 @@ def test_priced_columns_follow_the_input_columns_in_the_documented_order() -> No
         *PRICE_COLUMNS,
         *(f"against_{c}" for c in PRICE_COLUMNS),
     ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    names=st.lists(st.text(alphabet=st.sampled_from('ab 中文客户,"\n;'), max_size=8), max_size=12),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
+)
+def test_a_written_portfolio_reads_back_with_its_names_and_line_numbers(
+    names: list[str], encoding: str
+) -> None:
+    rows = _rows([(100_000 * (i + 1), 1 + i % 12, i % 3) for i in range(len(names))])
+    rows["customer"] = names
+    text = rows.to_csv(index=False, lineterminator="\n")
+    frame = read_portfolio(text.encode("gb18030" if encoding == "gbk" else encoding))
+    assert frame.errors.empty and frame.blank_lines == 0
+    assert list(frame.rows["customer"]) == names
+    assert list(frame.rows["users"]) == list(rows["users"])
+    # a name with line breaks makes its row span several lines of the file
+    expected, line = [], 2
+    for name in names:
+        expected.append(line)
+        line += 1 + name.count("\n")
+    assert list(frame.rows.index) == expected
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_an_unseekable_stream_is_read_too() -> None:
+    frame = read_portfolio(_Unseekable(CHINESE.encode("gbk")))  # type: ignore[arg-type]
+    assert list(frame.rows["customer"]) == ["腾讯科技", "安心保险", "华南零售"]
