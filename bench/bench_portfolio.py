@@ -1,6 +1,7 @@
 """Portfolio repricing speed: ours against a plain numpy kernel, a per-row loop and plain pandas.
 
-    python3 bench/bench_portfolio.py [--size 1000000] [--repeat 7] [--loop-sample 20000]
+    python -m bench.run_all portfolio            # figures into BENCHMARKS.md (with the other groups)
+    python3 bench/bench_portfolio.py [--size 1000000] [--repeat 7] [--loop-sample 20000]   # detail
 
 (a) ``portfolio.price_table`` in memory (validation, DataFrame in and out);
 (b) a plain numpy kernel doing the same arithmetic on bare arrays (tables prebuilt);
@@ -28,6 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import Figure, figure
 from smop_pricing.cli import main
 from smop_pricing.money import to_fen
 from smop_pricing.portfolio import MONEY_COLUMNS, fen_column, price_table, synthetic_portfolio
@@ -44,9 +46,7 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
-def paired(
-    first: Callable[[], object], second: Callable[[], object], repeat: int
-) -> tuple[list[float], list[float]]:
+def paired(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
     """Alternate the two so that a busy machine slows both alike; returns both time lists."""
     a, b = [], []
     for _ in range(repeat):
@@ -103,61 +103,109 @@ def plain_script(source: Path, target: Path, kernel: Kernel) -> None:
     frame.to_csv(target, index=False)
 
 
-def run(size: int, repeat: int, loop_sample: int) -> None:
-    tariff = published_tariff()
-    rows = synthetic_portfolio(size, seed=0)
-    users, months, held = (rows[c].to_numpy() for c in ("users", "months", "held_units"))
-    kernel = Kernel(tariff, int(-(-(users.max() - tariff.included_users) // tariff.pack_users)))
-    priced = price_table(rows, tariff)  # also warms the memoized cover table
-    for name, values in kernel(users, months, held).items():
-        assert (priced[fen_column(name)].to_numpy() == values).all(), f"kernel and price_table differ: {name}"
+class Measured:
+    """The timings of one benchmark run (seconds per run; the loop already scaled to ``size``)."""
 
-    print(f"portfolio of {size:,} synthetic customers (seed 0), published tariff")
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
-    print("in memory:")
-    ours, plain = paired(lambda: price_table(rows, tariff), lambda: kernel(users, months, held), repeat)
-    a = show("(a) portfolio.price_table", ours)
-    b = show("(b) plain numpy kernel", plain)
-    memory_ratio = statistics.median(x / y for x, y in zip(ours, plain, strict=True))
-    sample = list(
-        zip(
-            users[:loop_sample].tolist(),
-            months[:loop_sample].tolist(),
-            held[:loop_sample].tolist(),
-            strict=True,
+    def __init__(self, size: int, repeat: int, loop_sample: int) -> None:
+        tariff = published_tariff()
+        rows = synthetic_portfolio(size, seed=0)
+        users, months, held = (rows[c].to_numpy() for c in ("users", "months", "held_units"))
+        kernel = Kernel(tariff, int(-(-(users.max() - tariff.included_users) // tariff.pack_users)))
+        priced = price_table(rows, tariff)  # also warms the memoized cover table
+        for name, values in kernel(users, months, held).items():
+            assert (priced[fen_column(name)].to_numpy() == values).all(), f"kernel and price_table differ: {name}"
+
+        self.size, self.loop_sample = size, loop_sample
+        self.load = os.getloadavg()[0]
+        self.ours, self.kernel = paired(lambda: price_table(rows, tariff), lambda: kernel(users, months, held), repeat)
+        sample = list(
+            zip(users[:loop_sample].tolist(), months[:loop_sample].tolist(), held[:loop_sample].tolist(), strict=True)
         )
-    )
-    loop_times = timed(lambda: [quote(tariff, u, m, h) for u, m, h in sample], max(3, repeat // 2))
-    c = show(f"(c) per-row pricing.quote loop (x{size / loop_sample:g})", loop_times, size / loop_sample)
+        loop = timed(lambda: [quote(tariff, u, m, h) for u, m, h in sample], max(3, repeat // 2))
+        self.loop = [t * size / loop_sample for t in loop]
 
-    with tempfile.TemporaryDirectory() as folder:
-        source, ours_out, plain_out = (Path(folder) / n for n in ("in.csv", "ours.csv", "plain.csv"))
-        rows.to_csv(source, index=False)
-        print(f"whole command (CSV of {source.stat().st_size / 1e6:.1f} MB in, priced CSV out):")
+        with tempfile.TemporaryDirectory() as folder:
+            source, ours_out, plain_out = (Path(folder) / n for n in ("in.csv", "ours.csv", "plain.csv"))
+            rows.to_csv(source, index=False)
+            self.csv_mb = source.stat().st_size / 1e6
 
-        def command() -> None:
-            code = main(["reprice", str(source), "-o", str(ours_out)], out=io.StringIO())
-            assert code == 0
+            def command() -> None:
+                code = main(["reprice", str(source), "-o", str(ours_out)], out=io.StringIO())
+                assert code == 0
 
-        ours, plain = paired(command, lambda: plain_script(source, plain_out, kernel), repeat)
-        d = show("(d) python -m smop_pricing reprice (in-process)", ours)
-        e = show("(e) plain pandas + numpy script", plain)
-        command_ratio = statistics.median(x / y for x, y in zip(ours, plain, strict=True))
-        same = ours_out.read_bytes() == plain_out.read_bytes()
+            self.command, self.plain = paired(command, lambda: plain_script(source, plain_out, kernel), repeat)
+            self.identical = ours_out.read_bytes() == plain_out.read_bytes()
 
+    def ratio(self, first: list[float], second: list[float]) -> float:
+        return statistics.median(first) / statistics.median(second)
+
+    def paired_ratio(self, first: list[float], second: list[float]) -> float:
+        return statistics.median(x / y for x, y in zip(first, second, strict=True))
+
+
+def run(size: int = 1_000_000, repeat: int = 7, loop_sample: int = 20_000) -> list[Figure]:
+    """The figures for ``bench.run_all``: in memory, per-row loop, whole command; each against its floor."""
+    m = Measured(size, repeat, loop_sample)
+    memory, loop, command = m.ratio(m.ours, m.kernel), m.ratio(m.loop, m.ours), m.ratio(m.command, m.plain)
+    return [
+        figure(
+            "portfolio",
+            f"reprice {size:,} customers in memory (price_table)",
+            m.ours,
+            floor="plain numpy kernel, same arithmetic",
+            ratio=memory,
+            target="≤ 3× floor",
+            met=memory <= 3,
+            note=f"floor median {statistics.median(m.kernel) * 1000:.1f} ms; median of paired ratios "
+            f"{m.paired_ratio(m.ours, m.kernel):.2f}×; load average {m.load:.1f} at start",
+        ),
+        figure(
+            "portfolio",
+            f"pricing.quote in a Python loop, {size:,} rows ({loop_sample:,}-row sample scaled)",
+            m.loop,
+            floor="price_table (the row above)",
+            ratio=loop,
+            target="≥ 50× floor",
+            met=loop >= 50,
+        ),
+        figure(
+            "portfolio",
+            f"reprice command, {m.csv_mb:.1f} MB CSV of {size:,} customers in, priced CSV out",
+            m.command,
+            floor="plain pandas + numpy script, same files",
+            ratio=command,
+            target="≤ 2× floor",
+            met=command <= 2,
+            note=f"floor median {statistics.median(m.plain):.2f} s; median of paired ratios "
+            f"{m.paired_ratio(m.command, m.plain):.2f}×; the two output files are "
+            f"{'byte-identical' if m.identical else 'DIFFERENT'}",
+        ),
+    ]
+
+
+def report(size: int, repeat: int, loop_sample: int) -> None:
+    m = Measured(size, repeat, loop_sample)
+    print(f"portfolio of {size:,} synthetic customers (seed 0), published tariff")
+    print(f"machine: {os.cpu_count()} CPUs, load average {m.load:.1f} at start")
+    print("in memory:")
+    a = show("(a) portfolio.price_table", m.ours)
+    b = show("(b) plain numpy kernel", m.kernel)
+    c = show(f"(c) per-row pricing.quote loop (x{size / loop_sample:g})", m.loop)
+    print(f"whole command (CSV of {m.csv_mb:.1f} MB in, priced CSV out):")
+    d = show("(d) python -m smop_pricing reprice (in-process)", m.command)
+    e = show("(e) plain pandas + numpy script", m.plain)
     print("ratios (of medians; in brackets the median of the ratios of paired runs):")
-    print(f"  (a)/(b) in memory vs plain kernel      {a / b:7.2f}x  [{memory_ratio:.2f}x]   target <= 3x")
+    paired_memory, paired_command = m.paired_ratio(m.ours, m.kernel), m.paired_ratio(m.command, m.plain)
+    print(f"  (a)/(b) in memory vs plain kernel      {a / b:7.2f}x  [{paired_memory:.2f}x]   target <= 3x")
     print(f"  (c)/(a) per-row loop vs in memory      {c / a:7.0f}x                target >= 50x")
-    print(f"  (d)/(e) command vs plain pandas script {d / e:7.2f}x  [{command_ratio:.2f}x]   target <= 2x")
-    print(f"  output files byte-identical: {same}")
+    print(f"  (d)/(e) command vs plain pandas script {d / e:7.2f}x  [{paired_command:.2f}x]   target <= 2x")
+    print(f"  output files byte-identical: {m.identical}")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--loop-sample", type=int, default=20_000)
     options = parser.parse_args()
-    run(options.size, options.repeat, options.loop_sample)
+    report(options.size, options.repeat, options.loop_sample)
