@@ -100,10 +100,10 @@ def _money(raw: dict[str, Any], key: str, value: object) -> Decimal:
         raise _fail(key, "amount", value)
     if amount <= 0:
         raise _fail(key, "positive", value)
+    if amount > Decimal("100000000"):  # before the fen check: quantizing 2E+100 overflows
+        raise _fail(key, "range", value, minimum="0.01", maximum="100,000,000")
     if not has_at_most_fen(amount):
         raise _fail(key, "fen", value)
-    if amount > Decimal("100000000"):
-        raise _fail(key, "range", value, minimum="0.01", maximum="100,000,000")
     return amount
 
 

@@ -97,3 +97,14 @@ def test_a_missing_tariff_file_raises_a_tariff_error_naming_the_path(tmp_path: P
     with pytest.raises(TariffError) as caught:
         load_tariff(tmp_path / "nope.toml")
     assert "nope.toml" in str(caught.value)
+
+
+def test_a_huge_amount_in_exponent_notation_is_out_of_range_not_a_crash():
+    text = published_tariff_text().replace('monthly_fee = "2000"', 'monthly_fee = "2E+100"')
+    with pytest.raises(TariffError) as caught:
+        parse_tariff(text)
+    assert (caught.value.field, caught.value.rule) == ("monthly_fee", "range")
+
+
+def published_tariff_text() -> str:
+    return tariff_to_toml(published_tariff())
