@@ -1,0 +1,278 @@
+"""The scenario a person is editing: a valid header plus the event rows as typed.
+
+The lifecycle page must never drop what the user typed, yet simulate only what is
+valid. A :class:`Draft` therefore holds the scenario's header (start, term, span,
+users, settings: always valid) and its events as *rows*, one cell per column of the
+events table, which may break any rule. :func:`check_draft` validates the rows with
+:func:`~smop_pricing.lifecycle.validate_events`: the valid events make the
+scenario to simulate, the others get their reason by row.
+
+A row keeps any value a typed table can show: a date (or nothing), any action text,
+numbers (whole or not, within ±10^12), a checkbox. A value no table cell could hold
+(a word where a number belongs, an unknown column) makes the whole document
+unreadable, with a ScenarioError naming ``events[k].<field>``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from smop_pricing.errors import ScenarioError
+from smop_pricing.lifecycle import (
+    ACTIONS,
+    MAX_EVENTS,
+    MAX_FILE_BYTES,
+    Event,
+    Scenario,
+    event_to_dict,
+    parse_scenario,
+    scenario_to_dict,
+    validate_events,
+)
+
+COLUMNS = ("date", "action", "months", "units", "users", "on")
+NUMBER_COLUMNS = ("months", "units", "users")
+MAX_CELL_NUMBER = 10**12
+MAX_ACTION_CHARS = 40
+
+Cell = date | str | int | float | bool | None
+Row = tuple[Cell, ...]
+"""One events-table row: the cells in :data:`COLUMNS` order (None = empty)."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """``header`` is a valid scenario without events; ``rows`` the events as typed."""
+
+    header: Scenario
+    rows: tuple[Row, ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftCheck:
+    """The scenario to simulate, the reason of each invalid row, and where each event came from.
+
+    ``event_rows[k]`` is the row of ``scenario.events[k]``.
+    """
+
+    scenario: Scenario
+    errors: Mapping[int, ScenarioError]
+    event_rows: tuple[int, ...]
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _empty(value: object) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    try:
+        return bool(value != value)  # NaN
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+
+
+def _date_cell(where: str, value: object) -> date | None:
+    if _empty(value):
+        return None
+    if isinstance(value, datetime):  # pandas Timestamp included
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            if len(text) == 10:
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ScenarioError(where, value if isinstance(value, (int, str)) else type(value).__name__, "date")
+
+
+def _action_cell(where: str, value: object) -> str | None:
+    if _empty(value):
+        return None
+    if not isinstance(value, str) or len(value.strip()) > MAX_ACTION_CHARS:
+        shown = value if isinstance(value, (int, str)) else type(value).__name__
+        raise ScenarioError(where, shown, "action", actions=", ".join(ACTIONS))
+    return value.strip() or None
+
+
+def _number_cell(where: str, value: object) -> int | float | None:
+    if _empty(value):
+        return None
+    number: int | float | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, numbers.Integral):
+        number = int(value)
+    elif isinstance(value, (float, Decimal, numbers.Real)):
+        as_float = float(value)
+        if math.isfinite(as_float):
+            number = int(as_float) if as_float.is_integer() else as_float
+    if number is None or abs(number) > MAX_CELL_NUMBER:
+        shown = value if isinstance(value, (int, str)) else str(value)
+        raise ScenarioError(where, shown, "whole_number", minimum="0", maximum=f"{MAX_CELL_NUMBER:,}")
+    return number
+
+
+def _bool_cell(where: str, value: object) -> bool | None:
+    if _empty(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if type(value).__name__ == "bool_":  # numpy
+        return bool(value)
+    raise ScenarioError(where, value if isinstance(value, (int, str)) else type(value).__name__, "bool")
+
+
+def row_from_mapping(raw: object, index: int) -> Row:
+    """A table row from one raw event (a JSON object or an editor record).
+
+    The checkbox ``on`` is the auto-renewal switch: on an ``auto_renew`` row it is
+    True or False (an empty box is off); on any other row True or None (a ticked box
+    is kept, to be marked as not used; an unticked one is no value).
+
+    Raises ScenarioError (``events[<index>].<field>``) for a value no table cell can hold.
+    """
+    where = f"events[{index}]"
+    if not isinstance(raw, Mapping):
+        raise ScenarioError(where, raw if isinstance(raw, (int, str)) else type(raw).__name__, "event_object")
+    for key in raw:
+        if key not in COLUMNS:
+            raise ScenarioError(f"{where}.{key}", raw[key], "unknown_key")
+    cells: list[Cell] = [
+        _date_cell(f"{where}.date", raw.get("date")),
+        _action_cell(f"{where}.action", raw.get("action")),
+    ]
+    cells.extend(_number_cell(f"{where}.{name}", raw.get(name)) for name in NUMBER_COLUMNS)
+    on = _bool_cell(f"{where}.on", raw.get("on"))
+    if cells[1] == "auto_renew":
+        on = bool(on)  # the switch: an empty box is off
+    elif on is False:
+        on = None  # an empty box on another action is no value at all
+    cells.append(on)
+    return tuple(cells)
+
+
+def row_to_event_data(row: Row) -> dict[str, Any]:
+    """The raw event of a row, JSON-ready (empty cells left out)."""
+    return {name: value.isoformat() if isinstance(value, date) else value
+            for name, value in zip(COLUMNS, row, strict=True) if value is not None}
+
+
+def row_from_event(event: Event) -> Row:
+    return row_from_mapping(event_to_dict(event), 0)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def draft_from_scenario(scenario: Scenario) -> Draft:
+    return Draft(header=replace(scenario, events=()), rows=tuple(row_from_event(e) for e in scenario.events))
+
+
+def draft_from_document(source: Mapping[str, Any] | str | bytes, name: str = "scenario") -> Draft:
+    """A draft from a scenario document (JSON text or object; a preset file works too).
+
+    The header must be valid (ScenarioError otherwise); events need only fit the table.
+    A ``tariff`` key is refused: the page uses the published tariff and reads no files.
+    """
+    raw: object = source
+    if isinstance(source, (str, bytes)):
+        raw = parse_json(source, name)
+    if isinstance(raw, Mapping) and "scenario" in raw and "start" not in raw:
+        raw = raw["scenario"]
+    if not isinstance(raw, Mapping):
+        raise ScenarioError(name, type(raw).__name__, "scenario_object")
+    if raw.get("tariff") is not None:
+        raise ScenarioError("tariff", raw["tariff"], "tariff_here")
+    header = parse_scenario({key: value for key, value in raw.items() if key != "events"}, name=name)
+    raw_events = raw.get("events")
+    if raw_events is None:
+        raw_events = []
+    if not isinstance(raw_events, Sequence) or isinstance(raw_events, (str, bytes)):
+        raise ScenarioError("events", type(raw_events).__name__, "events_list")
+    if len(raw_events) > MAX_EVENTS:
+        raise ScenarioError("events", len(raw_events), "events_count", maximum=f"{MAX_EVENTS:,}")
+    return Draft(header=header, rows=tuple(row_from_mapping(e, i) for i, e in enumerate(raw_events)))
+
+
+def parse_json(source: str | bytes, name: str = "scenario") -> object:
+    """JSON text (UTF-8, at most 1 MB) with fractions as Decimal; errors name ``name``."""
+    if isinstance(source, bytes):
+        if len(source) > MAX_FILE_BYTES:
+            raise ScenarioError(name, "", "file_large", limit="1 MB")
+        try:
+            source = source.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ScenarioError(name, "", "not_utf8") from None
+
+    def no_constants(constant: str) -> object:
+        raise ValueError(f"{constant} is not allowed")
+
+    try:
+        return json.loads(source, parse_float=Decimal, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        detail = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
+        raise ScenarioError(name, "", "json", detail=detail) from None
+    except (ValueError, RecursionError) as exc:
+        raise ScenarioError(name, "", "json", detail=str(exc)[:80]) from None
+
+
+def draft_to_document(draft: Draft) -> dict[str, Any]:
+    """The draft as a scenario document (what a download or a link carries)."""
+    document = scenario_to_dict(draft.header)
+    document["events"] = [row_to_event_data(row) for row in draft.rows]
+    return document
+
+
+def check_draft(draft: Draft) -> DraftCheck:
+    """Validate the rows against the header's span: the scenario of the valid ones, the rest's reasons."""
+    header = draft.header
+    raw = [row_to_event_data(row) for row in draft.rows]
+    events, errors = validate_events(raw, header.start, header.until)
+    event_rows = tuple(i for i in range(len(raw)) if i not in errors)
+    return DraftCheck(scenario=replace(header, events=events), errors=errors, event_rows=event_rows)
+
+
+def row_error_text(error: ScenarioError, lang: str) -> str:
+    """The reason of a bad row without its ``events[k].`` prefix: 'units: must be from 1 ...'."""
+    field = error.field.split(".", 1)[1] if error.field.startswith("events[") and "." in error.field else ""
+    shown = ScenarioError(field or "event", error.value, error.rule, **error.params)
+    return shown.message(lang)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def rows_frame(rows: Sequence[Row]) -> pd.DataFrame:
+    """The rows as a typed table: dates, action text, whole (or, if needed, decimal) numbers, a checkbox."""
+    columns: dict[str, Any] = {
+        "date": pd.Series([r[0] for r in rows], dtype="object"),
+        "action": pd.Series([r[1] for r in rows], dtype="object"),
+    }
+    for position, name in enumerate(NUMBER_COLUMNS, start=2):
+        values: list[Any] = [r[position] for r in rows]
+        whole = all(v is None or isinstance(v, int) for v in values)
+        columns[name] = pd.array(values, dtype="Int64" if whole else "Float64")
+    checks: list[Any] = [r[5] for r in rows]
+    columns["on"] = pd.array(checks, dtype="boolean")
+    return pd.DataFrame(columns)
+
+
+def rows_from_frame(frame: pd.DataFrame) -> tuple[Row, ...]:
+    """Rows from a table an editor returned (extra columns ignored); cells it cannot hold raise."""
+    records = frame.reindex(columns=list(COLUMNS)).to_dict("records")
+    return tuple(row_from_mapping({str(k): v for k, v in record.items()}, i) for i, record in enumerate(records))
