@@ -1,0 +1,425 @@
+"""The lifecycle page's charts: the state timeline, users against capacity, cumulative spend.
+
+Each chart has a frame builder (a simulation result in, a small DataFrame out: one
+row per change, not per day) and a chart builder (Altair, no streamlit). Texts are
+passed in, already translated, as a labels object. Dates are pandas datetimes
+(local midnight, so a browser in any time zone puts them on their day); money
+becomes yuan floats only inside the spend chart's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from smop_pricing.lifecycle import STATES, Event, LedgerEntry, Rejection, SimulationResult
+
+STATE_COLORS = {"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"}
+KINDS = ("purchase", "renew", "auto_renew", "buy_packs", "set_users", "auto_switch", "refused")
+"""Marker kinds, in lane order: ledger items, user counts, the auto-renewal switch, refusals."""
+KIND_SHAPES = {
+    "purchase": "square",
+    "renew": "triangle-up",
+    "auto_renew": "triangle-right",
+    "buy_packs": "diamond",
+    "set_users": "circle",
+    "auto_switch": "triangle-down",
+    "refused": "cross",
+}
+MARKER_COLOR = "#1F2A37"
+REFUSED_COLOR = "#D92D20"
+EXPIRY_COLOR = "#475467"
+RECLAIM_COLOR = "#D92D20"
+SERIES_COLORS = {
+    "users": "#F97066",
+    "capacity": "#006EFF",
+    "threshold": "#F79009",
+    "over": "#D92D20",
+    "locked": "#7A5AF8",
+    "stopped": "#98A2B3",
+}
+SPEND_COLOR = "#006EFF"
+DATE_FORMAT = "%Y-%m-%d"
+LANE_HEIGHT = 34
+LABEL_ROW = 14  # px between the two rows of rule labels above the plot
+NAMED_LABELS = 4  # up to this many labelled days, a label names its kind; beyond, the date alone
+EDGE = 0.1  # rule labels this close (a share of the span) to an end align away from it
+AXIS_EXTENT = 140  # px for the y axis of the full-width charts, so their time axes line up
+
+Describe = Callable[[LedgerEntry | Rejection | Event], str]
+
+
+def _ts(day: date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def _dt(day: date) -> alt.DateTime:
+    return alt.DateTime(year=day.year, month=day.month, date=day.day)
+
+
+def _x(field: str, title: str, result: SimulationResult, axis: bool = True) -> alt.X:
+    scale = alt.Scale(domain=[_dt(result.scenario.start), _dt(result.scenario.until)])
+    return alt.X(f"{field}:T", title=title, scale=scale,
+                 axis=alt.Axis(format=DATE_FORMAT, labelAngle=0, tickCount=8) if axis else None)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class TimelineLabels:
+    """Translated texts of the timeline: lane and state names, marker kinds, rule names, tooltips."""
+
+    service: str
+    states: Mapping[str, str]
+    kinds: Mapping[str, str]
+    expiry: str
+    reclamation: str
+    date: str
+    first: str
+    last: str
+    days: str
+    state: str
+    event: str
+    detail: str
+
+
+def period_frame(result: SimulationResult) -> pd.DataFrame:
+    """One row per state period: state, start, end (exclusive), last (inclusive), days."""
+    rows = [
+        {"state": p.state, "start": _ts(p.start), "end": _ts(p.end), "last": _ts(p.end - timedelta(days=1)),
+         "days": (p.end - p.start).days}
+        for p in result.periods
+    ]
+    return pd.DataFrame(rows, columns=["state", "start", "end", "last", "days"])
+
+
+def marker_frame(result: SimulationResult, describe: Describe | None = None) -> pd.DataFrame:
+    """One row per thing that happened on a day: date, kind (see :data:`KINDS`), detail.
+
+    Charges come from the ledger (the first purchase included), user counts and the
+    auto-renewal switch from the scenario's events, refusals from the result.
+    ``describe`` gives the detail text of each (empty without it).
+    """
+    rows: list[dict[str, Any]] = []
+
+    def add(day: date, kind: str, source: LedgerEntry | Rejection | Event) -> None:
+        rows.append({"date": _ts(day), "kind": kind, "detail": describe(source) if describe else ""})
+
+    for entry in result.ledger:
+        add(entry.date, entry.item, entry)
+    for event in result.scenario.events:
+        if event.action == "set_users":
+            add(event.date, "set_users", event)
+        elif event.action == "auto_renew":
+            add(event.date, "auto_switch", event)
+    for rejection in result.rejected:
+        add(rejection.date, "refused", rejection)
+    frame = pd.DataFrame(rows, columns=["date", "kind", "detail"])
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    frame["order"] = frame["kind"].map(order).astype("int64")
+    return frame.sort_values(["date", "order"], kind="stable").reset_index(drop=True)
+
+
+def expiry_days(result: SimulationResult) -> list[date]:
+    """The expiry days the service reached within the span (an early renewal supersedes one)."""
+    terms = [e for e in result.ledger if e.expiry is not None]
+    days: list[date] = []
+    for i, entry in enumerate(terms):
+        assert entry.expiry is not None
+        expiry = entry.expiry
+        superseded = any(later.date < expiry for later in terms[i + 1:])
+        if not superseded and result.scenario.start <= expiry <= result.scenario.until:
+            days.append(expiry)
+    return sorted(set(days))
+
+
+def reclamation_days(result: SimulationResult) -> list[date]:
+    """The reclamation deadline of each lapse (expiry + grace), and of the last term, within the span."""
+    grace = relativedelta(months=result.settings.grace_months)
+    days = {p.start + grace for p in result.periods if p.state == "stopped"}
+    if result.final_state == "active":
+        days.add(result.reclamation)
+    scenario = result.scenario
+    return sorted(d for d in days if scenario.start <= d <= scenario.until)
+
+
+def rule_frame(result: SimulationResult) -> pd.DataFrame:
+    """One row per labelled day: date, kind (expiry / reclamation)."""
+    rows = [{"date": _ts(d), "kind": "expiry"} for d in expiry_days(result)]
+    rows += [{"date": _ts(d), "kind": "reclamation"} for d in reclamation_days(result)]
+    return pd.DataFrame(rows, columns=["date", "kind"]).sort_values(["date", "kind"]).reset_index(drop=True)
+
+
+def rule_label_frame(result: SimulationResult, labels: TimelineLabels) -> pd.DataFrame:
+    """The rules' labels, one per day: 'expiry · reclamation deadline 2022-09-01' (the date alone
+    beyond :data:`NAMED_LABELS` days; the rule's colour and the tooltip still tell the kind).
+
+    Columns: date, text, tooltip, kind (reclamation when any rule of the day is one), tier (1 = the
+    upper row, when close to the previous label), align (centred on the rule; left in the first and
+    right in the last :data:`EDGE` of the span, so no label runs off the plot).
+    """
+    rules = rule_frame(result)
+    span = max(1, result.scenario.days)
+    names = {"expiry": labels.expiry, "reclamation": labels.reclamation}
+    groups = list(rules.groupby("date", sort=True))
+    named = len(groups) <= NAMED_LABELS
+    rows: list[dict[str, Any]] = []
+    previous: pd.Timestamp | None = None
+    tier = 0
+    for day, group in groups:
+        stamp = pd.Timestamp(str(day))
+        close = previous is not None and (stamp - previous).days < span * (0.3 if named else 0.12)
+        tier = 1 - tier if close else 0
+        previous = stamp
+        kinds = list(group["kind"])
+        full = " · ".join(names[k] for k in kinds) + " " + stamp.date().isoformat()
+        offset = (stamp.date() - result.scenario.start).days
+        align = "left" if offset < span * EDGE else "right" if offset > span * (1 - EDGE) else "center"
+        rows.append({"date": stamp, "text": full if named else stamp.date().isoformat(), "tooltip": full,
+                     "kind": "reclamation" if "reclamation" in kinds else "expiry", "tier": tier,
+                     "align": align})
+    return pd.DataFrame(rows, columns=["date", "text", "tooltip", "kind", "tier", "align"])
+
+
+def timeline_chart(result: SimulationResult, labels: TimelineLabels,
+                   describe: Describe | None = None) -> alt.LayerChart:
+    """A Gantt of the state periods, a lane of markers per kind, labelled rules for expiries and
+    reclamation deadlines."""
+    periods = period_frame(result).assign(lane=labels.service,
+                                          state_label=lambda f: f["state"].map(labels.states))
+    markers = marker_frame(result, describe)
+    markers["lane"] = markers["kind"].map(labels.kinds)
+    lanes = [labels.service, *(labels.kinds[k] for k in KINDS if k in set(markers["kind"]))]
+    y = alt.Y("lane:N", title=None, sort=lanes, scale=alt.Scale(domain=lanes),
+              axis=alt.Axis(labelLimit=AXIS_EXTENT - 10, ticks=False, domain=False, minExtent=AXIS_EXTENT,
+                            maxExtent=AXIS_EXTENT))
+    state_scale = alt.Scale(domain=[labels.states[s] for s in STATES], range=[STATE_COLORS[s] for s in STATES])
+    bars = alt.Chart(periods).mark_bar(cornerRadius=3, height=LANE_HEIGHT - 10).encode(
+        x=_x("start", labels.date, result),
+        x2="end:T",
+        y=y,
+        color=alt.Color("state_label:N", title=labels.state, scale=state_scale,
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[
+            alt.Tooltip("state_label:N", title=labels.state),
+            alt.Tooltip("start:T", title=labels.first, format=DATE_FORMAT),
+            alt.Tooltip("last:T", title=labels.last, format=DATE_FORMAT),
+            alt.Tooltip("days:Q", title=labels.days, format=",d"),
+        ],
+    )
+    shape_scale = alt.Scale(domain=[labels.kinds[k] for k in KINDS], range=[KIND_SHAPES[k] for k in KINDS])
+    tooltip = [
+        alt.Tooltip("date:T", title=labels.date, format=DATE_FORMAT),
+        alt.Tooltip("lane:N", title=labels.event),
+        alt.Tooltip("detail:N", title=labels.detail),
+    ]
+    points = alt.Chart(markers).mark_point(filled=True, size=140, opacity=1, strokeWidth=3).encode(
+        x=_x("date", labels.date, result),
+        y=y,
+        shape=alt.Shape("lane:N", scale=shape_scale, legend=None),
+        color=alt.condition(alt.datum.kind == "refused", alt.value(REFUSED_COLOR), alt.value(MARKER_COLOR)),
+        tooltip=tooltip,
+    )
+    rules = rule_frame(result)
+    rules["color"] = rules["kind"].map({"expiry": EXPIRY_COLOR, "reclamation": RECLAIM_COLOR})
+    rule_marks = alt.Chart(rules).mark_rule(strokeDash=[5, 3], strokeWidth=1.5).encode(
+        x=_x("date", labels.date, result),
+        color=alt.Color("color:N", scale=None),
+    )
+    texts = rule_label_frame(result, labels)
+    # One text layer: the alignment and the row come from the data (mark properties as expressions).
+    label_marks = alt.Chart(texts).mark_text(
+        baseline="bottom", fontSize=11, align=alt.expr("datum.align"),
+        dx=alt.expr("datum.align == 'left' ? 3 : datum.align == 'right' ? -3 : 0"),
+        dy=alt.expr(f"-datum.tier * {LABEL_ROW}"),
+    ).encode(
+        x=_x("date", labels.date, result),
+        y=alt.value(-4),
+        text=alt.Text("text:N"),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=["expiry", "reclamation"],
+                                                  range=[EXPIRY_COLOR, RECLAIM_COLOR]), legend=None),
+        tooltip=alt.Tooltip("tooltip:N", title=labels.date),
+    )
+    layers = alt.LayerChart(layer=[bars, rule_marks, points, label_marks])
+    padding = {"top": 10 + 2 * LABEL_ROW, "left": 5, "right": 5, "bottom": 5}
+    # The height is a step per lane: a fixed number collapses the lanes in streamlit 1.67.
+    chart: alt.LayerChart = layers.properties(height=alt.Step(LANE_HEIGHT), padding=padding).resolve_scale(
+        color="independent")
+    return chart
+
+
+# --------------------------------------------------------------------------- capacity
+
+
+@dataclass(frozen=True)
+class CapacityLabels:
+    """Translated texts of the capacity chart; ``wan``: show user counts in 万 (zh)."""
+
+    users: str
+    capacity: str
+    threshold: str
+    over: str
+    locked: str
+    stopped: str
+    axis: str
+    date: str
+    first: str
+    last: str
+    wan: bool = False
+
+
+def capacity_frame(result: SimulationResult) -> pd.DataFrame:
+    """One row per run of days with the same state, users, capacity, lock and warning:
+    start, end (exclusive), last, state, users, capacity, threshold (warning level,
+    0 when not in service), over (users over capacity), locked."""
+    daily = result.daily
+    keys = daily[["state", "users", "capacity", "console_locked", "warning"]]
+    changed = (keys != keys.shift()).any(axis=1)
+    starts = list(daily.index[changed])
+    ratio = float(result.settings.warn_ratio)
+    rows: list[dict[str, Any]] = []
+    until = _ts(result.scenario.until)
+    for i, first in enumerate(starts):
+        end = daily["date"].iloc[starts[i + 1]] if i + 1 < len(starts) else until
+        row = daily.iloc[first]
+        capacity = int(row["capacity"])
+        rows.append({
+            "start": pd.Timestamp(row["date"]),
+            "end": pd.Timestamp(end),
+            "last": pd.Timestamp(end) - pd.Timedelta(days=1),
+            "state": str(row["state"]),
+            "users": int(row["users"]),
+            "capacity": capacity,
+            "threshold": capacity * ratio if row["state"] == "active" else 0.0,
+            "over": int(row["over_quota_users"]),
+            "locked": bool(row["console_locked"]),
+        })
+    return pd.DataFrame(rows, columns=["start", "end", "last", "state", "users", "capacity", "threshold",
+                                       "over", "locked"])
+
+
+def _users_axis(wan: bool) -> alt.Axis:
+    """No title (the legend names the lines): the axis takes :data:`AXIS_EXTENT`, as the timeline's."""
+    if wan:
+        return alt.Axis(labelExpr="format(datum.value / 10000, ',') + '万'", minExtent=AXIS_EXTENT,
+                        maxExtent=AXIS_EXTENT, title=None)
+    return alt.Axis(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
+
+
+def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.LayerChart:
+    """Users and capacity as step lines, the warning level dashed, over-quota shaded, the
+    console-locked and out-of-service spans marked."""
+    segments = capacity_frame(result)
+    names = {key: getattr(labels, key) for key in SERIES_COLORS}
+    present = {
+        "users": True,
+        "capacity": True,
+        "threshold": bool((segments["state"] == "active").any()),
+        "over": bool((segments["over"] > 0).any()),
+        "locked": bool(result.console_locked),
+        "stopped": bool((segments["state"] != "active").any()),
+    }
+    shown = [key for key in SERIES_COLORS if present[key]]
+    color_scale = alt.Scale(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
+    color = alt.Color("series:N", title=None, scale=color_scale,
+                      legend=alt.Legend(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
+
+    end_rows = segments.tail(1).assign(start=segments["end"].tail(1))
+    steps = pd.concat([segments, end_rows], ignore_index=True)
+    lines = pd.concat(
+        [steps.assign(series=names["users"], value=steps["users"]),
+         steps.assign(series=names["capacity"], value=steps["capacity"])],
+        ignore_index=True,
+    )[["start", "series", "value"]]
+    x = _x("start", labels.date, result)
+    y_axis = _users_axis(labels.wan)
+    span_tooltip = [alt.Tooltip("series:N", title=labels.axis),
+                    alt.Tooltip("start:T", title=labels.first, format=DATE_FORMAT),
+                    alt.Tooltip("last:T", title=labels.last, format=DATE_FORMAT)]
+    out_of_service = segments[segments["state"] != "active"].assign(series=names["stopped"])
+    locked = pd.DataFrame(
+        [{"start": _ts(r.start), "end": _ts(r.end), "last": _ts(r.end - timedelta(days=1))}
+         for r in result.console_locked],
+        columns=["start", "end", "last"],
+    ).assign(series=names["locked"])
+    over = segments[segments["over"] > 0].assign(series=names["over"])
+    threshold = segments[segments["state"] == "active"].assign(series=names["threshold"])
+    layers = [
+        alt.Chart(out_of_service).mark_rect(opacity=0.15).encode(x=x, x2="end:T", color=color,
+                                                                 tooltip=span_tooltip),
+        alt.Chart(locked).mark_rect(opacity=0.18).encode(x=x, x2="end:T", color=color,
+                                                         tooltip=span_tooltip),
+        alt.Chart(over).mark_rect(opacity=0.35).encode(
+            x=x, x2="end:T", y=alt.Y("capacity:Q", axis=y_axis), y2="users:Q", color=color,
+            tooltip=[*span_tooltip, alt.Tooltip("over:Q", title=labels.over, format=",d"),
+                     alt.Tooltip("users:Q", title=labels.users, format=",d"),
+                     alt.Tooltip("capacity:Q", title=labels.capacity, format=",d")],
+        ),
+        alt.Chart(threshold).mark_rule(strokeDash=[6, 4], strokeWidth=1.5).encode(
+            x=x, x2="end:T", y=alt.Y("threshold:Q", axis=y_axis), color=color,
+            tooltip=[*span_tooltip, alt.Tooltip("threshold:Q", title=labels.threshold, format=",.0f")],
+        ),
+        alt.Chart(lines).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
+            x=x, y=alt.Y("value:Q", axis=y_axis, scale=alt.Scale(zero=True)), color=color,
+            tooltip=[alt.Tooltip("start:T", title=labels.date, format=DATE_FORMAT),
+                     alt.Tooltip("series:N", title=labels.axis), alt.Tooltip("value:Q", format=",d",
+                                                                             title=labels.axis)],
+        ),
+    ]
+    return alt.LayerChart(layer=layers).properties(height=260)
+
+
+# --------------------------------------------------------------------------- money
+
+
+@dataclass(frozen=True)
+class SpendLabels:
+    """Translated texts of the spend chart; ``items``: ledger item -> name."""
+
+    axis: str
+    date: str
+    item: str
+    items: Mapping[str, str]
+    amount: str
+    total: str
+
+
+def spend_frame(result: SimulationResult) -> pd.DataFrame:
+    """One row per charge: date, item, amount and total so far (yuan floats, for the chart only)."""
+    rows: list[dict[str, Any]] = []
+    total = 0.0
+    for entry in result.ledger:
+        amount = float(entry.amount)
+        total += amount
+        rows.append({"date": _ts(entry.date), "item": entry.item, "amount": amount, "total": total})
+    return pd.DataFrame(rows, columns=["date", "item", "amount", "total"])
+
+
+def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart:
+    """Cumulative spend as a step line over the span, a point at each charge."""
+    charges = spend_frame(result).assign(name=lambda f: f["item"].map(labels.items))
+    last = float(result.total_paid)
+    line = pd.concat(
+        [pd.DataFrame([{"date": _ts(result.scenario.start), "total": 0.0}]), charges[["date", "total"]],
+         pd.DataFrame([{"date": _ts(result.scenario.until), "total": last}])],
+        ignore_index=True,
+    )
+    x = _x("date", labels.date, result)
+    y = alt.Y("total:Q", title=labels.axis, axis=alt.Axis(format=",.0f"))
+    return alt.LayerChart(layer=[
+        alt.Chart(line).mark_line(interpolate="step-after", color=SPEND_COLOR, strokeWidth=2.5).encode(x=x, y=y),
+        alt.Chart(charges).mark_point(filled=True, size=70, color=SPEND_COLOR).encode(
+            x=x, y=y,
+            tooltip=[alt.Tooltip("date:T", title=labels.date, format=DATE_FORMAT),
+                     alt.Tooltip("name:N", title=labels.item),
+                     alt.Tooltip("amount:Q", title=labels.amount, format=",.2~f"),
+                     alt.Tooltip("total:Q", title=labels.total, format=",.2~f")],
+        ),
+    ]).properties(height=220)
