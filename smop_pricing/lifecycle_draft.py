@@ -242,7 +242,9 @@ def check_draft(draft: Draft) -> DraftCheck:
     """Validate the rows against the header's span: the scenario of the valid ones, the rest's reasons."""
     header = draft.header
     raw = [row_to_event_data(row) for row in draft.rows]
-    events, errors = validate_events(raw, header.start, header.until)
+    events, errors = validate_events(raw[:MAX_EVENTS], header.start, header.until)
+    for index in range(MAX_EVENTS, len(raw)):  # beyond the bound: kept and marked, not simulated
+        errors[index] = ScenarioError(f"events[{index}]", index + 1, "events_count", maximum=f"{MAX_EVENTS:,}")
     event_rows = tuple(i for i in range(len(raw)) if i not in errors)
     return DraftCheck(scenario=replace(header, events=events), errors=errors, event_rows=event_rows)
 

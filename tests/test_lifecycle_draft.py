@@ -221,3 +221,12 @@ def test_checking_never_loses_a_row_and_every_row_is_either_simulated_or_explain
     check = check_draft(d)
     assert sorted([*check.errors, *check.event_rows]) == list(range(len(d.rows)))
     simulate(check.scenario)
+
+
+def test_rows_beyond_the_event_bound_are_kept_and_marked_not_simulated():
+    rows = ((date(2022, 6, 1), "set_users", None, None, 1, None),) * 2_002
+    check = check_draft(Draft(header=draft().header, rows=rows))
+    assert sorted(check.errors) == [2_000, 2_001]
+    assert check.errors[2_000].rule == "events_count"
+    assert len(check.scenario.events) == 2_000
+    assert row_error_text(check.errors[2_000], "en") == "event: must have at most 2,000 events (got 2001)"
