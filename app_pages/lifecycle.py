@@ -431,13 +431,11 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
         ledger = [
             {t("lifepage.ledger_date", lang): row.date, t("lifepage.ledger_item", lang): row.label,
              t("lifepage.ledger_quantity", lang): row.quantity, t("lifepage.ledger_amount", lang): row.amount_text,
-             t("lifepage.ledger_expiry", lang): entry.expiry}
+             t("lifepage.ledger_expiry", lang): entry.expiry.isoformat() if entry.expiry else "—"}
             for entry, row in ((e, ledger_row(e, lang)) for e in result.ledger)
         ]
-        st.dataframe(ledger, hide_index=True, width="stretch",
-                     column_config={t("lifepage.ledger_date", lang): st.column_config.DateColumn(format="YYYY-MM-DD"),
-                                    t("lifepage.ledger_expiry", lang): st.column_config.DateColumn(
-                                        format="YYYY-MM-DD")})
+        st.dataframe(ledger, hide_index=True, width="stretch", column_config={
+            t("lifepage.ledger_date", lang): st.column_config.DateColumn(format="YYYY-MM-DD")})
         st.metric(t("lifecycle.total_paid", lang), format_money(result.total_paid, lang))
         st.caption(t("lifecycle.no_refunds", lang))
     with cols[1]:

@@ -308,8 +308,8 @@ def capacity_frame(result: SimulationResult) -> pd.DataFrame:
 def _users_axis(wan: bool) -> alt.Axis:
     """No title (the legend names the lines): the axis takes :data:`AXIS_EXTENT`, as the timeline's."""
     if wan:
-        return alt.Axis(labelExpr="format(datum.value / 10000, ',') + '万'", minExtent=AXIS_EXTENT,
-                        maxExtent=AXIS_EXTENT, title=None)
+        wan_label = "datum.value == 0 ? '0' : format(datum.value / 10000, ',') + '万'"
+        return alt.Axis(labelExpr=wan_label, minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
     return alt.Axis(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
 
 
