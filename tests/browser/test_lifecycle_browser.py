@@ -1,0 +1,135 @@
+"""The lifecycle page in a real browser: the charts draw, an edit reaches the link, uploads, screenshots."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from smop_pricing.scenario_link import decode_document
+from tests.browser.conftest import IDLE, open_app, screenshot, start_server
+
+CHARTS = '[data-testid="stVegaLiteChart"]'
+
+
+@pytest.fixture(scope="module", autouse=True)
+def router_started(browser: object, app_url: str) -> Iterator[None]:
+    """Open the app's root once so its router is in charge (see the fresh-server test below)."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    root = context.new_page()
+    open_app(root, f"{app_url}/")
+    expect(root.get_by_test_id("stSidebar")).to_contain_text("English")  # the router's language switch ran
+    context.close()
+    yield
+
+
+def open_lifecycle(page: Page, app_url: str, query: str = "") -> None:
+    open_app(page, f"{app_url}/lifecycle{'?' + query if query else ''}")
+    page.wait_for_selector(f"{CHARTS} svg.marks")  # the timeline, first on the page
+    page.wait_for_selector(IDLE)
+
+
+def whole_page_screenshot(page: Page, name: str) -> Path:
+    """The main area scrolls inside the app, so grow the viewport to the content, then shoot."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": int(height) + 40})
+    expect(page.locator(f"{CHARTS} svg.marks")).to_have_count(3)  # charts below the fold draw once in view
+    page.wait_for_selector(IDLE)
+    return screenshot(page, name)
+
+
+def edit_cell(page: Page, row: int, column: int, text: str) -> None:
+    """Type into the events table: the cell of ``row`` (from 0) and ``column`` (0 = "#")."""
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    first = grid.get_by_test_id(f"glide-cell-1-{row}")  # the grid's accessible copy of its cells
+    target = grid.get_by_test_id(f"glide-cell-{column + 1}-{row}")
+    page.mouse.click(box["x"] + 60, box["y"] + 35 + 35 * row + 17)  # the "#" cell, right of the row marker
+    expect(first).to_have_attribute("aria-selected", "true")
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    expect(target).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")  # opens the cell's editor
+    entry = page.locator("#portal input.gdg-input")
+    entry.fill(text)
+    entry.press("Enter")
+
+
+def test_the_e3_timeline_draws_and_reads_in_chinese(page, app_url):
+    open_lifecycle(page, app_url)
+    main = page.get_by_test_id("stMain")
+    expect(page.get_by_role("combobox", name="示例")).to_have_value("E3 六月到八月停服")
+    expect(main).to_contain_text("2022-08-01 续费 1 个月：2,000 元，服务自今日恢复，新到期日 2022-09-01")
+    gantt = page.locator(f"{CHARTS} svg.marks").first
+    size = gantt.bounding_box()
+    assert size is not None and size["height"] > 120 and size["width"] > 600
+    whole_page_screenshot(page, "lifecycle-zh")
+
+
+def test_the_e5_refusal_and_timeline_read_in_english(page, app_url):
+    open_lifecycle(page, app_url, "lang=en&preset=e5")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text(
+        "2022-09-01 renewal refused: resources were reclaimed on 2022-09-01; buy a new standard edition")
+    expect(page.locator(CHARTS)).to_have_count(3)
+    whole_page_screenshot(page, "lifecycle-en")
+
+
+def test_editing_a_cell_updates_the_links_s_parameter_and_the_link_reproduces_it(page, app_url):
+    open_lifecycle(page, app_url, "lang=en")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("CNY 4,000")
+    edit_cell(page, row=0, column=3, text="3")  # months of the renewal: 1 -> 3
+    expect(main).to_contain_text("CNY 8,000")
+    expect(page).to_have_url(re.compile(r"[?&]s="))
+    link = page.url
+    events = decode_document(parse_qs(urlparse(link).query)["s"][0])["events"]
+    assert events == [{"date": "2022-08-01", "action": "renew", "months": 3}]
+    open_lifecycle(page, app_url, urlparse(link).query)
+    expect(main).to_contain_text("CNY 8,000")
+    expect(main).to_contain_text("new expiry 2022-11-01")
+
+
+def test_a_bad_uploaded_file_is_explained_and_the_scenario_kept(page, app_url, tmp_path):
+    open_lifecycle(page, app_url, "lang=en")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"start": "2022-05-01", "months": 1, "until": "2022-10-01", "users": 150_000,
+                               "events": [{"date": "2022-08-01", "action": "renew", "months": "one"}]}))
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("The file bad.json was not loaded: events[0].months: must be a whole number")
+    expect(main).to_contain_text("Your current scenario is kept")
+    expect(main).to_contain_text("CNY 4,000")
+
+
+def test_an_uploaded_scenario_replaces_the_current_one(page, app_url, tmp_path):
+    open_lifecycle(page, app_url, "lang=en")
+    good = tmp_path / "growth.json"
+    good.write_text(json.dumps({"start": "2023-01-01", "months": 6, "until": "2023-07-01", "users": 240_000,
+                                "events": [{"date": "2023-03-20", "action": "buy_packs", "units": 1}]}))
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(good))
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("Loaded the file growth.json")
+    expect(main).to_contain_text("CNY 18,000")
+    expect(page).to_have_url(re.compile(r"[?&]s="))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Streamlit runs its pages/-directory mode (no router, no language switch) for a deep link that is the "
+    "first request a fresh server sees; app.py's st.navigation only takes over once the root has run. "
+    "Fix belongs to the app shell (e.g. move pages/ to a folder Streamlit does not scan)."))
+def test_a_shared_link_opened_first_on_a_fresh_server_shows_the_page_in_its_language(page):
+    proc, base = start_server()
+    try:
+        open_app(page, f"{base}/lifecycle?lang=en&preset=e5")
+        expect(page.get_by_test_id("stMain")).to_contain_text("Lifecycle simulator", timeout=10_000)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
