@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -71,6 +72,8 @@ from smop_pricing.pricing import MAX_MONTHS, MAX_USERS
 from smop_pricing.scenario_link import PARAM, PRESET_PARAM, decode_document, encode_document
 from smop_pricing.tariff import published_tariff
 from smop_ui.chrome import current_lang, footer
+from smop_ui.params import full_link
+from smop_ui.registry import PAGES
 
 DEFAULT_PRESET = "e3"
 CUSTOM = ""  # the example picker's entry for a scenario from a link or a file
@@ -463,9 +466,9 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
 def _share() -> None:
     st.markdown(f"#### {_md(t('lifepage.share_title', lang))}")
     st.caption(t("lifepage.share_caption", lang))
-    base = st.context.url or "/lifecycle"
-    query = "&".join(f"{name}={value}" for name, value in st.query_params.items())
-    st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+    query = urlencode(st.query_params.to_dict())
+    base = st.context.url or next(spec.link for spec in PAGES if spec.file == "app_pages/lifecycle.py")
+    st.code(full_link(base, query), language=None, wrap_lines=True)
 
 
 # --------------------------------------------------------------------------- the page

@@ -5,42 +5,33 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from smop_pricing.scenario_link import decode_document
+from smop_pricing.scenario_link import decode_document, encode_document
+from smop_ui.registry import PAGES
 from tests.browser.conftest import IDLE, open_app, screenshot, start_server
 
 CHARTS = '[data-testid="stVegaLiteChart"]'
+LINK = next(spec.link for spec in PAGES if spec.file == "app_pages/lifecycle.py")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def router_started(browser: object, app_url: str) -> Iterator[None]:
-    """Open the app's root once so its router is in charge (see the fresh-server test below)."""
-    context = browser.new_context()  # type: ignore[attr-defined]
-    root = context.new_page()
-    open_app(root, f"{app_url}/")
-    expect(root.get_by_test_id("stSidebar")).to_contain_text("English")  # the router's language switch ran
-    context.close()
-    yield
-
-
-def open_lifecycle(page: Page, app_url: str, query: str = "") -> None:
-    open_app(page, f"{app_url}/lifecycle{'?' + query if query else ''}")
+def open_lifecycle(page: Page, base: str, query: str = "") -> None:
+    open_app(page, f"{base}{LINK}{'?' + query if query else ''}")
     page.wait_for_selector(f"{CHARTS} svg.marks")  # the timeline, first on the page
     page.wait_for_selector(IDLE)
 
 
-def whole_page_screenshot(page: Page, name: str) -> Path:
-    """The main area scrolls inside the app, so grow the viewport to the content, then shoot."""
+def whole_page_screenshot(page: Page, name: str) -> None:
+    """The harness grows the viewport to the content; charts below the fold draw once in view."""
+    size = page.viewport_size
+    assert size is not None
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": int(height) + 40})
-    expect(page.locator(f"{CHARTS} svg.marks")).to_have_count(3)  # charts below the fold draw once in view
-    page.wait_for_selector(IDLE)
-    return screenshot(page, name)
+    page.set_viewport_size({"width": size["width"], "height": int(height) + 40})
+    expect(page.locator(f"{CHARTS} svg.marks")).to_have_count(3)
+    screenshot(page, name)
 
 
 def edit_cell(page: Page, row: int, column: int, text: str) -> None:
@@ -121,15 +112,21 @@ def test_an_uploaded_scenario_replaces_the_current_one(page, app_url, tmp_path):
     expect(page).to_have_url(re.compile(r"[?&]s="))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit runs its pages/-directory mode (no router, no language switch) for a deep link that is the "
-    "first request a fresh server sees; app.py's st.navigation only takes over once the root has run. "
-    "Fix belongs to the app shell (e.g. move pages/ to a folder Streamlit does not scan)."))
-def test_a_shared_link_opened_first_on_a_fresh_server_shows_the_page_in_its_language(page):
+@pytest.fixture
+def fresh_server() -> Iterator[str]:
+    """A server of its own, so the shared link below is its very first request."""
     proc, base = start_server()
-    try:
-        open_app(page, f"{base}/lifecycle?lang=en&preset=e5")
-        expect(page.get_by_test_id("stMain")).to_contain_text("Lifecycle simulator", timeout=10_000)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_a_shared_link_opened_first_on_a_fresh_server_reproduces_the_scenario_in_its_language(page, fresh_server):
+    link = encode_document({"start": "2022-05-01", "months": 1, "until": "2022-10-01", "users": 150_000,
+                            "events": [{"date": "2022-08-01", "action": "renew", "months": 2}]})
+    open_lifecycle(page, fresh_server, f"lang=en&s={link}")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("Lifecycle simulator")
+    expect(main).to_contain_text("CNY 6,000")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("English")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
