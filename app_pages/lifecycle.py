@@ -103,21 +103,31 @@ def _presets() -> dict[str, Preset]:
     return {p.name: p for p in _shipped_presets()}
 
 
-def _normal(draft: Draft) -> Draft:
-    """The draft with each setting that equals the tariff's default left unset (as the widgets write it)."""
-    s = effective_settings(draft.header.settings, tariff)
+def _header(start: object, months: int, until: object, users: int, survive: bool, lock: int, ratio: Decimal,
+            auto: int) -> Scenario:
+    """A header in one form whatever its source: a setting equal to the tariff's default is left unset.
+
+    Raises ScenarioError (e.g. ``until`` not after ``start``).
+    """
     settings: dict[str, Any] = {}
-    if s.packs_survive_lapse != tariff.packs_survive_lapse:
-        settings["packs_survive_lapse"] = s.packs_survive_lapse
-    if s.over_quota_lock_days != tariff.over_quota_lock_days:
-        settings["over_quota_lock_days"] = s.over_quota_lock_days
-    if s.warn_ratio != tariff.warn_ratio:
-        settings["warn_ratio"] = str(s.warn_ratio)
-    if s.auto_renew_months != 1:
-        settings["auto_renew_months"] = s.auto_renew_months
+    if survive != tariff.packs_survive_lapse:
+        settings["packs_survive_lapse"] = survive
+    if lock != tariff.over_quota_lock_days:
+        settings["over_quota_lock_days"] = lock
+    if ratio != tariff.warn_ratio:
+        settings["warn_ratio"] = str(ratio)
+    if auto != 1:
+        settings["auto_renew_months"] = auto
+    return parse_scenario({"start": start, "months": months, "until": until, "users": users,
+                           "settings": settings, "events": []})
+
+
+def _normal(draft: Draft) -> Draft:
+    """The draft with its header in the form the widgets write."""
     h = draft.header
-    header = parse_scenario({"start": h.start, "months": h.months, "until": h.until, "users": h.users,
-                             "settings": settings, "events": []})
+    s = effective_settings(h.settings, tariff)
+    header = _header(h.start, h.months, h.until, h.users, s.packs_survive_lapse, s.over_quota_lock_days,
+                     s.warn_ratio, s.auto_renew_months)
     return replace(draft, header=header)
 
 
@@ -213,20 +223,11 @@ def _show_notices() -> None:
 
 
 def _header_from_widgets() -> Scenario:
-    """The header the widgets describe (settings equal to the tariff's left unset)."""
+    """The header the widgets describe."""
     ss = st.session_state
-    settings: dict[str, Any] = {}
-    if bool(ss[W_SURVIVE]) != tariff.packs_survive_lapse:
-        settings["packs_survive_lapse"] = bool(ss[W_SURVIVE])
-    if int(ss[W_LOCK]) != tariff.over_quota_lock_days:
-        settings["over_quota_lock_days"] = int(ss[W_LOCK])
-    ratio = (Decimal(str(ss[W_WARN])) / 100).normalize()
-    if ratio != tariff.warn_ratio:
-        settings["warn_ratio"] = str(ratio)
-    if int(ss[W_AUTO]) != 1:
-        settings["auto_renew_months"] = int(ss[W_AUTO])
-    return parse_scenario({"start": ss[W_START], "months": int(ss[W_MONTHS]), "until": ss[W_UNTIL],
-                           "users": int(ss[W_USERS]), "settings": settings, "events": []})
+    ratio = (Decimal(str(ss[W_WARN])) / 100).normalize()  # the widget shows a percentage
+    return _header(ss[W_START], int(ss[W_MONTHS]), ss[W_UNTIL], int(ss[W_USERS]), bool(ss[W_SURVIVE]),
+                   int(ss[W_LOCK]), ratio, int(ss[W_AUTO]))
 
 
 def _action_label(action: str) -> str:
