@@ -25,6 +25,6 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/quote.py", "nav.quote", ":material/calculate:", "price-quote", default=True),
     PageSpec("app_pages/curve.py", "nav.curve", ":material/show_chart:", "cost-curve"),
-    PageSpec("app_pages/review.py", "nav.review", ":material/search:", "pricing-review"),
     PageSpec("app_pages/lifecycle.py", "nav.lifecycle", ":material/hourglass_top:", "lifecycle-simulator"),
+    PageSpec("app_pages/review.py", "nav.review", ":material/search:", "pricing-review"),
 )
