@@ -10,6 +10,7 @@ from tests.conftest import app_test
 
 PAGE = "app_pages/review.py"
 PUBLISHED = published_tariff()
+CHARTS = 4  # the curves, the difference, the overpay bars, and the portfolio section's histogram
 
 
 def open_review(lang="zh", **params):
@@ -54,7 +55,7 @@ def test_the_review_page_runs_without_an_exception_in_both_languages(lang, title
     assert not at.exception
     assert at.title[0].value == title
     assert at.button_group(key="lang").value == lang  # the router ran: its language switch is there
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == CHARTS
     assert len(at.table) == 1
     assert not at.error
 
@@ -102,7 +103,7 @@ def test_a_bad_fee_shows_its_error_under_the_fee_and_the_page_keeps_working():
         'Monthly fee (CNY) (monthly_fee): must be an amount in yuan, such as "2000" (got 20x0)'
     )
     assert "the sections below still use the last valid what-if tariff" in texts(at.warning)
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == CHARTS
     assert metric(at, "Agree with the page") == "23 / 25"
 
 
@@ -113,7 +114,7 @@ def test_a_tier_bound_below_the_previous_one_shows_its_error_beside_the_tier_tab
     tiers_column = next(col for col in at.columns if col.data_editor)
     assert texts(tiers_column.error) == "第 2 行 · max_units：必须大于上一档的上限（5）（收到 3）"
     assert cliff_needs(at) == [["5 个单位", "7–10 个单位"], ["5 个单位", "7–10 个单位"]]
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == CHARTS
 
 
 def test_an_added_tier_row_asks_for_the_old_last_tiers_bound_in_english():
@@ -175,13 +176,15 @@ def test_reset_returns_the_editor_to_the_published_tariff():
     assert "The what-if tariff is the published one." in texts(at.info)
 
 
+def toml_download(at):
+    return next(b for b in at.get("download_button") if b.proto.label == "Download TOML")
+
+
 def test_the_download_is_disabled_while_the_editor_has_errors():
     at = open_review("en")
-    (download,) = at.get("download_button")
-    assert not download.proto.disabled
+    assert not toml_download(at).proto.disabled
     at.text_input(key="rv_fee").set_value("").run()
-    (download,) = at.get("download_button")
-    assert download.proto.disabled
+    assert toml_download(at).proto.disabled
 
 
 def test_the_what_if_tariff_survives_a_language_switch():
@@ -232,4 +235,5 @@ def test_a_tariff_too_fine_for_the_curve_range_says_so_and_the_rest_of_the_page_
     assert not at.exception
     assert "Curves up to (users): must be from 0 to 20,000 (got 3000000)" in texts(at.error)
     assert len(at.table) == 1
-    assert len(at.get("vega_lite_chart")) == 1  # the overpay chart; the curves need a smaller range
+    # the overpay chart and the portfolio histogram; the curves need a smaller range
+    assert len(at.get("vega_lite_chart")) == CHARTS - 2
