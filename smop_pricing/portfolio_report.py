@@ -40,6 +40,8 @@ BINS = 20
 """Most bins in the histogram of per-customer differences."""
 MAX_ERROR_ROWS = 1_000
 """Problems listed on the page; the errors file has every one."""
+MAX_LINES_NAMED = 10
+"""Line numbers named in the sentence above the problems."""
 
 SYNTHETIC = "synthetic"
 UPLOAD = "upload"
@@ -183,14 +185,19 @@ def notes(frame: PortfolioFrame, lang: str) -> list[str]:
 
 
 def bad_rows_line(frame: PortfolioFrame, lang: str) -> str | None:
-    """How many rows were not priced and why to look below; None when every row was priced."""
+    """How many rows were not priced, on which lines (the first few); None when every row was priced."""
     if frame.errors.empty:
         return None
+    lines = frame.errors["line"].drop_duplicates()
+    shown = ", ".join(str(int(line)) for line in lines.head(MAX_LINES_NAMED))
+    if len(lines) > MAX_LINES_NAMED:
+        shown = t("portui.more_lines", lang, lines=shown)
     return t(
         "portui.bad_rows",
         lang,
         rejected=f"{frame.rejected_rows:,}",
         problems=f"{len(frame.errors):,}",
+        lines=shown,
         priced=f"{frame.priced_rows:,}",
     )
 

@@ -169,7 +169,7 @@ def test_an_uploaded_csv_in_utf8_bom_or_gbk_is_priced_with_its_chinese_names(enc
 
 def test_bad_rows_are_listed_with_their_line_numbers_and_the_good_rows_are_priced():
     at = upload(open_review("en"), "bad.csv", BAD.encode("gbk"))
-    assert "4 rows were not priced (4 problems)" in texts(at.warning)
+    assert "4 rows were not priced (4 problems), on lines 3, 4, 5, 6." in texts(at.warning)
     assert "the other 2 rows are priced" in texts(at.warning)
     errors = table_with(at, "reason")
     assert list(errors["line"]) == [3, 4, 5, 6]
@@ -188,7 +188,7 @@ def test_bad_rows_are_listed_with_their_line_numbers_and_the_good_rows_are_price
 
 def test_bad_rows_are_explained_in_chinese_too():
     at = upload(open_review("zh"), "bad.csv", BAD.encode("gbk"))
-    assert "有 4 行未定价（共 4 个问题）" in texts(at.warning)
+    assert "有 4 行未定价（共 4 个问题），行号：3, 4, 5, 6。" in texts(at.warning)
     errors = table_with(at, "reason")
     assert list(errors["reason"])[:2] == ["必须是整数", "必须在 0 到 100,000,000 之间"]
 

@@ -15,6 +15,7 @@ from smop_pricing.charts.portfolio import difference_histogram_chart, histogram_
 from smop_pricing.errors import InputError
 from smop_pricing.portfolio import compare, difference_histogram, read_portfolio, synthetic_portfolio, with_basis
 from smop_pricing.portfolio_report import (
+    bad_rows_line,
     column_labels,
     customers_table,
     errors_csv_bytes,
@@ -198,3 +199,15 @@ def test_a_million_customers_still_draw_at_most_twenty_bars() -> None:
     (values,) = spec["datasets"].values()
     assert 1 <= len(values) <= 20
     assert sum(v["count"] for v in values) == 1_000_000
+
+
+def test_the_bad_rows_sentence_names_the_first_ten_lines_and_says_when_there_are_more() -> None:
+    text = "customer,users\n" + "".join(f"c{i},x\n" for i in range(12)) + "ok,100\n"
+    frame = read_portfolio(text.encode())
+    assert bad_rows_line(frame, "en") == (
+        "12 rows were not priced (12 problems), on lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and others. "
+        "The reasons are below; the other 1 rows are priced."
+    )
+    few = read_portfolio(b"customer,users,months\na,x,0\nb,1,1\n")
+    assert bad_rows_line(few, "zh") == "有 1 行未定价（共 2 个问题），行号：2。原因见下表；其余 1 行均已定价。"
+    assert bad_rows_line(read_portfolio(b"users\n1\n"), "en") is None
