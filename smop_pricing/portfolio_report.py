@@ -71,6 +71,12 @@ class PricedPortfolio:
         return not (table["difference_fen"].any() or table["cheapest_difference_fen"].any())
 
 
+def changes_on(comparison: Comparison, basis: str) -> bool:
+    """True when some customer's bill changes on ``basis`` (literal or cheapest purchases)."""
+    column = "difference_fen" if basis == "literal" else "cheapest_difference_fen"
+    return bool(comparison.table[column].any())
+
+
 def synthetic_frame(size: int, seed: int) -> PortfolioFrame:
     """A made-up portfolio as if read from a file (no errors); ``source`` names size and seed."""
     return PortfolioFrame(

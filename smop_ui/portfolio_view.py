@@ -48,6 +48,7 @@ from smop_pricing.portfolio_report import (
     PricedPortfolio,
     bad_rows_line,
     change_text,
+    changes_on,
     column_labels,
     customers_table,
     errors_csv_bytes,
@@ -219,7 +220,8 @@ def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None
     c = priced.comparison
     first, second = c.published, c.whatif
     st.subheader(t("portui.revenue", lang))
-    cols = st.columns(4)
+    # three wide columns: a revenue of a million customers runs to 18 characters
+    cols = st.columns([1, 2, 2])
     cols[0].metric(t("portui.customers", lang), f"{first.customers:,}")
     cols[1].metric(t("portui.metric_published", lang), format_money(first.total, lang))
     cols[2].metric(
@@ -227,17 +229,10 @@ def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None
         delta=change_text(first.total, second.total, lang) if c.difference else None,
         help=t("portui.metric_help", lang),
     )
-    cols[3].metric(
-        t("portui.metric_whatif_cheapest", lang), format_money(second.cheapest_total, lang),
-        delta=change_text(first.cheapest_total, second.cheapest_total, lang) if c.cheapest_difference else None,
-        help=t("portui.metric_help", lang),
-    )
     st.dataframe(
         revenue_table(c, lang), hide_index=True, width="stretch",
         column_config={name: labels[name] for name in ("purchase", "published", "whatif", "difference", "change")},
     )
-    if priced.unchanged:
-        st.caption(t("portui.unchanged", lang))
 
 
 def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
@@ -246,7 +241,11 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
         horizontal=True, key=BASIS,
     )
     view = _view(priced, basis)
-    if not view.histogram.empty:
+    if priced.unchanged:
+        st.info(t("portui.unchanged", lang), icon=":material/info:")
+    elif not changes_on(view, basis):
+        st.info(t(f"portui.unchanged_{basis}", lang), icon=":material/info:")
+    else:  # a histogram of one bin of zeros says nothing
         st.altair_chart(difference_histogram_chart(view.histogram, lang, basis), width="stretch")
     config: dict[str, Any] = {
         "line": st.column_config.NumberColumn(labels["line"], format="%d"),
@@ -258,17 +257,16 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
         "whatif": labels["whatif"],
         "difference": labels["difference"],
     }
-    left, right = st.columns(2, gap="large")
-    for column, frame, title, empty in (
-        (left, view.winners, "portui.winners", "portui.no_winners"),
-        (right, view.losers, "portui.losers", "portui.no_losers"),
+    # one above the other, full width: side by side, the money columns would scroll out of sight
+    for frame, title, empty in (
+        (view.winners, "portui.winners", "portui.no_winners"),
+        (view.losers, "portui.losers", "portui.no_losers"),
     ):
-        with column:
-            st.markdown(f"**{t(title, lang, top=TOP)}**")
-            if frame.empty:
-                st.caption(t(empty, lang))
-            else:
-                st.dataframe(customers_table(frame, lang), hide_index=True, width="stretch", column_config=config)
+        st.markdown(f"**{t(title, lang, top=TOP)}**")
+        if frame.empty:
+            st.caption(t(empty, lang))
+        else:
+            st.dataframe(customers_table(frame, lang), hide_index=True, width="stretch", column_config=config)
     st.caption(t("portui.limits_note", lang, bins=BINS, top=TOP))
 
 

@@ -104,8 +104,17 @@ def test_a_made_up_portfolio_shows_its_revenue_under_both_tariffs_from_the_start
     assert list(revenue["published"]) == [format_money(expected.published.total, lang),
                                           format_money(expected.published.cheapest_total, lang)]
     assert list(revenue["change"]) == ["0.0%", "0.0%"]
-    titles = {"zh": "每位客户的差额分布（按需购买）", "en": "Per-customer difference (Literal purchases)"}
-    assert histogram_spec(at)["title"] == titles[lang]
+    unchanged = {"zh": "这些客户的费用与公布价目表下完全相同", "en": "pays what the published tariff charges"}
+    assert unchanged[lang] in texts(at.info)
+    assert len(at.get("vega_lite_chart")) == 3  # no histogram of nothing but zeros
+
+
+def test_a_changed_tariff_draws_the_histogram_of_per_customer_differences():
+    at = open_review("zh")
+    edit_tiers(at, {1: {"unit_price": "4000"}})
+    spec = histogram_spec(at)
+    assert spec["title"] == "每位客户的差额分布（按需购买）"
+    assert spec["mark"]["type"] == "bar" and spec["encoding"]["color"]["scale"]["domain"] == ["降低", "含不变", "升高"]
 
 
 def test_a_cheaper_middle_tier_lowers_the_what_if_revenue_and_lists_the_winners():
@@ -169,8 +178,8 @@ def test_an_uploaded_csv_in_utf8_bom_or_gbk_is_priced_with_its_chinese_names(enc
 
 def test_bad_rows_are_listed_with_their_line_numbers_and_the_good_rows_are_priced():
     at = upload(open_review("en"), "bad.csv", BAD.encode("gbk"))
-    assert "4 rows were not priced (4 problems), on lines 3, 4, 5, 6." in texts(at.warning)
-    assert "the other 2 rows are priced" in texts(at.warning)
+    assert "4 row(s) not priced (4 problem(s)), on line(s) 3, 4, 5, 6." in texts(at.warning)
+    assert "the other 2 row(s) are priced" in texts(at.warning)
     errors = table_with(at, "reason")
     assert list(errors["line"]) == [3, 4, 5, 6]
     assert list(errors["column"]) == ["users", "users", "months", ""]
@@ -248,13 +257,13 @@ def test_rows_the_what_if_tariff_cannot_price_are_listed_with_the_reason():
     assert list(errors["line"]) == [2, 3, 4, 5]
     assert errors["reason"].str.contains('needs more than 20,000 pack units under the tariff "tiny"').all()
     assert metric(at, "Customers priced") == "0"
-    assert "4 rows were not priced" in texts(at.warning)
+    assert "4 row(s) not priced" in texts(at.warning)
 
 
 def test_a_file_without_months_says_one_month_is_assumed_and_blank_lines_are_counted():
     at = upload(open_review("en"), "m.csv", b"customer,users\nA,1000000\n\nB,2000000\n")
     captions = texts(at.caption)
-    assert "1 blank lines skipped." in captions
+    assert "1 blank line(s) skipped." in captions
     assert "The file has no months column: 1 month assumed for every customer." in captions
     assert metric(at, "Customers priced") == "2"
 
@@ -301,3 +310,12 @@ def test_going_back_to_made_up_customers_keeps_the_upload_for_later():
     assert metric(at, "Customers priced") == "10,000"
     at.radio(key="pf_source").set_value("upload").run()
     assert metric(at, "Customers priced") == "4"
+
+
+def test_a_basis_on_which_no_bill_changes_says_so_instead_of_drawing():
+    at = upload(open_review("en"), "ten.csv", b"customer,users\nTen units,1200000\n")
+    edit_tiers(at, {1: {"unit_price": "4000"}})
+    assert histogram_spec(at)["title"] == "Per-customer difference (Literal purchases)"
+    at.radio(key="pf_basis").set_value("cheapest").run()
+    assert "With cheapest purchases no customer's bill changes (with literal purchases some do)." in texts(at.info)
+    assert len(at.get("vega_lite_chart")) == 3

@@ -16,6 +16,7 @@ from smop_pricing.errors import InputError
 from smop_pricing.portfolio import compare, difference_histogram, read_portfolio, synthetic_portfolio, with_basis
 from smop_pricing.portfolio_report import (
     bad_rows_line,
+    changes_on,
     column_labels,
     customers_table,
     errors_csv_bytes,
@@ -113,7 +114,7 @@ def test_the_source_line_names_the_file_and_its_encoding() -> None:
 def test_blank_lines_and_an_assumed_months_column_are_said_not_silent() -> None:
     frame = read_portfolio(b"customer,users\nA,1000000\n\nB,2000000\n")
     assert notes(frame, "en") == [
-        "1 blank lines skipped.",
+        "1 blank line(s) skipped.",
         "The file has no months column: 1 month assumed for every customer.",
     ]
 
@@ -175,6 +176,7 @@ def test_the_histogram_bins_are_coloured_by_which_way_the_bill_moves() -> None:
     histogram = difference_histogram(np.array([-250_000, -120_000, 0, 0, 50, 300_000], dtype=np.int64), 10)
     data = histogram_data(histogram, "en")
     assert int(data["count"].sum()) == 6
+    assert (data["count"] > 0).all() and len(data) < len(histogram)  # empty bins are not drawn
     assert set(data["side"]) == {"Falls", "Includes unchanged", "Rises"}
     zero = data[data["side"] == "Includes unchanged"]
     assert len(zero) == 1 and (zero["lower"] <= 0).all() and (zero["upper"] > 0).all()
@@ -187,6 +189,7 @@ def test_the_histogram_chart_is_bars_from_lower_to_upper_with_localized_titles()
     spec = difference_histogram_chart(histogram, "zh", "cheapest").to_dict()
     assert spec["mark"]["type"] == "bar"
     encoding = spec["encoding"]
+    assert encoding["x"]["bin"] == "binned"  # vertical bars from 0 to the count, not thin horizontal ones
     assert (encoding["x"]["field"], encoding["x2"]["field"], encoding["y"]["field"]) == ("lower", "upper", "count")
     assert encoding["color"]["scale"]["domain"] == ["降低", "含不变", "升高"]
     assert spec["title"] == "每位客户的差额分布（最省钱购买）"
@@ -205,9 +208,20 @@ def test_the_bad_rows_sentence_names_the_first_ten_lines_and_says_when_there_are
     text = "customer,users\n" + "".join(f"c{i},x\n" for i in range(12)) + "ok,100\n"
     frame = read_portfolio(text.encode())
     assert bad_rows_line(frame, "en") == (
-        "12 rows were not priced (12 problems), on lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and others. "
-        "The reasons are below; the other 1 rows are priced."
+        "12 row(s) not priced (12 problem(s)), on line(s) 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and others. "
+        "The reasons are below; the other 1 row(s) are priced."
     )
     few = read_portfolio(b"customer,users,months\na,x,0\nb,1,1\n")
     assert bad_rows_line(few, "zh") == "有 1 行未定价（共 2 个问题），行号：2。原因见下表；其余 1 行均已定价。"
     assert bad_rows_line(read_portfolio(b"users\n1\n"), "en") is None
+
+
+def test_a_basis_has_changes_only_when_some_customers_bill_moves_on_it() -> None:
+    frame = read_portfolio(CUSTOMERS.encode())
+    same = price_portfolio(frame, PUBLISHED, replace(PUBLISHED, version="what-if"))
+    assert same.unchanged and not changes_on(same.comparison, "literal")
+    cheaper = price_portfolio(frame, PUBLISHED, CHEAPER_MIDDLE)
+    assert not cheaper.unchanged and changes_on(cheaper.comparison, "literal")
+    # 10 units: literal 48,000 -> 40,000; the cheapest cover is 11 units at 3,000 under both
+    ten = price_portfolio(read_portfolio(b"users\n1200000\n"), PUBLISHED, CHEAPER_MIDDLE)
+    assert changes_on(ten.comparison, "literal") and not changes_on(ten.comparison, "cheapest")

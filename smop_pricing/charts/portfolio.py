@@ -30,7 +30,11 @@ def _side(lower: Decimal, upper: Decimal) -> str:
 
 
 def histogram_data(histogram: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The bins as chart data: lower, upper (yuan floats), count, side (label), range (text)."""
+    """The bins holding customers as chart data: lower, upper (yuan floats), count, side (label), range (text).
+
+    Empty bins are left out: drawn, they would be a flat bar along the axis.
+    """
+    histogram = histogram[histogram["count"] > 0]
     lowers = [Decimal(v) for v in histogram["lower"]]
     uppers = [Decimal(v) for v in histogram["upper"]]
     sides = [_side(lo, hi) for lo, hi in zip(lowers, uppers, strict=True)]
@@ -57,9 +61,10 @@ def difference_histogram_chart(histogram: pd.DataFrame, lang: str, basis: str = 
         alt.Chart(data, title=t("portui.histogram_title", lang, basis=basis_name))
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("lower:Q", title=t("portui.axis_difference", lang), axis=alt.Axis(format=",.0f")),
+            # bin="binned": the bins come made; without it a bar from x to x2 is a thin horizontal bar
+            x=alt.X("lower:Q", bin="binned", title=t("portui.axis_difference", lang), axis=alt.Axis(format=",~f")),
             x2="upper:Q",
-            y=alt.Y("count:Q", title=t("portui.axis_customers", lang), axis=alt.Axis(format=",d")),
+            y=alt.Y("count:Q", title=t("portui.axis_customers", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
             color=alt.Color(
                 "side:N",
                 title=t("portui.legend_side", lang),
