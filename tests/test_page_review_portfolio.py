@@ -319,3 +319,25 @@ def test_a_basis_on_which_no_bill_changes_says_so_instead_of_drawing():
     at.radio(key="pf_basis").set_value("cheapest").run()
     assert "With cheapest purchases no customer's bill changes (with literal purchases some do)." in texts(at.info)
     assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_a_large_upload_is_read_with_progress_reported_per_block(monkeypatch):
+    seen = []
+    real_read = view.read_portfolio
+
+    def spy(source, progress=None, **kwargs):
+        def report(p):
+            seen.append(p)
+            progress(p)  # the page's bar
+
+        return real_read(source, report, **kwargs)
+
+    monkeypatch.setattr(view, "read_portfolio", spy)
+    data = ("customer,users,months\n" + "".join(f"客户{i:07d},{100_000 + i},12\n" for i in range(100_000))).encode("gbk")
+    assert len(data) > 2 * (1 << 20)
+    at = upload(open_review("en"), "big.csv", data)
+    assert not at.exception and not at.error
+    assert len(seen) >= 3 and seen[-1].fraction == 1.0
+    assert [p.rows_read for p in seen] == sorted(p.rows_read for p in seen)
+    assert metric(at, "Customers priced") == "100,000"
+    assert not at.get("progress")  # the bar is gone once the file is read

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import replace
 from decimal import Decimal
 
@@ -13,7 +14,15 @@ from hypothesis import strategies as st
 
 from smop_pricing.charts.portfolio import difference_histogram_chart, histogram_data
 from smop_pricing.errors import InputError
-from smop_pricing.portfolio import compare, difference_histogram, read_portfolio, synthetic_portfolio, with_basis
+from smop_pricing.i18n import LANGS, catalog
+from smop_pricing.portfolio import (
+    ReadProgress,
+    compare,
+    difference_histogram,
+    read_portfolio,
+    synthetic_portfolio,
+    with_basis,
+)
 from smop_pricing.portfolio_report import (
     bad_rows_line,
     changes_on,
@@ -25,6 +34,7 @@ from smop_pricing.portfolio_report import (
     percent_change,
     price_portfolio,
     priced_file_name,
+    progress_text,
     revenue_table,
     shown_errors,
     signed_percent,
@@ -225,3 +235,19 @@ def test_a_basis_has_changes_only_when_some_customers_bill_moves_on_it() -> None
     # 10 units: literal 48,000 -> 40,000; the cheapest cover is 11 units at 3,000 under both
     ten = price_portfolio(read_portfolio(b"users\n1200000\n"), PUBLISHED, CHEAPER_MIDDLE)
     assert changes_on(ten.comparison, "literal") and not changes_on(ten.comparison, "cheapest")
+
+
+def test_every_portfolio_section_text_has_chinese_and_english_with_the_same_placeholders() -> None:
+    keys = [key for key in catalog() if key.startswith("portui.")]
+    assert len(keys) > 50
+    for key in keys:
+        texts = catalog()[key]
+        assert set(texts) == set(LANGS), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in LANGS]
+        assert fields[0] == fields[1], key
+
+
+def test_reading_progress_is_worded_with_rows_and_the_share_of_the_file() -> None:
+    progress = ReadProgress(bytes_read=512, bytes_total=2048, rows_read=12_345)
+    assert progress_text(progress, "en") == "Reading the file: 12,345 rows so far (25%)"
+    assert progress_text(progress, "zh") == "正在读取文件：已读 12,345 行（25%）"
