@@ -40,6 +40,7 @@ from smop_pricing.review import (
 from smop_pricing.tariff import MODES, Tariff, parse_tariff, published_tariff, tariff_to_toml
 from smop_ui.chrome import current_lang, footer
 from smop_ui.params import IntParam, seed, show_notices, write_url
+from smop_ui.portfolio_view import portfolio_section as render_portfolio
 
 MAX_COMPARE_USERS = 20_000_000
 MAX_UPLOAD_BYTES = 1_000_000
@@ -414,6 +415,10 @@ def questions_section(r: Review) -> None:
                 st.caption(t("review.setting_none", lang))
 
 
+def portfolio_section(r: Review) -> None:
+    render_portfolio(r.lang, r.published, r.whatif)
+
+
 READING_ICONS = {
     "in_force": ":material/check_circle:",
     "default": ":material/radio_button_unchecked:",
@@ -426,6 +431,7 @@ SECTIONS: list[tuple[str, Callable[[Review], None]]] = [
     ("cliffs", cliffs_section),
     ("audit", audit_section),
     ("questions", questions_section),
+    ("portfolio", portfolio_section),
 ]
 
 

@@ -1103,3 +1103,22 @@ def compare(
         histogram=difference_histogram(diff, bins),
         table=table,
     )
+
+
+def with_basis(comparison: Comparison, basis: Basis, *, top: int = 10, bins: int = 20) -> Comparison:
+    """``comparison`` summarized on another basis (winners, losers, histogram), without repricing."""
+    if basis not in ("literal", "cheapest"):
+        raise InputError("basis", basis, "portfolio_basis")
+    table = comparison.table
+    diff = table["difference_fen" if basis == "literal" else "cheapest_difference_fen"].to_numpy()
+    falling = np.argsort(diff, kind="stable")
+    falling = falling[diff[falling] < 0][:top]
+    rising = np.argsort(-diff, kind="stable")
+    rising = rising[diff[rising] > 0][:top]
+    return replace(
+        comparison,
+        basis=basis,
+        winners=_extremes(table, basis, falling),
+        losers=_extremes(table, basis, rising),
+        histogram=difference_histogram(diff, bins),
+    )

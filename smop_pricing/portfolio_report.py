@@ -1,0 +1,246 @@
+"""The portfolio section of the pricing review page, as data: what it prices, says and lists.
+
+No streamlit here: ``smop_ui/portfolio_view.py`` draws what these functions return. Texts are
+in ``data/i18n/portui.toml``. Money stays Decimal (or int64 fen inside the priced table) until
+it is formatted for a cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import PurePath
+
+import pandas as pd
+
+from smop_pricing.errors import InputError
+from smop_pricing.i18n import t
+from smop_pricing.money import format_money
+from smop_pricing.portfolio import (
+    ENCODINGS,
+    Comparison,
+    PortfolioFrame,
+    ReadProgress,
+    compare,
+    empty_errors,
+    encoding_label,
+    error_table,
+    synthetic_portfolio,
+    within_limits,
+)
+from smop_pricing.tariff import Tariff
+
+MIN_SYNTHETIC_SIZE = 100
+MAX_SYNTHETIC_SIZE = 1_000_000
+DEFAULT_SYNTHETIC_SIZE = 10_000
+MAX_SEED = 2**32 - 1
+TOP = 10
+"""Rows in the winners and the losers tables."""
+BINS = 20
+"""Most bins in the histogram of per-customer differences."""
+MAX_ERROR_ROWS = 1_000
+"""Problems listed on the page; the errors file has every one."""
+MAX_LINES_NAMED = 10
+"""Line numbers named in the sentence above the problems."""
+
+SYNTHETIC = "synthetic"
+UPLOAD = "upload"
+SOURCES = (SYNTHETIC, UPLOAD)
+
+CUSTOMER_COLUMNS = ("line", "customer", "users", "months", "held_units", "published", "whatif", "difference")
+REVENUE_COLUMNS = ("purchase", "published", "whatif", "difference", "change")
+ERROR_COLUMNS = ("line", "column", "value", "reason")
+
+
+@dataclass(frozen=True, eq=False)
+class PricedPortfolio:
+    """A portfolio priced under the published and a what-if tariff.
+
+    ``frame`` is the portfolio after :func:`~smop_pricing.portfolio.within_limits` under both
+    tariffs (rows the engine cannot price under either have moved to its errors);
+    ``comparison`` is on the literal basis (see :func:`~smop_pricing.portfolio.with_basis`).
+    """
+
+    frame: PortfolioFrame
+    comparison: Comparison
+
+    @property
+    def unchanged(self) -> bool:
+        """True when no customer's bill changes, on either basis."""
+        table = self.comparison.table
+        return not (table["difference_fen"].any() or table["cheapest_difference_fen"].any())
+
+
+def changes_on(comparison: Comparison, basis: str) -> bool:
+    """True when some customer's bill changes on ``basis`` (literal or cheapest purchases)."""
+    column = "difference_fen" if basis == "literal" else "cheapest_difference_fen"
+    return bool(comparison.table[column].any())
+
+
+def synthetic_frame(size: int, seed: int) -> PortfolioFrame:
+    """A made-up portfolio as if read from a file (no errors); ``source`` names size and seed."""
+    return PortfolioFrame(
+        rows=synthetic_portfolio(size, seed),
+        errors=empty_errors(),
+        encoding="utf-8",
+        source=f"{SYNTHETIC}-{size}-{seed}",
+    )
+
+
+def price_portfolio(
+    frame: PortfolioFrame, published: Tariff, whatif: Tariff, *, top: int = TOP, bins: int = BINS
+) -> PricedPortfolio:
+    """Price ``frame`` under both tariffs; rows neither can price go to the errors, not away."""
+    usable = within_limits(frame, published, whatif)
+    return PricedPortfolio(usable, compare(usable.rows, published, whatif, top=top, bins=bins))
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+def percent_change(before: Decimal, after: Decimal) -> Decimal | None:
+    """(after − before) / before in percent, to one decimal (None when ``before`` is 0)."""
+    if before == 0:
+        return None
+    return ((after - before) * 100 / before).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def signed_money(amount: Decimal, lang: str) -> str:
+    """A change of money: "+CNY 500", "-CNY 8,000", "CNY 0" (zh "+500 元")."""
+    return ("+" if amount > 0 else "") + format_money(amount, lang)
+
+
+def signed_percent(value: Decimal | None) -> str:
+    """"+1.2%", "-0.5%", "0.0%"; "—" when there is nothing to compare with."""
+    if value is None:
+        return "—"
+    return f"{'+' if value > 0 else ''}{value:,}%"
+
+
+def change_text(before: Decimal, after: Decimal, lang: str) -> str:
+    """The change as money and percent: "+CNY 500 (+1.2%)"."""
+    return f"{signed_money(after - before, lang)} ({signed_percent(percent_change(before, after))})"
+
+
+def revenue_table(comparison: Comparison, lang: str) -> pd.DataFrame:
+    """Revenue under both tariffs, literal and cheapest purchases, as text (:data:`REVENUE_COLUMNS`)."""
+    first, second = comparison.published, comparison.whatif
+    rows = []
+    for purchase, before, after in (
+        ("purchase_literal", first.total, second.total),
+        ("purchase_cheapest", first.cheapest_total, second.cheapest_total),
+    ):
+        rows.append(
+            {
+                "purchase": t(f"portui.{purchase}", lang),
+                "published": format_money(before, lang),
+                "whatif": format_money(after, lang),
+                "difference": signed_money(after - before, lang),
+                "change": signed_percent(percent_change(before, after)),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(REVENUE_COLUMNS))
+
+
+def customers_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A winners or losers frame for a page: the file's line, the customer, money as text.
+
+    The customer's name is kept exactly as read (a page must show it as text, never markup).
+    """
+    data: dict[str, object] = {"line": frame.index.to_numpy()}
+    if "customer" in frame.columns:
+        data["customer"] = frame["customer"].astype("str").to_numpy()
+    for column in ("users", "months", "held_units"):
+        data[column] = frame[column].to_numpy()
+    data["published"] = [format_money(v, lang) for v in frame["published"]]
+    data["whatif"] = [format_money(v, lang) for v in frame["whatif"]]
+    data["difference"] = [signed_money(v, lang) for v in frame["difference"]]
+    return pd.DataFrame(data)
+
+
+def column_labels(lang: str) -> dict[str, str]:
+    """Shown names of the columns of :func:`customers_table`, :func:`revenue_table` and the errors."""
+    names = {*CUSTOMER_COLUMNS, *REVENUE_COLUMNS, *ERROR_COLUMNS}
+    return {name: t(f"portui.col_{name}", lang) for name in sorted(names)}
+
+
+def source_line(frame: PortfolioFrame, lang: str) -> str:
+    """Where the portfolio came from and how many rows were priced and not."""
+    priced, rejected = f"{frame.priced_rows:,}", f"{frame.rejected_rows:,}"
+    if frame.source.startswith(f"{SYNTHETIC}-"):
+        _, size, seed = frame.source.rsplit("-", 2)
+        return t("portui.from_synthetic", lang, count=f"{int(size):,}", seed=seed, priced=priced, rejected=rejected)
+    return t(
+        "portui.from_file",
+        lang,
+        source=frame.source,
+        encoding=encoding_label(frame.encoding, lang),
+        priced=priced,
+        rejected=rejected,
+    )
+
+
+def notes(frame: PortfolioFrame, lang: str) -> list[str]:
+    """Blank lines skipped and columns assumed: said, not silent."""
+    lines = []
+    if frame.blank_lines:
+        lines.append(t("portui.blank_lines", lang, count=f"{frame.blank_lines:,}"))
+    if "months" in frame.assumed:
+        lines.append(t("portui.assumed_months", lang))
+    return lines
+
+
+def bad_rows_line(frame: PortfolioFrame, lang: str) -> str | None:
+    """How many rows were not priced, on which lines (the first few); None when every row was priced."""
+    if frame.errors.empty:
+        return None
+    lines = frame.errors["line"].drop_duplicates()
+    shown = ", ".join(str(int(line)) for line in lines.head(MAX_LINES_NAMED))
+    if len(lines) > MAX_LINES_NAMED:
+        shown = t("portui.more_lines", lang, lines=shown)
+    return t(
+        "portui.bad_rows",
+        lang,
+        rejected=f"{frame.rejected_rows:,}",
+        problems=f"{len(frame.errors):,}",
+        lines=shown,
+        priced=f"{frame.priced_rows:,}",
+    )
+
+
+def shown_errors(frame: PortfolioFrame, lang: str, limit: int = MAX_ERROR_ROWS) -> pd.DataFrame:
+    """The first ``limit`` problems worded in ``lang`` (:data:`ERROR_COLUMNS`)."""
+    return error_table(frame.errors.head(limit), lang)
+
+
+def progress_text(progress: ReadProgress, lang: str) -> str:
+    """The progress bar's words: rows read so far and the share of the file."""
+    return t(
+        "portui.reading_progress",
+        lang,
+        rows=f"{progress.rows_read:,}",
+        percent=f"{progress.fraction:.0%}",
+    )
+
+
+def errors_csv_bytes(errors: pd.DataFrame, lang: str, encoding: str = "utf-8") -> bytes:
+    """The errors file (``line, column, value, reason``, as ``reprice`` writes it) as bytes."""
+    if encoding not in ENCODINGS:
+        raise InputError("encoding", encoding, "portfolio_encoding_choice", choices=", ".join(ENCODINGS))
+    text = error_table(errors, lang).to_csv(index=False, lineterminator="\n")
+    return text.encode("gb18030" if encoding == "gbk" else encoding)
+
+
+def _stem(source: str) -> str:
+    stem = PurePath(source.replace("\\", "/")).stem or "portfolio"
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
+
+
+def priced_file_name(source: str) -> str:
+    """``customers.csv`` -> ``customers-priced.csv``."""
+    return f"{_stem(source)}-priced.csv"
+
+
+def errors_file_name(source: str) -> str:
+    """``customers.csv`` -> ``customers-errors.csv``."""
+    return f"{_stem(source)}-errors.csv"

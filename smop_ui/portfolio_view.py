@@ -1,0 +1,309 @@
+"""The portfolio section of the pricing review page (an entry of app_pages/review.py's SECTIONS).
+
+The rules and the wording live in ``smop_pricing.portfolio`` / ``portfolio_report`` and the
+histogram in ``smop_pricing.charts.portfolio``; this module gathers the inputs, keeps what was
+read and priced in ``st.session_state`` (never at module level) and places the results.
+
+Session state of this section:
+
+- ``pf_source``, ``pf_size``, ``pf_seed``, ``pf_basis``: the widgets, mirrored in
+  ``pf_choices`` so that a visit to another page (which clears widget state) keeps them;
+- ``pf_uploaded``: (id, PortfolioFrame) of the last upload that could be used;
+- ``pf_file``: (file id, error or None) of the upload last read, so a rerun never reads the
+  same upload again, and a file that cannot be used keeps saying why while it is selected;
+- ``pf_synthetic``: (id, PortfolioFrame) of the made-up portfolio of the current size and seed;
+- ``pf_priced``: ((portfolio id, published, what-if), PricedPortfolio), so a rerun that changes
+  neither the portfolio nor the tariffs prices nothing; ``pf_view``: (basis, Comparison).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from smop_pricing.charts.portfolio import difference_histogram_chart
+from smop_pricing.errors import SmopError
+from smop_pricing.i18n import t
+from smop_pricing.money import format_money
+from smop_pricing.portfolio import (
+    Basis,
+    Comparison,
+    PortfolioFrame,
+    ReadProgress,
+    priced_csv_bytes,
+    read_portfolio,
+    with_basis,
+)
+from smop_pricing.portfolio_report import (
+    BINS,
+    DEFAULT_SYNTHETIC_SIZE,
+    MAX_SEED,
+    MAX_SYNTHETIC_SIZE,
+    MIN_SYNTHETIC_SIZE,
+    SOURCES,
+    SYNTHETIC,
+    TOP,
+    UPLOAD,
+    PricedPortfolio,
+    bad_rows_line,
+    change_text,
+    changes_on,
+    column_labels,
+    customers_table,
+    errors_csv_bytes,
+    errors_file_name,
+    notes,
+    price_portfolio,
+    priced_file_name,
+    progress_text,
+    revenue_table,
+    shown_errors,
+    source_line,
+    synthetic_frame,
+)
+from smop_pricing.tariff import Tariff
+
+SOURCE, SIZE, SEED, BASIS, UPLOADER = "pf_source", "pf_size", "pf_seed", "pf_basis", "pf_upload"
+CHOICES = "pf_choices"
+UPLOADED = "pf_uploaded"
+FILE = "pf_file"
+SYNTH = "pf_synthetic"
+PRICED = "pf_priced"
+VIEW = "pf_view"
+DEFAULTS: dict[str, Any] = {SOURCE: SYNTHETIC, SIZE: DEFAULT_SYNTHETIC_SIZE, SEED: 0, BASIS: "literal"}
+BASES: tuple[Basis, ...] = ("literal", "cheapest")
+
+Loaded = tuple[str, PortfolioFrame]
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def _literal(text: str) -> str:
+    """``text`` with Markdown (and LaTeX) specials escaped: file names are the user's."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def _ensure_widgets() -> None:
+    """Start each widget at its remembered value (a page switch clears widget state)."""
+    saved = st.session_state.get(CHOICES, DEFAULTS)
+    for key, default in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = saved.get(key, default)
+
+
+def _remember() -> None:
+    st.session_state[CHOICES] = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
+
+
+# --- the source ---------------------------------------------------------------------------------
+
+
+def _read(uploaded: Any, file_id: str, lang: str) -> SmopError | None:
+    """Read an upload with a progress bar; keep it when it can be used, else return why not."""
+    bar = st.progress(0.0, text=t("portui.reading", lang))
+
+    def report(progress: ReadProgress) -> None:
+        bar.progress(progress.fraction, text=progress_text(progress, lang))
+
+    try:
+        uploaded.seek(0)
+        frame = read_portfolio(uploaded, report, name=str(uploaded.name))
+    except SmopError as error:
+        return error
+    finally:
+        bar.empty()
+    st.session_state[UPLOADED] = (f"{UPLOAD}:{file_id}", frame)
+    return None
+
+
+def _upload(lang: str) -> Loaded | None:
+    limit = f"{st.get_option('server.maxUploadSize')} MB"
+    uploaded = st.file_uploader(
+        t("portui.upload", lang), type=["csv", "txt", "tsv"], key=UPLOADER,
+        help=t("portui.upload_help", lang, limit=limit),
+    )
+    state = st.session_state
+    if uploaded is None:
+        state.pop(FILE, None)
+    else:
+        file_id = str(getattr(uploaded, "file_id", "") or f"{uploaded.name}:{uploaded.size}")
+        seen = state.get(FILE)
+        if seen is None or seen[0] != file_id:
+            state[FILE] = (file_id, _read(uploaded, file_id, lang))
+        error: SmopError | None = state[FILE][1]
+        if error is not None:
+            reason = error.message(lang)
+            st.error(_literal(t("portui.upload_failed", lang, reason=reason)), icon=":material/error:")
+            st.caption(t("portui.upload_kept" if UPLOADED in state else "portui.upload_nothing_kept", lang))
+    loaded: Loaded | None = state.get(UPLOADED)
+    return loaded
+
+
+def _synthetic(lang: str) -> Loaded:
+    with st.container(horizontal=True):
+        size = st.number_input(
+            t("portui.size", lang), min_value=MIN_SYNTHETIC_SIZE, max_value=MAX_SYNTHETIC_SIZE, step=1_000,
+            key=SIZE, help=t("portui.size_help", lang, minimum=f"{MIN_SYNTHETIC_SIZE:,}",
+                             maximum=f"{MAX_SYNTHETIC_SIZE:,}"),
+        )
+        seed = st.number_input(
+            t("portui.seed", lang), min_value=0, max_value=MAX_SEED, step=1, key=SEED,
+            help=t("portui.seed_help", lang),
+        )
+    key = f"{SYNTHETIC}:{int(size)}:{int(seed)}"
+    cached: Loaded | None = st.session_state.get(SYNTH)
+    if cached is None or cached[0] != key:
+        cached = (key, synthetic_frame(int(size), int(seed)))
+        st.session_state[SYNTH] = cached
+    return cached
+
+
+# --- pricing (cached in the session) ------------------------------------------------------------
+
+
+def _priced(loaded: Loaded, published: Tariff, whatif: Tariff, lang: str) -> PricedPortfolio:
+    key = (loaded[0], published, whatif)
+    cached = st.session_state.get(PRICED)
+    if cached is None or cached[0] != key:
+        with st.spinner(t("portui.pricing", lang, count=f"{loaded[1].priced_rows:,}")):
+            priced = price_portfolio(loaded[1], published, whatif, top=TOP, bins=BINS)
+        cached = (key, priced)
+        st.session_state[PRICED] = cached
+        st.session_state.pop(VIEW, None)
+    result: PricedPortfolio = cached[1]
+    return result
+
+
+def _view(priced: PricedPortfolio, basis: Basis) -> Comparison:
+    if basis == priced.comparison.basis:
+        return priced.comparison
+    cached = st.session_state.get(VIEW)
+    if cached is None or cached[0] != basis:
+        cached = (basis, with_basis(priced.comparison, basis, top=TOP, bins=BINS))
+        st.session_state[VIEW] = cached
+    view: Comparison = cached[1]
+    return view
+
+
+# --- what is shown ------------------------------------------------------------------------------
+
+
+def _bad_rows(frame: PortfolioFrame, lang: str, labels: dict[str, str]) -> None:
+    line = bad_rows_line(frame, lang)
+    if line is None:
+        return
+    st.warning(line, icon=":material/warning:")
+    table = shown_errors(frame, lang)
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={
+            "line": st.column_config.NumberColumn(labels["line"], format="%d"),
+            "column": labels["column"], "value": labels["value"], "reason": labels["reason"],
+        },
+    )
+    if len(frame.errors) > len(table):
+        st.caption(t("portui.bad_rows_shown", lang, shown=f"{len(table):,}", total=f"{len(frame.errors):,}"))
+    errors, encoding = frame.errors, frame.encoding
+    st.download_button(
+        t("portui.download_errors", lang),
+        data=lambda: errors_csv_bytes(errors, lang, encoding),
+        file_name=errors_file_name(frame.source),
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="pf_errors_download",
+    )
+
+
+def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
+    c = priced.comparison
+    first, second = c.published, c.whatif
+    st.subheader(t("portui.revenue", lang))
+    # three wide columns: a revenue of a million customers runs to 18 characters
+    cols = st.columns([1, 2, 2])
+    cols[0].metric(t("portui.customers", lang), f"{first.customers:,}")
+    cols[1].metric(t("portui.metric_published", lang), format_money(first.total, lang))
+    cols[2].metric(
+        t("portui.metric_whatif", lang), format_money(second.total, lang),
+        delta=change_text(first.total, second.total, lang) if c.difference else None,
+        help=t("portui.metric_help", lang),
+    )
+    st.dataframe(
+        revenue_table(c, lang), hide_index=True, width="stretch",
+        column_config={name: labels[name] for name in ("purchase", "published", "whatif", "difference", "change")},
+    )
+
+
+def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
+    basis: Basis = st.radio(
+        t("portui.basis", lang), options=list(BASES), format_func=lambda b: t(f"portui.purchase_{b}", lang),
+        horizontal=True, key=BASIS,
+    )
+    view = _view(priced, basis)
+    if priced.unchanged:
+        st.info(t("portui.unchanged", lang), icon=":material/info:")
+    elif not changes_on(view, basis):
+        st.info(t(f"portui.unchanged_{basis}", lang), icon=":material/info:")
+    else:  # a histogram of one bin of zeros says nothing
+        st.altair_chart(difference_histogram_chart(view.histogram, lang, basis), width="stretch")
+    config: dict[str, Any] = {
+        "line": st.column_config.NumberColumn(labels["line"], format="%d"),
+        "customer": st.column_config.TextColumn(labels["customer"]),
+        "users": st.column_config.NumberColumn(labels["users"], format="localized"),
+        "months": st.column_config.NumberColumn(labels["months"], format="%d"),
+        "held_units": st.column_config.NumberColumn(labels["held_units"], format="%d"),
+        "published": labels["published"],
+        "whatif": labels["whatif"],
+        "difference": labels["difference"],
+    }
+    # one above the other, full width: side by side, the money columns would scroll out of sight
+    for frame, title, empty in (
+        (view.winners, "portui.winners", "portui.no_winners"),
+        (view.losers, "portui.losers", "portui.no_losers"),
+    ):
+        st.markdown(f"**{t(title, lang, top=TOP)}**")
+        if frame.empty:
+            st.caption(t(empty, lang))
+        else:
+            st.dataframe(customers_table(frame, lang), hide_index=True, width="stretch", column_config=config)
+    st.caption(t("portui.limits_note", lang, bins=BINS, top=TOP))
+
+
+def _download(priced: PricedPortfolio, lang: str) -> None:
+    table, encoding = priced.comparison.table, priced.frame.encoding
+    st.download_button(
+        t("portui.download_priced", lang),
+        data=lambda: priced_csv_bytes(table, encoding),  # made on the click, on its own thread
+        file_name=priced_file_name(priced.frame.source),
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        help=t("portui.download_priced_help", lang),
+        key="pf_priced_download",
+    )
+
+
+def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
+    """Choose a portfolio, then show its revenue under both tariffs and who wins and loses."""
+    _ensure_widgets()
+    st.caption(t("portui.help", lang))
+    source = st.radio(
+        t("portui.source", lang), options=list(SOURCES), format_func=lambda s: t(f"portui.source_{s}", lang),
+        horizontal=True, key=SOURCE,
+    )
+    loaded = _upload(lang) if source == UPLOAD else _synthetic(lang)
+    if loaded is None:
+        _remember()
+        st.info(t("portui.upload_first", lang), icon=":material/upload_file:")
+        return
+    priced = _priced(loaded, published, whatif, lang)
+    labels = column_labels(lang)
+    st.caption(_literal(source_line(priced.frame, lang)))
+    for line in notes(priced.frame, lang):
+        st.caption(line)
+    _bad_rows(priced.frame, lang, labels)
+    _revenue(priced, lang, labels)
+    _customers(priced, lang, labels)
+    _download(priced, lang)
+    _remember()
