@@ -185,7 +185,6 @@ def cost_chart(
         raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
     wide = yuan_frame(curve)
     x_max = float(wide["users"].max()) if len(wide) else float(GRID_STEP)
-    literal, _ = _measure_columns(measure)
     lines = _lines(wide, labels, measure)
     series = [labels["series_literal"], labels["series_cheapest"]]
     x = _users_x(labels, x_max)
@@ -218,24 +217,33 @@ def cost_chart(
         tooltip=_point_tooltip(labels),
     ).add_params(hover)
     layers = [band_rects, band_text, line_layer, hover_points, hover_rule]
+    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height))
 
-    if marker is not None and len(marker) and 0 <= int(marker["users"].iloc[0]) <= x_max:
-        mark = yuan_frame(marker.iloc[:1]).assign(fee=lambda d: d[literal], label=labels.get("marker", ""))
-        right_half = float(mark["users"].iloc[0]) > 0.6 * x_max
-        layers += [
-            alt.Chart(mark).mark_rule(color="#111", strokeDash=[4, 3], strokeWidth=1.5, clip=True).encode(
-                x=alt.X("users:Q"),
-            ),
-            alt.Chart(mark).mark_point(filled=True, size=140, color="#111", clip=True).encode(
-                x=alt.X("users:Q"), y=alt.Y("fee:Q"), tooltip=_point_tooltip(labels),
-            ),
-            # The label stands at the foot of the rule, where the (rising) lines rarely are.
-            alt.Chart(mark).mark_text(
-                align="right" if right_half else "left", dx=-6 if right_half else 6, dy=-4,
-                baseline="bottom", fontSize=12, fontWeight="bold", color="#111", clip=True,
-            ).encode(x=alt.X("users:Q"), y=alt.datum(0), text=alt.Text("label:N")),
-        ]
-    return alt.layer(*layers, **_frame(height))
+
+def marker_layers(marker: pd.DataFrame | None, labels: Labels, x_max: float, measure: Measure = "total") -> list[Any]:
+    """The layers ``cost_chart`` puts last to mark ``marker``'s user count (one ``cost_curve`` row):
+    a rule, a point on the literal line and a label; none when it lies off the chart (0..``x_max``).
+
+    Apart so a page can keep the rest of the chart while the user's count changes.
+    """
+    if marker is None or not len(marker) or not 0 <= int(marker["users"].iloc[0]) <= x_max:
+        return []
+    literal, _ = _measure_columns(measure)
+    mark = yuan_frame(marker.iloc[:1]).assign(fee=lambda d: d[literal], label=labels.get("marker", ""))
+    right_half = float(mark["users"].iloc[0]) > 0.6 * x_max
+    return [
+        alt.Chart(mark).mark_rule(color="#111", strokeDash=[4, 3], strokeWidth=1.5, clip=True).encode(
+            x=alt.X("users:Q"),
+        ),
+        alt.Chart(mark).mark_point(filled=True, size=140, color="#111", clip=True).encode(
+            x=alt.X("users:Q"), y=alt.Y("fee:Q"), tooltip=_point_tooltip(labels),
+        ),
+        # The label stands at the foot of the rule, where the (rising) lines rarely are.
+        alt.Chart(mark).mark_text(
+            align="right" if right_half else "left", dx=-6 if right_half else 6, dy=-4,
+            baseline="bottom", fontSize=12, fontWeight="bold", color="#111", clip=True,
+        ).encode(x=alt.X("users:Q"), y=alt.datum(0), text=alt.Text("label:N")),
+    ]
 
 
 def term_curves(tariff: Tariff, users: npt.ArrayLike, terms: Sequence[int]) -> pd.DataFrame:
