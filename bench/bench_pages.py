@@ -31,6 +31,7 @@ CHANGES = 11
 INPUTS: dict[str, tuple[str, Callable[[int], int]]] = {
     "price-quote": ("users", lambda i: 1_000_000 + 7_919 * (i + 1)),
     "cost-curve": ("users", lambda i: 1_000_000 + 7_919 * (i + 1)),
+    "lifecycle-simulator": ("life_users", lambda i: 150_000 + 10_000 * (i + 1)),
     "pricing-review": ("review_users", lambda i: 3_000_000 + 100_000 * (i + 1)),
 }
 
