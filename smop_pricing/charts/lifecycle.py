@@ -247,7 +247,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         dy=alt.expr(f"-datum.tier * {LABEL_ROW}"),
     ).encode(
         x=_x("date", labels.date, result),
-        y=alt.YValue(-4),
+        y=alt.YValue(-4),  # type: ignore[no-untyped-call]  # (altair leaves YValue unannotated)
         text=alt.Text("text:N"),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["expiry", "reclamation"],
                                                   range=[EXPIRY_COLOR, RECLAIM_COLOR]), legend=None),
