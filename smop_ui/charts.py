@@ -11,8 +11,9 @@ Two kinds of keeping:
 - ``st.cache_data`` (in the page's view module) for charts that depend only on the published
   tariff and the inputs: the same inputs give the same chart in every session, and the spec
   holds nothing but the tariff's prices and those inputs;
-- ``memo`` for anything built from a session's own data (the review page's what-if tariff):
-  kept in that session's ``st.session_state`` only, the last value per name.
+- ``memo`` for anything built from a session's own data (the review page's what-if tariff, the
+  lifecycle page's scenario): kept in that session's ``st.session_state`` only, the last value
+  per name.
 """
 
 from __future__ import annotations
