@@ -5,6 +5,7 @@ Streamlit 1.67 runs a fresh server's first session in its legacy folder mode, an
 link (/cost-curve?...) then shows a "Page not found" dialog before this router runs.
 """
 
+import altair as alt
 import streamlit as st
 
 from smop_pricing.i18n import t
@@ -12,6 +13,10 @@ from smop_ui.chrome import initial_language, language_switch
 from smop_ui.registry import PAGES
 
 st.set_page_config(page_title="SMOP pricing", page_icon=":material/calculate:", layout="wide")
+# Altair checks every schema object it makes against the Vega-Lite schema ("debug mode"): a third
+# to a half of building a chart. The chart builders' tests check each chart's whole spec
+# (chart.to_dict() validates), so the app builds its charts without that check.
+alt.utils.schemapi.disable_debug_mode()
 lang = initial_language()
 # A url_path differs from its file's name: AppTest (streamlit 1.67) reruns app_pages/x.py on
 # its own, without this router, when a page's url_path is "x".

@@ -6,27 +6,16 @@ charts built in ``smop_pricing.charts.curve``. No pricing rule lives here.
 
 import streamlit as st
 
-from smop_pricing.charts.curve import (
-    GRID_STEP,
-    MEASURES,
-    PER_THOUSAND_TERMS,
-    chart_labels,
-    cost_chart,
-    curve_csv,
-    inversion_rows,
-    inversion_table,
-    marginal_chart,
-    per_thousand_chart,
-    term_curves,
-    tier_bands,
-)
+from smop_pricing.charts.curve import GRID_STEP, MEASURES, curve_csv, inversion_rows, inversion_table
 from smop_pricing.curve import cost_curve, user_grid
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, from_fen
 from smop_pricing.pricing import MAX_TERM_MONTHS, MAX_USERS, units_needed
 from smop_pricing.tariff import published_tariff
+from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
+from smop_ui.curve_view import cost_spec, marginal_spec, per_thousand_spec
 from smop_ui.params import ChoiceParam, IntParam, seed, show_notices, write_url
 
 CURVE_MIN = 500_000
@@ -65,14 +54,12 @@ try:
     x_max = int(grid[-1])
     curve = cost_curve(tariff, grid, months)
     marker = cost_curve(tariff, [users], months)
-    curves = term_curves(tariff, grid, sorted({*PER_THOUSAND_TERMS, months}))
     max_need = units_needed(tariff, max(x_max, users))
     rows = inversion_rows(tariff, max_need)
 except SmopError as exc:
     st.error(exc.message(lang))
     st.stop()
 
-labels = chart_labels(lang, users)
 mine = marker.iloc[0]
 st.markdown(t(
     "curve.your_quote", lang,
@@ -86,21 +73,19 @@ if users > x_max:
     st.info(t("curve.beyond", lang, users=format_users(users, lang), maximum=format_users(x_max, lang)))
 
 st.subheader(t("curve.main_title", lang, months=months))
-st.altair_chart(
-    cost_chart(curve, tier_bands(tariff, x_max, lang), labels, marker, measure or MEASURES[0]),
-    width="stretch",
-)
+# The charts come from specs kept per input (smop_ui.curve_view): building them was most of a rerun.
+draw(cost_spec(users, maximum, months, measure or MEASURES[0], lang))
 st.caption(t("curve.zoom_hint", lang))
 
 spread, marginal = st.columns(2, gap="large")
 with spread:
     st.subheader(t("curve.per_thousand_title", lang))
     st.caption(t("curve.per_thousand_intro", lang))
-    st.altair_chart(per_thousand_chart(curves, labels), width="stretch")
+    draw(per_thousand_spec(maximum, months, lang))
 with marginal:
     st.subheader(t("curve.marginal_title", lang, step=format_users(GRID_STEP, lang)))
     st.caption(t("curve.marginal_intro", lang))
-    st.altair_chart(marginal_chart(curve, labels), width="stretch")
+    draw(marginal_spec(maximum, months, lang))
 
 st.subheader(t("curve.inversion_title", lang))
 if rows:
@@ -112,7 +97,7 @@ else:
 
 st.download_button(
     t("curve.download", lang),
-    data=curve_csv(curve, months),
+    data=lambda: curve_csv(curve, months),  # built when clicked, not on every rerun
     file_name=f"smop-curve-{months}m-{x_max}.csv",
     mime="text/csv",
     on_click="ignore",

@@ -71,6 +71,7 @@ from smop_pricing.money import format_money
 from smop_pricing.pricing import MAX_MONTHS, MAX_USERS
 from smop_pricing.scenario_link import PARAM, PRESET_PARAM, decode_document, encode_document
 from smop_pricing.tariff import published_tariff
+from smop_ui.charts import draw, memo, vega_spec
 from smop_ui.chrome import current_lang, footer
 from smop_ui.params import full_link
 from smop_ui.registry import PAGES
@@ -395,6 +396,13 @@ def _labels() -> tuple[TimelineLabels, CapacityLabels, SpendLabels]:
     return timeline, capacity, spend
 
 
+def _chart_specs(result: SimulationResult) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The timeline, capacity and spend charts as Vega-Lite specs (see smop_ui.charts)."""
+    timeline_labels, capacity_labels, spend_labels = _labels()
+    return (vega_spec(timeline_chart(result, timeline_labels, _describer(result))),
+            vega_spec(capacity_chart(result, capacity_labels)), vega_spec(spend_chart(result, spend_labels)))
+
+
 def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     daily = result.daily
     st.subheader(t("lifepage.results_title", lang), divider="gray")
@@ -420,13 +428,14 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
         ]
         st.error("\n".join(lines), icon=":material/block:")
 
-    timeline_labels, capacity_labels, spend_labels = _labels()
+    # Kept in this session for the scenario and language: building them was most of a rerun.
+    timeline, capacity, spend = memo("life_charts", (result.scenario, lang), lambda: _chart_specs(result))
     st.markdown(f"#### {_md(t('lifepage.timeline_title', lang))}")
-    st.altair_chart(timeline_chart(result, timeline_labels, _describer(result)), width="stretch")
+    draw(timeline)
     st.caption(t("lifepage.timeline_caption", lang))
 
     st.markdown(f"#### {_md(t('lifepage.capacity_title', lang))}")
-    st.altair_chart(capacity_chart(result, capacity_labels), width="stretch")
+    draw(capacity)
     st.caption(t("lifepage.capacity_caption", lang))
 
     st.markdown(f"#### {_md(t('lifepage.money_title', lang))}")
@@ -443,7 +452,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
         st.metric(t("lifecycle.total_paid", lang), format_money(result.total_paid, lang))
         st.caption(t("lifecycle.no_refunds", lang))
     with cols[1]:
-        st.altair_chart(spend_chart(result, spend_labels), width="stretch")
+        draw(spend)
 
     st.markdown(f"#### {_md(t('lifepage.narrative_title', lang))}")
     cols = st.columns([3, 2])
@@ -494,6 +503,8 @@ if header_problem is not None:
     st.error(_md(t("lifepage.header_invalid", lang, reason=header_problem.message(lang))), icon=":material/block:")
 else:
     checked = check_draft(draft_now)
-    _results(simulate(checked.scenario, tariff), checked.event_rows)
+    # The scenario is the session's own: its result is kept in the session (a rerun that changes
+    # nothing, such as the one after an events-table edit is committed, reuses it).
+    _results(memo("life_result", checked.scenario, lambda: simulate(checked.scenario, tariff)), checked.event_rows)
     _share()
 footer(tariff, lang)

@@ -4,15 +4,23 @@ import datetime as dt
 
 import streamlit as st
 
-from smop_pricing.charts.quote import capacity_chart
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_rate, format_users
 from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
 from smop_pricing.report import cheaper_callout, line_items, rules_that_bite, short_users, slip_note
 from smop_pricing.tariff import published_tariff
+from smop_ui.charts import draw
 from smop_ui.chrome import LANG_PARAM, current_lang, footer
 from smop_ui.params import DateParam, IntParam, full_link, seed, share_query, show_notices, write_url
-from smop_ui.quote_view import compare_section, dates_table, exports, follow_quote, line_table, tier_table
+from smop_ui.quote_view import (
+    capacity_spec,
+    compare_section,
+    dates_table,
+    exports,
+    follow_quote,
+    line_table,
+    tier_table,
+)
 
 lang = current_lang()
 tariff = published_tariff()
@@ -97,7 +105,7 @@ with left:
     tier_table(q, lang)
 with right:
     st.subheader(t("quote.chart", lang))
-    st.altair_chart(capacity_chart(q, lang), width="stretch")
+    draw(capacity_spec(users, months, held, lang))  # kept per input: building it was a large part of a rerun
 
 left, right = st.columns([1, 1], gap="large")
 with left:

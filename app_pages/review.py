@@ -14,23 +14,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from smop_pricing.audit import audit, audit_frame
-from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
-from smop_pricing.errors import SmopError, TariffError
+from smop_pricing.errors import TariffError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, from_fen
 from smop_pricing.review import (
     MAX_REVIEW_UNITS,
     DifferenceSummary,
-    cliffs,
-    cliffs_table,
-    compare_curves,
-    curve_summary,
-    difference_summary,
     editor_rows,
     error_text,
     open_questions,
-    overpay_by_need,
     same_prices,
     status_label,
     tariff_diff,
@@ -38,9 +30,11 @@ from smop_pricing.review import (
     tier_lines,
 )
 from smop_pricing.tariff import MODES, Tariff, parse_tariff, published_tariff, tariff_to_toml
+from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
 from smop_ui.params import IntParam, seed, show_notices, write_url
 from smop_ui.portfolio_view import portfolio_section as render_portfolio
+from smop_ui.review_view import audit_view, cliffs_view, compare_view, overpay_spec
 
 MAX_COMPARE_USERS = 20_000_000
 MAX_UPLOAD_BYTES = 1_000_000
@@ -300,14 +294,13 @@ def _status(published: Tariff, whatif: Tariff, valid: bool, lang: str) -> None:
 def compare_section(r: Review) -> None:
     lang = r.lang
     st.caption(t("review.compare_help", lang))
-    try:
-        frame = compare_curves(r.published, r.whatif, r.users, r.months)
-    except SmopError as error:
-        st.error(_literal(error_text(error, lang)), icon=":material/error:")
+    view = compare_view(r.published, r.whatif, r.users, r.months, lang)
+    if isinstance(view, str):  # the error that prevents the comparison
+        st.error(_literal(view), icon=":material/error:")
         return
-    st.altair_chart(compare_chart(frame, lang), width="stretch")
-    st.altair_chart(difference_chart(frame, lang), width="stretch")
-    diff = difference_summary(frame)
+    draw(view.compare_spec)
+    draw(view.difference_spec)
+    diff = view.difference
     cols = st.columns(4)
     for col, label, amount, at in (
         (cols[0], "review.max_rise", diff.max_rise, diff.rise_at),
@@ -319,8 +312,7 @@ def compare_section(r: Review) -> None:
             help=t("review.max_change_help", lang)
             + ("" if at is None else " " + t("review.at_users", lang, users=f"{at:,}")),
         )
-    for col, prefix, name in ((cols[2], "baseline", "series_published"), (cols[3], "whatif", "series_whatif")):
-        summary = curve_summary(frame, prefix)
+    for col, summary, name in ((cols[2], view.published, "series_published"), (cols[3], view.whatif, "series_whatif")):
         col.metric(
             t("review.max_saving", lang, tariff=t(f"review.{name}", lang)),
             format_money(summary.max_saving, lang),
@@ -354,28 +346,29 @@ def cliffs_section(r: Review) -> None:
         "max_overpay": t("review.col_max_overpay", lang),
     }
     for tariff, name in ((r.published, "series_published"), (r.whatif, "series_whatif")):
-        frame = cliffs(tariff, r.units)
+        view = cliffs_view(tariff, r.units, lang, name)
         st.subheader(t(f"review.{name}", lang))
-        if frame.empty:
+        if not view.count:
             st.success(
                 t("review.no_cliffs", lang, units=f"{r.units:,}"), icon=":material/check_circle:"
             )
             continue
-        worst = format_money(from_fen(int(frame["max_overpay_fen"].max())), lang)
-        st.markdown(t("review.cliff_count", lang, count=len(frame), worst=worst))
-        st.dataframe(cliffs_table(frame, lang), hide_index=True, width="stretch", column_config=columns)
-    st.altair_chart(overpay_chart(overpay_by_need(r.published, r.whatif, r.units), lang), width="stretch")
+        worst = format_money(from_fen(view.worst_fen), lang)
+        st.markdown(t("review.cliff_count", lang, count=view.count, worst=worst))
+        st.dataframe(view.table, hide_index=True, width="stretch", column_config=columns)
+    draw(overpay_spec(r.published, r.whatif, r.units, lang))
 
 
 def audit_section(r: Review) -> None:
     lang = r.lang
     st.caption(t("review.audit_help", lang))
-    rows = audit(r.whatif)
+    view = audit_view(r.whatif, lang, "whatif")
+    rows = view.rows
     agree = sum(row.agrees for row in rows)
     cols = st.columns(2)
     cols[0].metric(t("review.audit_agree", lang), f"{agree} / {len(rows)}")
     if r.edited:
-        published_agree = sum(row.agrees for row in audit(r.published))
+        published_agree = sum(row.agrees for row in audit_view(r.published, lang, "published").rows)
         cols[1].metric(
             t("review.audit_agree_published", lang), f"{published_agree} / {len(rows)}"
         )
@@ -387,7 +380,7 @@ def audit_section(r: Review) -> None:
               ours=row.our_figure.format(lang)),
             icon=":material/edit_note:",
         )
-    frame = audit_frame(rows, lang).drop(columns=["section"])
+    frame = view.frame.drop(columns=["section"])
     frame["agrees"] = [t("review.verdict_agree" if ok else "review.verdict_differ", lang) for ok in frame["agrees"]]
     # st.table wraps long text (the page's words, the reasons); st.dataframe would cut it off.
     st.table(frame.rename(columns={name: t(f"review.col_{name}", lang) for name in frame.columns}), border="horizontal")

@@ -1,32 +1,91 @@
-"""Page benchmarks: a page's rerun under AppTest (the script's own work; no browser drawing)."""
+"""Page benchmarks: every registered page's rerun under AppTest against a bare reference page.
+
+The reference (bench/reference_page.py: one metric, one 100-point Altair chart, one 10-row
+dataframe) runs in the same process, taking turns with the page, so both see the same load.
+Two figures per page, each with its ratio to the reference:
+
+- a rerun with the same inputs (what a click elsewhere on the page, or a language round trip, costs);
+- a rerun after an input changed to a value not seen before in this process (what a keystroke
+  costs: nothing the page caches can be reused for the new value).
+
+AppTest times the script's own work (no browser drawing); the browser group measures the rest.
+"""
 
 from __future__ import annotations
 
-import os
-import statistics
+import itertools
+from collections.abc import Callable, Iterator
 
 from streamlit.testing.v1 import AppTest
 
-from bench.common import Figure, figure, timed
-from tests.conftest import app_test
+from bench.common import Figure, figure, interleaved, median
+from smop_ui.registry import PAGES, PageSpec
+from tests.conftest import ROOT, app_test
+
+REFERENCE = ROOT / "bench" / "reference_page.py"
+TARGET_RATIO = 2.0
+RERUNS = 15
+CHANGES = 11
+# The input a keystroke changes on each page, and fresh values for it (each one new to the caches).
+# A page not listed here gets its first number input stepped by one.
+INPUTS: dict[str, tuple[str, Callable[[int], int]]] = {
+    "price-quote": ("users", lambda i: 1_000_000 + 7_919 * (i + 1)),
+    "cost-curve": ("users", lambda i: 1_000_000 + 7_919 * (i + 1)),
+    "lifecycle-simulator": ("life_users", lambda i: 150_000 + 10_000 * (i + 1)),
+    "pricing-review": ("review_users", lambda i: 3_000_000 + 100_000 * (i + 1)),
+}
+
+
+def reference() -> AppTest:
+    at = AppTest.from_file(str(REFERENCE), default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _keystrokes(at: AppTest, spec: PageSpec) -> tuple[str, Iterator[Callable[[], object]]]:
+    """The changed input's name and an endless supply of reruns, each with a fresh value."""
+    if spec.url_path in INPUTS:
+        key, value = INPUTS[spec.url_path]
+        return key, (lambda i=i: at.number_input(key=key).set_value(value(i)).run() for i in itertools.count())
+    first = at.number_input[0]
+    start = int(first.value or 0)
+    bound = int(first.max) if first.max is not None else start + 10_000
+
+    def step(i: int) -> object:
+        return at.number_input[0].set_value(min(start + 1 + i, bound)).run()
+
+    return first.label, (lambda i=i: step(i) for i in itertools.count())
+
+
+def page_figures(spec: PageSpec, ref: AppTest) -> list[Figure]:
+    at = app_test(spec.file)
+    assert not at.exception, at.exception
+    floor_name = "reference page (bench/reference_page.py)"
+    ref_times, page_times = interleaved(ref.run, at.run, repeat=RERUNS, warmup=2)
+    assert not at.exception, at.exception
+    ratio = median(page_times) / median(ref_times)
+    figures = [figure(
+        "pages", f"{spec.url_path} ({spec.file}): rerun, same inputs", page_times,
+        floor=floor_name, floor_median=median(ref_times), ratio=ratio,
+        target=f"≤ {TARGET_RATIO:g}× reference", met=ratio <= TARGET_RATIO,
+    )]
+    name, reruns = _keystrokes(at, spec)
+    changes = iter(reruns)
+    ref_times, change_times = interleaved(ref.run, lambda: next(changes)(), repeat=CHANGES, warmup=1)
+    assert not at.exception, at.exception
+    ratio = median(change_times) / median(ref_times)
+    figures.append(figure(
+        "pages", f"{spec.url_path}: rerun after `{name}` changed to a new value", change_times,
+        floor=floor_name, floor_median=median(ref_times), ratio=ratio,
+        target=f"≤ {TARGET_RATIO:g}× reference", met=ratio <= TARGET_RATIO,
+    ))
+    return figures
 
 
 def run() -> list[Figure]:
-    bare = AppTest.from_string("import streamlit as st\nst.write('x')")
-    bare.run()
-    floor = statistics.median(timed(bare.run, repeat=15))
-    figures = []
-    for maximum in (3_000_000, 20_000_000):
-        at = app_test("app_pages/curve.py", users="1000000", max=str(maximum), lang="en")
-        assert not at.exception and len(at.get("vega_lite_chart")) == 3
-        samples = timed(at.run, repeat=15)
-        assert not at.exception
-        median = statistics.median(samples)
-        figures.append(figure(
-            "pages", f"cost-curve page rerun, chart up to {maximum:,} users (3 charts, table, CSV)", samples,
-            floor="a one-line page's rerun", ratio=median / floor, target="< 0.3 s", met=median < 0.3,
-            note="" if maximum < 20_000_000 else
-            "Most of a rerun is Altair building the three charts and validating their specs; the engine's part "
-            f"is under 2 ms. Load average while measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
-        ))
+    ref = reference()
+    figures: list[Figure] = []
+    for spec in PAGES:
+        figures += page_figures(spec, ref)
     return figures

@@ -23,6 +23,7 @@ class Figure:
     unit: str
     runs: int
     floor: str = ""
+    floor_median: float | None = None  # the floor's own median, same unit, measured in the same run
     ratio: float | None = None
     target: str = ""
     met: bool | None = None
@@ -41,9 +42,36 @@ def timed(func: Callable[[], object], repeat: int = 7, warmup: int = 1) -> list[
     return samples
 
 
+def interleaved(*funcs: Callable[[], object], repeat: int = 7, warmup: int = 1) -> list[list[float]]:
+    """Wall-clock seconds of each of ``funcs``, called in turn ``repeat`` times (after ``warmup`` rounds).
+
+    Taking turns puts a job and its floor under the same load from moment to moment, so the ratio
+    of their medians holds on a machine that other work slows down unevenly.
+    """
+    for _ in range(warmup):
+        for func in funcs:
+            func()
+    samples: list[list[float]] = [[] for _ in funcs]
+    for _ in range(repeat):
+        for func, out in zip(funcs, samples, strict=True):
+            start = time.perf_counter()
+            func()
+            out.append(time.perf_counter() - start)
+    return samples
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
 def figure(group: str, name: str, samples: list[float], unit: str = "s", scale: float = 1.0, **extra: object) -> Figure:
     values = [s * scale for s in samples]
     return Figure(group, name, statistics.median(values), min(values), max(values), unit, len(values), **extra)  # type: ignore[arg-type]
+
+
+def load() -> str:
+    """The 1-minute load average, for the record: figures taken under load are slower, ratios less so."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def machine() -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -222,8 +223,9 @@ def load_tariff(path: str | Path) -> Tariff:
     return parse_tariff(text, source=str(path))
 
 
+@lru_cache(maxsize=1)
 def published_tariff() -> Tariff:
-    """The tariff as published on the SMOP billing page."""
+    """The tariff as published on the SMOP billing page (read once: a Tariff is immutable)."""
     text = resources.files("smop_pricing.data").joinpath("published.toml").read_text("utf-8")
     return parse_tariff(text, source="published.toml")
 

@@ -1,23 +1,31 @@
 """The quote page's blocks: the calculation table, the tier table, exports and the compare view.
 
-They place what the core computes; no pricing rule lives here.
+They place what the core computes; no pricing rule lives here. The charts are kept as Vega-Lite
+specs per input (``smop_ui.charts``): they depend only on the published tariff and the inputs,
+so one spec serves every session. The exports are built when their button is clicked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from smop_pricing.charts.quote import compare_chart
-from smop_pricing.compare import KINDS, MAX_OPTIONS, Option, compare_costs, compare_frame
+from smop_pricing.charts.quote import capacity_chart, compare_chart
+from smop_pricing.compare import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
 from smop_pricing.export import export_filename, quote_csv, quote_html, quote_xlsx
 from smop_pricing.i18n import t
 from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, last_renewal_day, quote
 from smop_pricing.report import LineItem, tier_rows
+from smop_pricing.tariff import published_tariff
+from smop_ui.charts import draw, vega_spec
 from smop_ui.params import ChoiceParam, IntParam, Param, clear_url, seed, write_url
+
+_CHART_ENTRIES = 256  # a spec is a few kB
+Slot = tuple[int, int, int, Kind]  # users, months, held units, how the packs are bought
 
 LITERAL_FILL = "background-color: #FFF4CE"
 CHEAPEST_FILL = "background-color: #E3F8EA"
@@ -73,22 +81,36 @@ def dates_table(start: dt.date, expiry: dt.date, reclamation: dt.date, lang: str
 
 
 def exports(q: Quote, lang: str, issued: dt.date, start: dt.date | None) -> None:
-    """CSV, Excel and the printable quote sheet, built by the core."""
+    """CSV, Excel and the printable quote sheet, built by the core when their button is clicked."""
     csv_col, xlsx_col, html_col = st.columns(3)
     csv_col.download_button(
-        t("quote.export_csv", lang), quote_csv(q, lang, issued, start), export_filename(q, "csv"),
+        t("quote.export_csv", lang), lambda: quote_csv(q, lang, issued, start), export_filename(q, "csv"),
         mime="text/csv", icon=":material/table:", on_click="ignore", width="stretch",
     )
     xlsx_col.download_button(
-        t("quote.export_xlsx", lang), quote_xlsx(q, lang, issued, start), export_filename(q, "xlsx"),
+        t("quote.export_xlsx", lang), lambda: quote_xlsx(q, lang, issued, start), export_filename(q, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/grid_on:", on_click="ignore", width="stretch",
     )
     html_col.download_button(
-        t("quote.export_html", lang), quote_html(q, lang, issued, start), export_filename(q, "html"),
+        t("quote.export_html", lang), lambda: quote_html(q, lang, issued, start), export_filename(q, "html"),
         mime="text/html", icon=":material/print:", on_click="ignore", width="stretch", type="primary",
     )
     st.caption(t("quote.export_hint", lang))
+
+
+@st.cache_data(max_entries=_CHART_ENTRIES, show_spinner=False)
+def capacity_spec(users: int, months: int, held: int, lang: str) -> dict[str, Any]:
+    """The capacity chart of the published tariff's quote for these inputs."""
+    return vega_spec(capacity_chart(quote(published_tariff(), users, months, held), lang))
+
+
+@st.cache_data(max_entries=_CHART_ENTRIES, show_spinner=False)
+def compare_spec(slots: tuple[Slot, ...], lang: str) -> dict[str, Any]:
+    """The compare chart of the published tariff's quotes for these slots."""
+    tariff = published_tariff()
+    options = [Option(quote(tariff, users, months, held), kind) for users, months, held, kind in slots]
+    return vega_spec(compare_chart(compare_costs(options, lang), lang))
 
 
 COUNT = ChoiceParam("compare", "2", ("2", "3"))
@@ -132,6 +154,7 @@ def compare_section(q: Quote, lang: str) -> list[Param]:
     slots = {n: _slot_params(n, q.users, q.months, q.held_units) for n in range(1, MAX_OPTIONS + 1)}
     shown: list[Param] = [COUNT]
     options: list[Option] = []
+    slot_inputs: list[Slot] = []
     columns = st.columns(count, border=True)
     for n in range(1, MAX_OPTIONS + 1):
         params = slots[n]
@@ -151,10 +174,14 @@ def compare_section(q: Quote, lang: str) -> list[Param]:
                 format_func=lambda k: t(f"quote.buy_{k}", lang),
             )
         options.append(Option(quote(q.tariff, int(users), int(months), int(held)), kind or "literal"))
+        slot_inputs.append((int(users), int(months), int(held), kind or "literal"))
     write_url(shown)
     table, chart = st.columns([3, 2], gap="large")
     table.table(compare_frame(options, lang))
     with chart:
         st.markdown(f"**{t('quote.compare_chart', lang)}**")
-        st.altair_chart(compare_chart(compare_costs(options, lang), lang), width="stretch")
+        if q.tariff == published_tariff():
+            draw(compare_spec(tuple(slot_inputs), lang))
+        else:
+            draw(vega_spec(compare_chart(compare_costs(options, lang), lang)))
     return shown

@@ -333,7 +333,8 @@ def test_a_large_upload_is_read_with_progress_reported_per_block(monkeypatch):
         return real_read(source, report, **kwargs)
 
     monkeypatch.setattr(view, "read_portfolio", spy)
-    data = ("customer,users,months\n" + "".join(f"客户{i:07d},{100_000 + i},12\n" for i in range(100_000))).encode("gbk")
+    rows = "".join(f"客户{i:07d},{100_000 + i},12\n" for i in range(100_000))
+    data = ("customer,users,months\n" + rows).encode("gbk")
     assert len(data) > 2 * (1 << 20)
     at = upload(open_review("en"), "big.csv", data)
     assert not at.exception and not at.error

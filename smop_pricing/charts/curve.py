@@ -119,6 +119,16 @@ def _users_x(labels: Labels, x_max: float, field: str = "users") -> alt.X:
     )
 
 
+# Encodings are given as channel objects (alt.X, alt.YDatum, alt.OpacityValue), never as a
+# shorthand string or a plain dict: for those Altair indexes its whole schema to find the class,
+# a few milliseconds per encoding, which was a large part of building a chart.
+
+
+def _shown_on(selection: Any, shown: float) -> Any:
+    """Opacity ``shown`` where ``selection`` holds, 0 elsewhere."""
+    return alt.OpacityValue(**alt.when(selection).then(alt.value(shown)).otherwise(alt.value(0)))
+
+
 def _zoom() -> Any:
     return alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
 
@@ -185,7 +195,6 @@ def cost_chart(
         raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
     wide = yuan_frame(curve)
     x_max = float(wide["users"].max()) if len(wide) else float(GRID_STEP)
-    literal, _ = _measure_columns(measure)
     lines = _lines(wide, labels, measure)
     series = [labels["series_literal"], labels["series_cheapest"]]
     x = _users_x(labels, x_max)
@@ -210,32 +219,41 @@ def cost_chart(
     ).add_params(_zoom())
     hover_points = alt.Chart(lines).mark_point(filled=True, size=45, clip=True).encode(
         x=x, y=y, color=alt.Color("series:N", scale=alt.Scale(domain=series), legend=None),
-        opacity=alt.when(hover).then(alt.value(1)).otherwise(alt.value(0)),
+        opacity=_shown_on(hover, 1),
     )
     hover_rule = alt.Chart(wide).mark_rule(color="#777", clip=True).encode(
         x=alt.X("users:Q"),
-        opacity=alt.when(hover).then(alt.value(0.6)).otherwise(alt.value(0)),
+        opacity=_shown_on(hover, 0.6),
         tooltip=_point_tooltip(labels),
     ).add_params(hover)
     layers = [band_rects, band_text, line_layer, hover_points, hover_rule]
+    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height))
 
-    if marker is not None and len(marker) and 0 <= int(marker["users"].iloc[0]) <= x_max:
-        mark = yuan_frame(marker.iloc[:1]).assign(fee=lambda d: d[literal], label=labels.get("marker", ""))
-        right_half = float(mark["users"].iloc[0]) > 0.6 * x_max
-        layers += [
-            alt.Chart(mark).mark_rule(color="#111", strokeDash=[4, 3], strokeWidth=1.5, clip=True).encode(
-                x=alt.X("users:Q"),
-            ),
-            alt.Chart(mark).mark_point(filled=True, size=140, color="#111", clip=True).encode(
-                x=alt.X("users:Q"), y=alt.Y("fee:Q"), tooltip=_point_tooltip(labels),
-            ),
-            # The label stands at the foot of the rule, where the (rising) lines rarely are.
-            alt.Chart(mark).mark_text(
-                align="right" if right_half else "left", dx=-6 if right_half else 6, dy=-4,
-                baseline="bottom", fontSize=12, fontWeight="bold", color="#111", clip=True,
-            ).encode(x=alt.X("users:Q"), y=alt.datum(0), text=alt.Text("label:N")),
-        ]
-    return alt.layer(*layers, **_frame(height))
+
+def marker_layers(marker: pd.DataFrame | None, labels: Labels, x_max: float, measure: Measure = "total") -> list[Any]:
+    """The layers ``cost_chart`` puts last to mark ``marker``'s user count (one ``cost_curve`` row):
+    a rule, a point on the literal line and a label; none when it lies off the chart (0..``x_max``).
+
+    Apart so a page can keep the rest of the chart while the user's count changes.
+    """
+    if marker is None or not len(marker) or not 0 <= int(marker["users"].iloc[0]) <= x_max:
+        return []
+    literal, _ = _measure_columns(measure)
+    mark = yuan_frame(marker.iloc[:1]).assign(fee=lambda d: d[literal], label=labels.get("marker", ""))
+    right_half = float(mark["users"].iloc[0]) > 0.6 * x_max
+    return [
+        alt.Chart(mark).mark_rule(color="#111", strokeDash=[4, 3], strokeWidth=1.5, clip=True).encode(
+            x=alt.X("users:Q"),
+        ),
+        alt.Chart(mark).mark_point(filled=True, size=140, color="#111", clip=True).encode(
+            x=alt.X("users:Q"), y=alt.Y("fee:Q"), tooltip=_point_tooltip(labels),
+        ),
+        # The label stands at the foot of the rule, where the (rising) lines rarely are.
+        alt.Chart(mark).mark_text(
+            align="right" if right_half else "left", dx=-6 if right_half else 6, dy=-4,
+            baseline="bottom", fontSize=12, fontWeight="bold", color="#111", clip=True,
+        ).encode(x=alt.X("users:Q"), y=alt.YDatum(0), text=alt.Text("label:N")),
+    ]
 
 
 def term_curves(tariff: Tariff, users: npt.ArrayLike, terms: Sequence[int]) -> pd.DataFrame:
@@ -267,7 +285,7 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
     colors = [_TERM_COLORS[i % len(_TERM_COLORS)] for i in range(len(order))]
     hover = alt.selection_point(name="hover", fields=["users", "months"], nearest=True,
                                 on="pointerover", clear="pointerout", empty=False)
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data is the layer chart's: given to each layer, Altair would print it to compare
         x=_users_x(labels, x_max),
         y=alt.Y("per_thousand:Q", title=labels["axis_per_thousand"], axis=alt.Axis(format=",.0f")),
         color=alt.Color("term:N", scale=alt.Scale(domain=order, range=colors), sort=order,
@@ -275,7 +293,7 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
     )
     lines = base.mark_line(strokeWidth=2, clip=True).add_params(_zoom())
     points = base.mark_point(filled=True, size=50, clip=True).encode(
-        opacity=alt.when(hover).then(alt.value(1)).otherwise(alt.value(0)),
+        opacity=_shown_on(hover, 1),
         tooltip=[
             alt.Tooltip("users:Q", title=labels["tt_users"], format=","),
             alt.Tooltip("term:N", title=labels["legend_term"]),
@@ -283,7 +301,7 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
             alt.Tooltip("total:Q", title=labels["tt_total"], format=_MONEY_FORMAT),
         ],
     ).add_params(hover)
-    return alt.layer(lines, points, **_frame(height))
+    return alt.layer(lines, points, data=data, **_frame(height))
 
 
 def marginal_frame(curve: pd.DataFrame, labels: Labels) -> pd.DataFrame:
@@ -314,7 +332,7 @@ def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> An
         x=_users_x(labels, x_max, "start"),
         x2=alt.X2("end"),
         y=alt.Y("marginal:Q", title=labels["axis_marginal"], axis=alt.Axis(format=",.0f")),
-        y2=alt.datum(0),
+        y2=alt.Y2Datum(0),
         color=alt.Color("sign:N", scale=alt.Scale(domain=signs, range=["#7f9fbf", _LITERAL_COLOR]),
                         legend=alt.Legend(title=None, orient="top")),
         tooltip=[
@@ -325,7 +343,7 @@ def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> An
             alt.Tooltip("marginal:Q", title=labels["tt_marginal"], format=_MONEY_FORMAT),
         ],
     ).add_params(_zoom())
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#333").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#333").encode(y=alt.Y("y:Q"))
     return alt.layer(bars, zero, **_frame(height))
 
 

@@ -55,6 +55,11 @@ AXIS_EXTENT = 140  # px for the y axis of the full-width charts, so their time a
 Describe = Callable[[LedgerEntry | Rejection | Event], str]
 
 
+# Encodings are channel objects (alt.X2, alt.YValue, alt.ColorValue) and top-level properties go to
+# the constructor: for a shorthand string or a plain dict Altair scans its whole schema (~4 ms each),
+# and .properties()/.resolve_scale() copy the whole layered chart.
+
+
 def _ts(day: date) -> pd.Timestamp:
     return pd.Timestamp(day)
 
@@ -203,7 +208,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     state_scale = alt.Scale(domain=[labels.states[s] for s in STATES], range=[STATE_COLORS[s] for s in STATES])
     bars = alt.Chart(periods).mark_bar(cornerRadius=3, height=LANE_HEIGHT - 10).encode(
         x=_x("start", labels.date, result),
-        x2="end:T",
+        x2=alt.X2("end:T"),
         y=y,
         color=alt.Color("state_label:N", title=labels.state, scale=state_scale,
                         legend=alt.Legend(orient="bottom")),
@@ -224,7 +229,8 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         x=_x("date", labels.date, result),
         y=y,
         shape=alt.Shape("lane:N", scale=shape_scale, legend=None),
-        color=alt.condition(alt.datum.kind == "refused", alt.value(REFUSED_COLOR), alt.value(MARKER_COLOR)),
+        color=alt.ColorValue(**alt.condition(alt.datum.kind == "refused", alt.value(REFUSED_COLOR),
+                                             alt.value(MARKER_COLOR))),
         tooltip=tooltip,
     )
     rules = rule_frame(result)
@@ -241,18 +247,16 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         dy=alt.expr(f"-datum.tier * {LABEL_ROW}"),
     ).encode(
         x=_x("date", labels.date, result),
-        y=alt.value(-4),
+        y=alt.YValue(-4),  # type: ignore[no-untyped-call]  # (altair leaves YValue unannotated)
         text=alt.Text("text:N"),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["expiry", "reclamation"],
                                                   range=[EXPIRY_COLOR, RECLAIM_COLOR]), legend=None),
         tooltip=alt.Tooltip("tooltip:N", title=labels.date),
     )
-    layers = alt.LayerChart(layer=[bars, rule_marks, points, label_marks])
     padding = {"top": 10 + 2 * LABEL_ROW, "left": 5, "right": 5, "bottom": 5}
     # The height is a step per lane: a fixed number collapses the lanes in streamlit 1.67.
-    chart: alt.LayerChart = layers.properties(height=alt.Step(LANE_HEIGHT), padding=padding).resolve_scale(
-        color="independent")
-    return chart
+    return alt.LayerChart(layer=[bars, rule_marks, points, label_marks], height=alt.Step(LANE_HEIGHT),
+                          padding=padding, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")))
 
 
 # --------------------------------------------------------------------------- capacity
@@ -352,18 +356,18 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
     over = segments[segments["over"] > 0].assign(series=names["over"])
     threshold = segments[segments["state"] == "active"].assign(series=names["threshold"])
     layers = [
-        alt.Chart(out_of_service).mark_rect(opacity=0.15).encode(x=x, x2="end:T", color=color,
+        alt.Chart(out_of_service).mark_rect(opacity=0.15).encode(x=x, x2=alt.X2("end:T"), color=color,
                                                                  tooltip=span_tooltip),
-        alt.Chart(locked).mark_rect(opacity=0.18).encode(x=x, x2="end:T", color=color,
+        alt.Chart(locked).mark_rect(opacity=0.18).encode(x=x, x2=alt.X2("end:T"), color=color,
                                                          tooltip=span_tooltip),
         alt.Chart(over).mark_rect(opacity=0.35).encode(
-            x=x, x2="end:T", y=alt.Y("capacity:Q", axis=y_axis), y2="users:Q", color=color,
+            x=x, x2=alt.X2("end:T"), y=alt.Y("capacity:Q", axis=y_axis), y2=alt.Y2("users:Q"), color=color,
             tooltip=[*span_tooltip, alt.Tooltip("over:Q", title=labels.over, format=",d"),
                      alt.Tooltip("users:Q", title=labels.users, format=",d"),
                      alt.Tooltip("capacity:Q", title=labels.capacity, format=",d")],
         ),
         alt.Chart(threshold).mark_rule(strokeDash=[6, 4], strokeWidth=1.5).encode(
-            x=x, x2="end:T", y=alt.Y("threshold:Q", axis=y_axis), color=color,
+            x=x, x2=alt.X2("end:T"), y=alt.Y("threshold:Q", axis=y_axis), color=color,
             tooltip=[*span_tooltip, alt.Tooltip("threshold:Q", title=labels.threshold, format=",.0f")],
         ),
         alt.Chart(lines).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
@@ -373,7 +377,7 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
                                                                              title=labels.axis)],
         ),
     ]
-    return alt.LayerChart(layer=layers).properties(height=260)
+    return alt.LayerChart(layer=layers, height=260)
 
 
 # --------------------------------------------------------------------------- money
@@ -422,4 +426,4 @@ def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart
                      alt.Tooltip("amount:Q", title=labels.amount, format=",.2~f"),
                      alt.Tooltip("total:Q", title=labels.total, format=",.2~f")],
         ),
-    ]).properties(height=220)
+    ], height=220)

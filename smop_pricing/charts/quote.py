@@ -16,6 +16,8 @@ NEW_COLOR = "#006EFF"
 USERS_COLOR = "#F97066"
 BASE_COLOR = "#A9BCD6"
 PACKS_COLOR = "#006EFF"
+# Encodings are channel objects (alt.X, alt.Text), not shorthand strings: for a string Altair
+# indexes its whole schema to find the class, a few milliseconds per encoding.
 # The height is the plot's own (axes and legend come on top); the width fills the container.
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
@@ -82,7 +84,7 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
         )
     )
     marker = pd.DataFrame({"users": [q.users]})
-    rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x="users:Q")
+    rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x=alt.X("users:Q"))
     return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=FIT_WIDTH)
 
 
@@ -91,7 +93,7 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
     parts = [t("quote.part_base", lang), t("quote.part_packs", lang)]
     money = t("quote.chart_money", lang)
     options = list(dict.fromkeys(costs["option"]))
-    base = alt.Chart(costs)
+    base = alt.Chart()  # the data is the layer chart's: given to each layer, Altair would print it to compare
     bars = base.mark_bar(size=40).encode(
         x=alt.X("option:N", sort=options, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(cost):Q", title=money, axis=alt.Axis(format=",.0f")),
@@ -111,6 +113,6 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
         base.transform_aggregate(cost="sum(cost)", groupby=["option", "total"])
         .mark_text(baseline="bottom", dy=-4, fontWeight="bold")
         .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=alt.Axis(format=",.0f")),
-                text="total:N")
+                text=alt.Text("total:N"))
     )
-    return alt.LayerChart(layer=[bars, totals], height=260, autosize=FIT_WIDTH)
+    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=FIT_WIDTH)

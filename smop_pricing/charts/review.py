@@ -122,7 +122,7 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
             ],
         )
     )
-    zero = alt.Chart(pd.DataFrame({"yuan": [0.0]})).mark_rule(color=BASELINE_COLOR).encode(y="yuan:Q")
+    zero = alt.Chart(pd.DataFrame({"yuan": [0.0]})).mark_rule(color=BASELINE_COLOR).encode(y=alt.Y("yuan:Q"))
     return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=220)
 
 

@@ -57,12 +57,13 @@ def _healthy(base: str) -> bool:
         return False
 
 
-def start_server(port: int | None = None) -> tuple[subprocess.Popen[str], str]:
-    """Start `streamlit run app.py`; return once it says it serves and /_stcore/health is ok."""
+def start_server(port: int | None = None, script: str = "app.py") -> tuple[subprocess.Popen[str], str]:
+    """Start `streamlit run <script>` (a path from the repository root; the app by default);
+    return once it says it serves and /_stcore/health is ok. Stop it with ``stop_server``."""
     port = port or _free_port()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", script,
             "--server.headless", "true",
             "--server.address", "127.0.0.1",
             "--server.port", str(port),
@@ -105,15 +106,21 @@ def start_server(port: int | None = None) -> tuple[subprocess.Popen[str], str]:
     return proc, base
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    proc, base = start_server()
-    yield base
+def stop_server(proc: subprocess.Popen[str]) -> None:
+    """Stop a server from ``start_server``: terminate, and kill it if it is not gone within 10 s."""
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    proc, base = start_server()
+    yield base
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
