@@ -479,7 +479,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 def _read_json_file(path: Path) -> object:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
     except OSError as exc:
         raise ScenarioError(str(path), "", "unreadable", reason=exc.strerror or type(exc).__name__) from None
     if len(data) > MAX_FILE_BYTES:

@@ -34,6 +34,7 @@ _REQUIRED = (
     "tiers",
 )
 _OPTIONAL = ("name_en", "currency")
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,10 @@ def _money(raw: dict[str, Any], key: str, value: object) -> Decimal:
         raise _fail(key, "amount", value)
     if amount <= 0:
         raise _fail(key, "positive", value)
+    if amount > Decimal("100000000"):  # before the fen check: quantizing 2E+100 overflows
+        raise _fail(key, "range", value, minimum="0.01", maximum="100,000,000")
     if not has_at_most_fen(amount):
         raise _fail(key, "fen", value)
-    if amount > Decimal("100000000"):
-        raise _fail(key, "range", value, minimum="0.01", maximum="100,000,000")
     return amount
 
 
@@ -201,7 +202,7 @@ def parse_tariff(text: str, source: str = "tariff") -> Tariff:
     """Parse TOML text; a syntax error becomes a :class:`TariffError` too."""
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more digits than int() converts
         raise TariffError(source, str(exc), "toml") from None
     return tariff_from_dict(raw)
 
@@ -210,10 +211,11 @@ def load_tariff(path: str | Path) -> Tariff:
     """Load a what-if tariff from a TOML file."""
     file = Path(path)
     try:
-        data = file.read_bytes()
+        with file.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
     except OSError as exc:
         raise TariffError("tariff", str(path), "unreadable", reason=exc.strerror or str(exc)) from None
-    if len(data) > 1_000_000:
+    if len(data) > MAX_FILE_BYTES:
         raise TariffError("tariff", str(path), "file_large", limit="1 MB")
     try:
         text = data.decode("utf-8-sig")
