@@ -243,6 +243,9 @@ def _integral(value: float | Decimal) -> bool:
 
 
 def _whole(where: str, value: object, minimum: int, maximum: int) -> int:
+    if isinstance(value, (float, Decimal)) and _integral(value) and not minimum <= value <= maximum:
+        # before int(): 1.23E+1470154027781814 is a whole number that would take all memory
+        raise ScenarioError(where, str(value), "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
     number: int | None = None
     if not isinstance(value, bool) and (
         isinstance(value, numbers.Integral) or (isinstance(value, (float, Decimal)) and _integral(value))
@@ -394,8 +397,8 @@ def _json_text(text: str | bytes, source: str) -> object:
     except json.JSONDecodeError as exc:
         detail = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
         raise ScenarioError(source, "", "json", detail=detail) from None
-    except (ValueError, RecursionError) as exc:
-        raise ScenarioError(source, "", "json", detail=str(exc)[:80]) from None
+    except (ValueError, RecursionError, ArithmeticError) as exc:  # ArithmeticError: Decimal("0E+10**18")
+        raise ScenarioError(source, "", "json", detail=str(exc)[:80] or type(exc).__name__) from None
 
 
 def parse_scenario(source: Mapping[str, Any] | str | bytes, name: str = "scenario") -> Scenario:
