@@ -30,7 +30,7 @@ st.caption(t(
     fee=format_money(tariff.monthly_fee, lang), included=f"{tariff.included_users:,}",
     pack=f"{tariff.pack_users:,}",
 ))
-show_notices()
+notices = st.container()  # filled once the compare section below has read its link parameters too
 
 with st.container(border=True):
     st.markdown(f"**{t('quote.inputs', lang)}**")
@@ -112,6 +112,8 @@ with right:
 
 share = st.container()
 compared = compare_section(q, lang)
+with notices:
+    show_notices()
 with share:
     st.subheader(t("quote.share", lang))
     query = share_query([USERS, MONTHS, HELD, START, LANG_PARAM, *compared], always=("users", "months"))
