@@ -15,10 +15,10 @@ st.set_page_config(page_title="SMOP pricing", page_icon=":material/calculate:", 
 lang = initial_language()
 # A url_path differs from its file's name: AppTest (streamlit 1.67) reruns app_pages/x.py on
 # its own, without this router, when a page's url_path is "x".
-pages = [
+pages = tuple(
     st.Page(spec.file, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path, default=spec.default)
     for spec in PAGES
-]
+)
 page = st.navigation(pages)  # before any widget: see smop_ui.chrome.initial_language
 language_switch()
 page.run()

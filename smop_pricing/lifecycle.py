@@ -32,6 +32,7 @@ from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -62,21 +63,21 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SCENARIO_KEYS = ("start", "months", "until", "users", "settings", "tariff", "events")
 _SETTING_KEYS = ("packs_survive_lapse", "over_quota_lock_days", "warn_ratio", "auto_renew_months")
 _EVENT_FIELDS = ("months", "units", "users", "on")
-_ALLOWED: dict[str, tuple[str, ...]] = {
+_ALLOWED: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "purchase": ("months",),
     "renew": ("months",),
     "buy_packs": ("units",),
     "set_users": ("users",),
     "auto_renew": ("on", "months"),
-}
-_REQUIRED: dict[str, tuple[str, ...]] = {
+})
+_REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "purchase": ("months",),
     "renew": ("months",),
     "buy_packs": ("units",),
     "set_users": ("users",),
     "auto_renew": ("on",),
-}
-_BOUNDS = {"months": (1, MAX_MONTHS), "units": (1, MAX_PACK_UNITS), "users": (0, MAX_USERS)}
+})
+_BOUNDS = MappingProxyType({"months": (1, MAX_MONTHS), "units": (1, MAX_PACK_UNITS), "users": (0, MAX_USERS)})
 
 Day = date
 ParamValue = str | int | Decimal | date
