@@ -11,7 +11,9 @@ from smop_pricing.i18n import t
 from smop_ui.chrome import initial_language, language_switch
 from smop_ui.registry import PAGES
 
-st.set_page_config(page_title="SMOP pricing", page_icon=":material/calculate:", layout="wide")
+# An emoji favicon is drawn in the browser; a :material/...: one is fetched from fonts.gstatic.com
+# by every visitor on every rerun (seen with streamlit 1.67), a request that leaves the machine.
+st.set_page_config(page_title="SMOP pricing", page_icon="🧮", layout="wide")
 lang = initial_language()
 # A url_path differs from its file's name: AppTest (streamlit 1.67) reruns app_pages/x.py on
 # its own, without this router, when a page's url_path is "x".

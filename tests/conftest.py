@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from smop_ui.registry import PageSpec
+from smop_ui.registry import PAGES, PageSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
+SHARED = "_shared_"  # smop_ui.params shares each parameter's value under this prefix
 
 
 def shown(markdown: str) -> str:
@@ -45,3 +49,16 @@ def page_test(spec: PageSpec, **params: str | list[str]) -> AppTest:
     at.run()
     assert at._finished_page_script_hash == calc_hash(spec.url_path), f"{spec.file} did not run first"
     return at
+
+
+@cache
+def page_parameters(url_path: str) -> Mapping[str, object]:
+    """A page's URL parameters (the language aside) and their defaults, found by running it:
+    smop_ui.params.write_url shares each one in the session as ``_shared_<name>``."""
+    spec = next(spec for spec in PAGES if spec.url_path == url_path)
+    at = page_test(spec)
+    assert not at.exception
+    return MappingProxyType({
+        key[len(SHARED):]: at.session_state[key] for key in list(at.session_state.keys())
+        if key.startswith(SHARED) and key != SHARED + "lang"
+    })

@@ -10,7 +10,6 @@ session as ``_shared_<name>``, so a page added to PAGES is covered without listi
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -19,9 +18,8 @@ from smop_pricing.i18n import t
 from smop_ui.markdown import quoted
 from smop_ui.params import MAX_PARAM_CHARS
 from smop_ui.registry import PAGES, PageSpec
-from tests.conftest import page_test
+from tests.conftest import page_parameters, page_test
 
-SHARED = "_shared_"
 # Names a page may read without smop_ui.params (a scenario link, a preset): they get garbage too.
 OTHER_NAMES = ("s", "preset", "scenario", "tariff", "page", "embed", "embed_options")
 BAD = {
@@ -44,13 +42,8 @@ def notice_prefix(name: str, lang: str) -> str:
     return t("nav.bad_param", lang, name=name, value="\x00", rule="", default="").split("\x00")[0]
 
 
-@cache
 def page_params(url_path: str) -> dict[str, object]:
-    """The page's URL parameters and their default values (language aside)."""
-    at = page_test(spec_of(url_path))
-    assert not at.exception
-    return {key[len(SHARED):]: at.session_state[key] for key in list(at.session_state.keys())
-            if key.startswith(SHARED) and key != SHARED + "lang"}
+    return dict(page_parameters(url_path))
 
 
 def spec_of(url_path: str) -> PageSpec:
