@@ -23,12 +23,12 @@ CURVE_MAX = 20_000_000
 CURVE_DEFAULT = 3_000_000
 
 lang = current_lang()
-PARAMS = [
+PARAMS = (
     IntParam("users", 1_000_000, 0, MAX_USERS),
     IntParam("max", CURVE_DEFAULT, CURVE_MIN, CURVE_MAX),
     IntParam("months", 1, 1, MAX_TERM_MONTHS),
     ChoiceParam("show", MEASURES[0], MEASURES),
-]
+)
 seed(PARAMS, lang)
 
 st.title(t("curve.title", lang))

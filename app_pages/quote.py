@@ -1,6 +1,7 @@
 """Quote page: N users for M months, literal and cheapest purchases, tiers, dates, exports, compare."""
 
 import datetime as dt
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -28,7 +29,7 @@ USERS = IntParam("users", 1_000_000, 0, MAX_USERS)
 MONTHS = IntParam("months", 1, 1, MAX_TERM_MONTHS)
 HELD = IntParam("held", 0, 0, MAX_HELD_UNITS)
 START = DateParam("start")
-PARAMS = [USERS, MONTHS, HELD, START]
+PARAMS = (USERS, MONTHS, HELD, START)
 seed(PARAMS, lang)
 
 st.title(t("quote.title", lang))
@@ -38,7 +39,7 @@ st.caption(t(
     fee=format_money(tariff.monthly_fee, lang), included=f"{tariff.included_users:,}",
     pack=f"{tariff.pack_users:,}",
 ))
-show_notices()
+notices = st.container()  # filled once the compare section below has read its link parameters too
 
 with st.container(border=True):
     st.markdown(f"**{t('quote.inputs', lang)}**")
@@ -64,7 +65,7 @@ write_url(PARAMS)
 
 q = quote(tariff, users, months, held)
 dates = term_dates(start, months, tariff) if start else None
-items = {item.key: item for item in line_items(q, lang)}
+items = MappingProxyType({item.key: item for item in line_items(q, lang)})
 
 m_total, m_monthly, m_capacity, m_thousand = st.columns([1.35, 1, 1, 1])
 m_total.metric(
@@ -120,6 +121,8 @@ with right:
 
 share = st.container()
 compared = compare_section(q, lang)
+with notices:
+    show_notices()
 with share:
     st.subheader(t("quote.share", lang))
     query = share_query([USERS, MONTHS, HELD, START, LANG_PARAM, *compared], always=("users", "months"))

@@ -1,7 +1,7 @@
 """Pricing review page: edit a what-if tariff against the published one and see what changes.
 
 Sections: the editor (always first: it gives the what-if tariff), then one section per
-entry of SECTIONS. A later section (the portfolio) is added by appending to SECTIONS.
+entry of SECTIONS. A later section (the portfolio) is added as an entry of SECTIONS.
 The what-if tariff lives in st.session_state only; the rules live in smop_pricing.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -38,11 +39,11 @@ from smop_ui.review_view import audit_view, cliffs_view, compare_view, overpay_s
 
 MAX_COMPARE_USERS = 20_000_000
 MAX_UPLOAD_BYTES = 1_000_000
-PARAMS = [
+PARAMS = (
     IntParam("review_users", 3_000_000, 100_000, MAX_COMPARE_USERS),
     IntParam("review_months", 1, 1, 120),
     IntParam("review_units", 40, 1, MAX_REVIEW_UNITS),
-]
+)
 
 # Session-state keys of this page (the what-if tariff never leaves the session).
 SOURCE = "rv_source"  # the tariff the editor was loaded from: its other settings carry over
@@ -158,7 +159,7 @@ def _on_upload(key: str) -> None:
     st.session_state[UPLOAD_OK] = name
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:")
 
 
 def _literal(text: str) -> str:
@@ -412,20 +413,20 @@ def portfolio_section(r: Review) -> None:
     render_portfolio(r.lang, r.published, r.whatif)
 
 
-READING_ICONS = {
+READING_ICONS = MappingProxyType({
     "in_force": ":material/check_circle:",
     "default": ":material/radio_button_unchecked:",
     "other": ":material/radio_button_unchecked:",
     "not_simulated": ":material/block:",
-}
+})
 
-SECTIONS: list[tuple[str, Callable[[Review], None]]] = [
+SECTIONS: tuple[tuple[str, Callable[[Review], None]], ...] = (
     ("compare", compare_section),
     ("cliffs", cliffs_section),
     ("audit", audit_section),
     ("questions", questions_section),
     ("portfolio", portfolio_section),
-]
+)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any, Literal, cast
 
 import pandas as pd
@@ -532,7 +533,7 @@ def _check_e3_renewal_start(tariff: Tariff, page: PageData) -> Computed:
     return Computed(Figure("date", None), params, "audit.why_e3_refused")
 
 
-CHECKS: Mapping[str, Check] = {
+CHECKS: Mapping[str, Check] = MappingProxyType({
     "monthly_fee": _check_monthly_fee,
     "included_users": _check_included_users,
     "pack_users": _check_pack_users,
@@ -558,7 +559,7 @@ CHECKS: Mapping[str, Check] = {
     "e3_stopped": _check_e3_stopped,
     "e3_restored": _check_e3_restored,
     "e3_renewal_start": _check_e3_renewal_start,
-}
+})
 
 
 def _row(item: PageFigure, tariff: Tariff, published: Tariff, page: PageData) -> AuditRow:

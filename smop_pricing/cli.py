@@ -69,10 +69,17 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
 
 
 def parse_whole(field: str, text: str, minimum: int, maximum: int) -> int:
-    """A command-line whole number: digits only (no sign, no decimals), within bounds."""
+    """A command-line whole number: decimal digits (full-width too), one optional minus, within bounds.
+
+    Superscripts like '²' count as digits to ``str.isdigit`` but not to ``int``, and a number
+    of thousands of digits is beyond what ``int`` converts: both are refused here, not crashed on.
+    """
     stripped = text.strip().replace("_", "")
-    if not stripped.lstrip("-").isdigit():
+    digits = stripped.removeprefix("-")
+    if not digits.isdecimal():
         raise InputError(field, text, "whole_number", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
+    if len(digits.lstrip("0")) > len(str(max(abs(minimum), abs(maximum)))):
+        raise InputError(field, text, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
     value = int(stripped)
     if not minimum <= value <= maximum:
         raise InputError(field, value, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")

@@ -7,6 +7,7 @@ parameters, so the CLI and the pages can say the same thing in the user's langua
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 
@@ -24,9 +25,7 @@ class SmopError(Exception):
         """'<field>: <rule text> (got <value>)' in ``lang``."""
         from smop_pricing.i18n import t
 
-        shown = self.value if isinstance(self.value, (int, str)) else repr(self.value)
-        if isinstance(shown, str) and len(shown) > 80:
-            shown = shown[:77] + "..."
+        shown = _shown(self.value)
         rule = t(f"err.{self.rule}", lang, **self.params)
         if shown in ("", None):
             return t("err.frame_bare", lang, field=self.field, rule=rule)
@@ -34,6 +33,20 @@ class SmopError(Exception):
 
     def __str__(self) -> str:
         return self.message("en")
+
+
+def _shown(value: object) -> str | int:
+    """The offending value as the message quotes it: at most 80 characters.
+
+    A huge whole number is shown in scientific notation: Python refuses to turn an int of
+    more than 4,300 digits into text, and nobody reads 80 of them anyway.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() <= 256:
+            return value
+        return f"{Decimal(value):.3e}"
+    shown = value if isinstance(value, str) else repr(value)
+    return shown[:77] + "..." if len(shown) > 80 else shown
 
 
 class InputError(SmopError):

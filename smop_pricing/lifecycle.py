@@ -32,6 +32,7 @@ from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -62,21 +63,21 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SCENARIO_KEYS = ("start", "months", "until", "users", "settings", "tariff", "events")
 _SETTING_KEYS = ("packs_survive_lapse", "over_quota_lock_days", "warn_ratio", "auto_renew_months")
 _EVENT_FIELDS = ("months", "units", "users", "on")
-_ALLOWED: dict[str, tuple[str, ...]] = {
+_ALLOWED: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "purchase": ("months",),
     "renew": ("months",),
     "buy_packs": ("units",),
     "set_users": ("users",),
     "auto_renew": ("on", "months"),
-}
-_REQUIRED: dict[str, tuple[str, ...]] = {
+})
+_REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "purchase": ("months",),
     "renew": ("months",),
     "buy_packs": ("units",),
     "set_users": ("users",),
     "auto_renew": ("on",),
-}
-_BOUNDS = {"months": (1, MAX_MONTHS), "units": (1, MAX_PACK_UNITS), "users": (0, MAX_USERS)}
+})
+_BOUNDS = MappingProxyType({"months": (1, MAX_MONTHS), "units": (1, MAX_PACK_UNITS), "users": (0, MAX_USERS)})
 
 Day = date
 ParamValue = str | int | Decimal | date
@@ -243,6 +244,9 @@ def _integral(value: float | Decimal) -> bool:
 
 
 def _whole(where: str, value: object, minimum: int, maximum: int) -> int:
+    if isinstance(value, (float, Decimal)) and _integral(value) and not minimum <= value <= maximum:
+        # before int(): 1.23E+1470154027781814 is a whole number that would take all memory
+        raise ScenarioError(where, str(value), "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
     number: int | None = None
     if not isinstance(value, bool) and (
         isinstance(value, numbers.Integral) or (isinstance(value, (float, Decimal)) and _integral(value))
@@ -394,8 +398,8 @@ def _json_text(text: str | bytes, source: str) -> object:
     except json.JSONDecodeError as exc:
         detail = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
         raise ScenarioError(source, "", "json", detail=detail) from None
-    except (ValueError, RecursionError) as exc:
-        raise ScenarioError(source, "", "json", detail=str(exc)[:80]) from None
+    except (ValueError, RecursionError, ArithmeticError) as exc:  # ArithmeticError: Decimal("0E+10**18")
+        raise ScenarioError(source, "", "json", detail=str(exc)[:80] or type(exc).__name__) from None
 
 
 def parse_scenario(source: Mapping[str, Any] | str | bytes, name: str = "scenario") -> Scenario:
@@ -479,7 +483,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 def _read_json_file(path: Path) -> object:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
     except OSError as exc:
         raise ScenarioError(str(path), "", "unreadable", reason=exc.strerror or type(exc).__name__) from None
     if len(data) > MAX_FILE_BYTES:

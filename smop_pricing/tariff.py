@@ -35,6 +35,7 @@ _REQUIRED = (
     "tiers",
 )
 _OPTIONAL = ("name_en", "currency")
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def parse_tariff(text: str, source: str = "tariff") -> Tariff:
     """Parse TOML text; a syntax error becomes a :class:`TariffError` too."""
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more digits than int() converts
         raise TariffError(source, str(exc), "toml") from None
     return tariff_from_dict(raw)
 
@@ -211,10 +212,11 @@ def load_tariff(path: str | Path) -> Tariff:
     """Load a what-if tariff from a TOML file."""
     file = Path(path)
     try:
-        data = file.read_bytes()
+        with file.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
     except OSError as exc:
         raise TariffError("tariff", str(path), "unreadable", reason=exc.strerror or str(exc)) from None
-    if len(data) > 1_000_000:
+    if len(data) > MAX_FILE_BYTES:
         raise TariffError("tariff", str(path), "file_large", limit="1 MB")
     try:
         text = data.decode("utf-8-sig")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import streamlit as st
 
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
@@ -9,7 +11,7 @@ from smop_pricing.tariff import Tariff
 from smop_ui.params import ChoiceParam, seed, write_url
 
 LANG_PARAM = ChoiceParam("lang", DEFAULT_LANG, LANGS)
-_LABELS = {"zh": "中文", "en": "English"}
+_LABELS = MappingProxyType({"zh": "中文", "en": "English"})
 
 
 def initial_language() -> str:

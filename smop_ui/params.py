@@ -3,8 +3,9 @@
 On a widget's first appearance in a session its value is seeded from the URL (or,
 failing that, from the value another page last shared, or the default). A value
 that is malformed or out of range is replaced by the default and a notice names the
-parameter; the other parameters are unaffected. After the page has read its
-widgets, ``write_url`` puts the values back so the link reproduces the page.
+parameter, quoting the bad value as typed (never as Markdown: see smop_ui.markdown); the
+other parameters are unaffected. After the page has read its widgets, ``write_url`` puts
+the values back so the link reproduces the page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from smop_pricing.i18n import t
+from smop_ui.markdown import quoted
 
 _NOTICES = "_url_notices"
 _FALLBACKS = "_url_notice_fallbacks"
@@ -63,7 +65,7 @@ def _parse(param: Param, raw: str, lang: str) -> tuple[object, str | None]:
     if isinstance(param, IntParam):
         cleaned = text.replace(",", "").replace("_", "")
         rule = t("nav.rule_whole", lang, minimum=f"{param.minimum:,}", maximum=f"{param.maximum:,}")
-        if not cleaned.isdigit() or len(raw) > MAX_PARAM_CHARS:
+        if not cleaned.isdecimal() or len(raw) > MAX_PARAM_CHARS:  # isdigit() lets '²' through to int()
             return param.default, rule
         value = int(cleaned)
         if not param.minimum <= value <= param.maximum:
@@ -103,7 +105,7 @@ def _carried(param: Param, value: object, lang: str, notices: dict[str, str]) ->
         used = value if value in param.choices else param.default
         rule = t("nav.rule_choice", lang, choices=", ".join(param.choices))
     if used != value:
-        notices[param.name] = t("nav.carried_param", lang, name=param.name, value=value, rule=rule,
+        notices[param.name] = t("nav.carried_param", lang, name=param.name, value=quoted(str(value)), rule=rule,
                                 used="—" if used is None else used)
     return used
 
@@ -128,7 +130,7 @@ def seed(params: Sequence[Param], lang: str) -> None:
             if rule is not None:
                 default = "—" if param.default is None else param.default
                 notices[param.name] = t(
-                    "nav.bad_param", lang, name=param.name, value=raw[:MAX_PARAM_CHARS],
+                    "nav.bad_param", lang, name=param.name, value=quoted(raw, MAX_PARAM_CHARS),
                     rule=rule, default=default,
                 )
                 fallbacks[param.name] = value

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from smop_ui.registry import PAGES, PageSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
+SHARED = "_shared_"  # smop_ui.params shares each parameter's value under this prefix
+
+
+def shown(markdown: str) -> str:
+    """What a Markdown body shows where it escapes characters (see smop_ui.markdown.literal)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def app_test(page: str | None = None, **params: str) -> AppTest:
@@ -20,3 +33,32 @@ def app_test(page: str | None = None, **params: str) -> AppTest:
         at.switch_page(page)
         at.run()
     return at
+
+
+def page_test(spec: PageSpec, **params: str | list[str]) -> AppTest:
+    """AppTest of the router opening ``spec``'s page first, as its link does in a fresh session.
+
+    ``app_test`` runs the default page before switching, and that run already reads (and
+    drops) the URL parameters the pages share. AppTest can only address a page by its
+    script hash before the first run; st.Page hashes its url_path.
+    """
+    at = AppTest.from_file(APP, default_timeout=30)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at._page_hash = calc_hash(spec.url_path)  # private: AppTest.switch_page needs a first run
+    at.run()
+    assert at._finished_page_script_hash == calc_hash(spec.url_path), f"{spec.file} did not run first"
+    return at
+
+
+@cache
+def page_parameters(url_path: str) -> Mapping[str, object]:
+    """A page's URL parameters (the language aside) and their defaults, found by running it:
+    smop_ui.params.write_url shares each one in the session as ``_shared_<name>``."""
+    spec = next(spec for spec in PAGES if spec.url_path == url_path)
+    at = page_test(spec)
+    assert not at.exception
+    return MappingProxyType({
+        key[len(SHARED):]: at.session_state[key] for key in list(at.session_state.keys())
+        if key.startswith(SHARED) and key != SHARED + "lang"
+    })

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import app_test
+from tests.conftest import app_test, shown
 
 PAGE = "app_pages/curve.py"
 
@@ -35,7 +35,7 @@ def main_line(at: AppTest) -> dict[str, Any]:
 
 
 def warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+    return [shown(w.value) for w in at.warning]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal
 
 import altair as alt
@@ -40,10 +41,10 @@ LABEL_KEYS = (
     "sign_up", "sign_down",
 )
 # Vega expressions for the user axis: 万 in Chinese (SPEC R10), SI suffixes in English.
-_USERS_AXIS_EXPR = {
+_USERS_AXIS_EXPR = MappingProxyType({
     "zh": "datum.value >= 10000 ? format(datum.value / 10000, ',') + '万' : format(datum.value, ',')",
     "en": "format(datum.value, '~s')",
-}
+})
 _LITERAL_COLOR = "#d62728"
 _CHEAPEST_COLOR = "#1f77b4"
 _BAND_COLORS = ("#9e9e9e", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
