@@ -485,8 +485,9 @@ def _read_json_file(path: Path) -> object:
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
-    except OSError as exc:
-        raise ScenarioError(str(path), "", "unreadable", reason=exc.strerror or type(exc).__name__) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ScenarioError(str(path), "", "unreadable", reason=reason) from None
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(str(path), "", "file_large", limit="1 MB")
     return _json_text(data, str(path))

@@ -19,11 +19,12 @@ from __future__ import annotations
 import codecs
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any, Literal
 
 import numpy as np
@@ -50,13 +51,13 @@ NUMBER_COLUMNS = ("users", "months", "held_units")
 KNOWN_COLUMNS = ("customer", *NUMBER_COLUMNS)
 """Input columns recognized by name (case and surrounding spaces ignored)."""
 
-BOUNDS: dict[str, tuple[int, int]] = {
+BOUNDS: Mapping[str, tuple[int, int]] = MappingProxyType({
     "users": (0, MAX_USERS),
     "months": (1, MAX_MONTHS),
     "held_units": (0, MAX_HELD_UNITS),
-}
+})
 
-DEFAULTS: dict[str, int] = {"months": 1, "held_units": 0}
+DEFAULTS: Mapping[str, int] = MappingProxyType({"months": 1, "held_units": 0})
 """Values used when the column is absent (``months`` is then reported as assumed)."""
 
 PRICE_COLUMNS = (
@@ -92,11 +93,11 @@ BLOCK_BYTES = 1 << 20
 _MAX_VALUE_CHARS = 200
 _DIGITS = 15  # whole numbers up to 15 digits are exact in int64 and far past every bound
 
-_CODEC = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "gbk": "gb18030"}
-_ARROW_CODEC = {"utf-8": "utf8", "utf-8-sig": "utf8", "gbk": "gb18030"}  # arrow skips a UTF-8 BOM
+_CODEC = MappingProxyType({"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "gbk": "gb18030"})
+_ARROW_CODEC = MappingProxyType({"utf-8": "utf8", "utf-8-sig": "utf8", "gbk": "gb18030"})  # arrow skips a UTF-8 BOM
 
 _OK, _EMPTY, _NOT_WHOLE, _RANGE = 0, 1, 2, 3
-_RULE_OF_CODE = {_EMPTY: "empty", _NOT_WHOLE: "not_whole", _RANGE: "range"}
+_RULE_OF_CODE = MappingProxyType({_EMPTY: "empty", _NOT_WHOLE: "not_whole", _RANGE: "range"})
 
 
 def fen_column(name: str) -> str:
@@ -196,8 +197,9 @@ def _open_source(source: Source, label: str) -> Iterator[tuple[IO[bytes], int | 
     if isinstance(source, (str, os.PathLike)):
         try:
             handle: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise PortfolioError(label, "", "unreadable", reason=exc.strerror or str(exc)) from None
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise PortfolioError(label, "", "unreadable", reason=reason) from None
         try:
             size = os.fstat(handle.fileno()).st_size
             yield handle, size
@@ -724,8 +726,8 @@ def _reason(rule: str, column: str, detail: str, lang: str) -> str:
 # Synthetic portfolios
 # ---------------------------------------------------------------------------------------------
 
-_TERMS = np.array([1, 3, 6, 12, 24, 36], dtype=np.int64)
-_TERM_WEIGHTS = np.array([0.2, 0.1, 0.15, 0.35, 0.1, 0.1])
+_TERMS = (1, 3, 6, 12, 24, 36)
+_TERM_WEIGHTS = (0.2, 0.1, 0.15, 0.35, 0.1, 0.1)
 
 
 def synthetic_portfolio(size: int, seed: int = 0) -> pd.DataFrame:
@@ -745,7 +747,9 @@ def synthetic_portfolio(size: int, seed: int = 0) -> pd.DataFrame:
     users = np.clip(np.rint(np.exp(log_users)), 1, MAX_USERS).astype(np.int64)
     usual = rng.random(size) < 0.75
     months = np.where(
-        usual, rng.choice(_TERMS, size=size, p=_TERM_WEIGHTS), rng.integers(1, 37, size=size)
+        usual, rng.choice(
+            np.array(_TERMS, dtype=np.int64), size=size, p=np.array(_TERM_WEIGHTS)
+        ), rng.integers(1, 37, size=size)
     ).astype(np.int64)
     holds = rng.random(size) < 0.2
     held = np.where(holds, rng.integers(1, 6, size=size), 0).astype(np.int64)

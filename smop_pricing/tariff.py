@@ -214,8 +214,9 @@ def load_tariff(path: str | Path) -> Tariff:
     try:
         with file.open("rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
-    except OSError as exc:
-        raise TariffError("tariff", str(path), "unreadable", reason=exc.strerror or str(exc)) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise TariffError("tariff", str(path), "unreadable", reason=reason) from None
     if len(data) > MAX_FILE_BYTES:
         raise TariffError("tariff", str(path), "file_large", limit="1 MB")
     try:

@@ -18,6 +18,8 @@ Session state of this section:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import streamlit as st
@@ -71,12 +73,14 @@ FILE = "pf_file"
 SYNTH = "pf_synthetic"
 PRICED = "pf_priced"
 VIEW = "pf_view"
-DEFAULTS: dict[str, Any] = {SOURCE: SYNTHETIC, SIZE: DEFAULT_SYNTHETIC_SIZE, SEED: 0, BASIS: "literal"}
+DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {SOURCE: SYNTHETIC, SIZE: DEFAULT_SYNTHETIC_SIZE, SEED: 0, BASIS: "literal"}
+)
 BASES: tuple[Basis, ...] = ("literal", "cheapest")
 
 Loaded = tuple[str, PortfolioFrame]
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:")
 
 
 def _literal(text: str) -> str:

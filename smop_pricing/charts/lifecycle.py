@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import altair as alt
@@ -20,10 +21,10 @@ from dateutil.relativedelta import relativedelta
 
 from smop_pricing.lifecycle import STATES, Event, LedgerEntry, Rejection, SimulationResult
 
-STATE_COLORS = {"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"}
+STATE_COLORS = MappingProxyType({"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"})
 KINDS = ("purchase", "renew", "auto_renew", "buy_packs", "set_users", "auto_switch", "refused")
 """Marker kinds, in lane order: ledger items, user counts, the auto-renewal switch, refusals."""
-KIND_SHAPES = {
+KIND_SHAPES = MappingProxyType({
     "purchase": "square",
     "renew": "triangle-up",
     "auto_renew": "triangle-right",
@@ -31,19 +32,19 @@ KIND_SHAPES = {
     "set_users": "circle",
     "auto_switch": "triangle-down",
     "refused": "cross",
-}
+})
 MARKER_COLOR = "#1F2A37"
 REFUSED_COLOR = "#D92D20"
 EXPIRY_COLOR = "#475467"
 RECLAIM_COLOR = "#D92D20"
-SERIES_COLORS = {
+SERIES_COLORS = MappingProxyType({
     "users": "#F97066",
     "capacity": "#006EFF",
     "threshold": "#F79009",
     "over": "#D92D20",
     "locked": "#7A5AF8",
     "stopped": "#98A2B3",
-}
+})
 SPEND_COLOR = "#006EFF"
 DATE_FORMAT = "%Y-%m-%d"
 LANE_HEIGHT = 34

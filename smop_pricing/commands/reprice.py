@@ -59,16 +59,20 @@ def default_errors_path(output: Path) -> Path:
 
 def _same(a: Path, b: Path) -> bool:
     try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return a.resolve() == b.resolve()
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return a.resolve() == b.resolve()
+    except ValueError:  # a NUL byte in a path: not a file, so not the same one
+        return False
 
 
 def _write(path: Path, action: Any) -> None:
     try:
         action(path)
-    except OSError as exc:
-        raise PortfolioError(str(path), "", "portfolio_unwritable", reason=exc.strerror or str(exc)) from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise PortfolioError(str(path), "", "portfolio_unwritable", reason=reason) from None
 
 
 def _signed(amount: Decimal, lang: str) -> str:
