@@ -73,7 +73,7 @@ from smop_pricing.scenario_link import PARAM, PRESET_PARAM, decode_document, enc
 from smop_pricing.tariff import published_tariff
 from smop_ui.charts import draw, memo, vega_spec
 from smop_ui.chrome import current_lang, footer
-from smop_ui.params import full_link
+from smop_ui.params import full_link, show_notices
 from smop_ui.registry import PAGES
 
 DEFAULT_PRESET = "e3"
@@ -206,6 +206,7 @@ def _on_upload(key: str) -> None:
 
 
 def _show_notices() -> None:
+    show_notices()  # a bad link parameter shared with every page (lang)
     current = st.session_state[DRAFT]
     kept = [n for n in st.session_state[NOTICES] if n["draft"] == current]
     st.session_state[NOTICES] = kept
