@@ -73,6 +73,7 @@ from smop_pricing.scenario_link import PARAM, PRESET_PARAM, decode_document, enc
 from smop_pricing.tariff import published_tariff
 from smop_ui.charts import draw, memo, vega_spec
 from smop_ui.chrome import current_lang, footer
+from smop_ui.markdown import unlinked, visible
 from smop_ui.params import full_link, show_notices
 from smop_ui.registry import PAGES
 
@@ -92,7 +93,7 @@ tariff = published_tariff()
 
 def _md(text: str) -> str:
     """Text (possibly typed by the user) safe inside markdown: no formatting, no links."""
-    return re.sub(r"([\\`*_\[\]<>|~$])", r"\\\1", text)
+    return unlinked(visible(re.sub(r"([\\`*_\[\]<>|~$])", r"\\\1", text)))
 
 
 @st.cache_resource

@@ -33,6 +33,7 @@ from smop_pricing.review import (
 from smop_pricing.tariff import MODES, Tariff, parse_tariff, published_tariff, tariff_to_toml
 from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
+from smop_ui.markdown import escaped
 from smop_ui.params import IntParam, seed, show_notices, write_url
 from smop_ui.portfolio_view import portfolio_section as render_portfolio
 from smop_ui.review_view import audit_view, cliffs_view, compare_view, overpay_spec
@@ -159,12 +160,9 @@ def _on_upload(key: str) -> None:
     st.session_state[UPLOAD_OK] = name
 
 
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:")
-
-
 def _literal(text: str) -> str:
-    """``text`` with Markdown (and LaTeX) specials escaped: messages quote what the user typed."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    """``text`` for a Markdown body, shown as written: messages quote what the user typed."""
+    return escaped(text)
 
 
 def _field_errors(errors: list[TariffError], lang: str) -> None:

@@ -1,34 +1,48 @@
 """Text from a user (a link's parameter, a file's content) shown as itself in Streamlit's Markdown.
 
 Streamlit renders ``st.warning``, ``st.error``, ``st.caption`` and ``st.markdown`` bodies as
-Markdown (with LaTeX between dollars, ``:color[...]`` directives and ``:icon:`` shortcodes).
-A crafted link could otherwise draw a link, an image fetched from anywhere, or fake emphasis
-inside our own notice. CommonMark lets every ASCII punctuation character be escaped with a
-backslash, so all of them are; control characters (a newline in a link) are shown as ``\\xNN``.
+Markdown (with LaTeX between dollars, ``:color[...]`` directives, ``:icon:`` shortcodes and GFM's
+autolinks). A crafted link could otherwise draw a link, an image fetched from anywhere, a heading
+or fake emphasis inside our own notice.
+
+- :func:`visible` shows control characters (a newline in a link) as ``\\xNN``, so user text never
+  starts a line (no heading, list or quote can begin inside it);
+- :func:`unlinked` puts a word joiner (U+2060, invisible) where GFM would start a link
+  (``http://``, ``www.``, ``@``): GFM links a bare address even with every character escaped
+  (seen with streamlit 1.67);
+- :func:`escaped` does both and backslash-escapes every character Markdown, LaTeX and Streamlit's
+  directives give a meaning to (CommonMark allows the escape for any ASCII punctuation);
+- :func:`quoted` is :func:`escaped` cut to a length.
 """
 
 from __future__ import annotations
 
-import string
+import re
 import unicodedata
 
-_PUNCTUATION = frozenset(string.punctuation)
+SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&")
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?=@)")
 _VISIBLE_LIMIT = 64
 
 
-def literal(text: str) -> str:
-    """``text`` for a Markdown body, every character shown as typed."""
-    out = []
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            out.append(f"\\\\x{ord(char):02x}")
-        elif char in _PUNCTUATION:
-            out.append("\\" + char)
-        else:
-            out.append(char)
-    return "".join(out)
+def visible(text: str) -> str:
+    """Control characters (and line/paragraph separators) as ``\\xNN``."""
+    return "".join(
+        f"\\x{ord(char):02x}" if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
+    )
+
+
+def unlinked(text: str) -> str:
+    """``text`` with a word joiner where GFM would start a link."""
+    return _AUTOLINK.sub(_JOINER, text)
+
+
+def escaped(text: str) -> str:
+    """User text (or a message quoting it) for a Markdown body: shown as written, nothing more."""
+    return "".join("\\" + char if char in SPECIAL else char for char in unlinked(visible(text)))
 
 
 def quoted(text: str, limit: int = _VISIBLE_LIMIT) -> str:
-    """Like :func:`literal`, cut to ``limit`` characters (marked with '…')."""
-    return literal(text[:limit]) + ("…" if len(text) > limit else "")
+    """:func:`escaped`, cut to ``limit`` characters (the cut marked with '…')."""
+    return escaped(text[:limit]) + ("…" if len(text) > limit else "")

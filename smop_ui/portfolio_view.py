@@ -65,6 +65,7 @@ from smop_pricing.portfolio_report import (
     synthetic_frame,
 )
 from smop_pricing.tariff import Tariff
+from smop_ui.markdown import escaped
 
 SOURCE, SIZE, SEED, BASIS, UPLOADER = "pf_source", "pf_size", "pf_seed", "pf_basis", "pf_upload"
 CHOICES = "pf_choices"
@@ -80,12 +81,9 @@ BASES: tuple[Basis, ...] = ("literal", "cheapest")
 
 Loaded = tuple[str, PortfolioFrame]
 
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:")
-
-
 def _literal(text: str) -> str:
-    """``text`` with Markdown (and LaTeX) specials escaped: file names are the user's."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    """``text`` for a Markdown body, shown as written: file names are the user's."""
+    return escaped(text)
 
 
 def _ensure_widgets() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -19,8 +20,31 @@ SHARED = "_shared_"  # smop_ui.params shares each parameter's value under this p
 
 
 def shown(markdown: str) -> str:
-    """What a Markdown body shows where it escapes characters (see smop_ui.markdown.literal)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """What a Markdown body shows of the text smop_ui.markdown quotes: code spans as their content,
+    backslash escapes as the character, word joiners (U+2060) as nothing."""
+    out: list[str] = []
+    i = 0
+    while i < len(markdown):
+        char = markdown[i]
+        if char == "\\" and i + 1 < len(markdown) and markdown[i + 1] in string.punctuation:
+            out.append(markdown[i + 1])
+            i += 2
+        elif char == "`":
+            fence = re.match(r"`+", markdown[i:]).group(0)  # type: ignore[union-attr]
+            close = re.compile(rf"(?<!`){fence}(?!`)").search(markdown, i + len(fence))
+            if close is None:
+                out.append(fence)
+                i += len(fence)
+                continue
+            content = markdown[i + len(fence) : close.start()]
+            if len(content) > 1 and content[0] == content[-1] == " " and content.strip():
+                content = content[1:-1]
+            out.append(content)
+            i = close.end()
+        else:
+            out.append("" if char == "\u2060" else char)
+            i += 1
+    return "".join(out)
 
 
 def app_test(page: str | None = None, **params: str) -> AppTest:

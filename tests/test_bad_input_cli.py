@@ -1,9 +1,10 @@
 """Bad input on the command line, for every command: one line on stderr naming the field, exit 2,
 never a traceback and never the 'internal error' line (exit 1) that a bug gives.
 
-Every file-shaped argument (a scenario JSON, a tariff TOML) gets the same bad files: empty, over
-the size limit, endless (/dev/zero), UTF-8 with a BOM (fine), GBK, binary, a directory, and
-numbers that are text, negative or huge.
+Every file-shaped argument (a scenario JSON, a tariff TOML for --tariff and --against, a
+customers CSV) gets bad files: empty, over the size limit, endless (/dev/zero), UTF-8 with a BOM
+(fine), GBK, binary, a directory, and numbers that are text, negative or huge. (The CSV's rows are
+reprice's own suite, tests/test_cli_reprice.py: bad rows are reported, not fatal.)
 """
 
 from __future__ import annotations
@@ -165,18 +166,53 @@ BAD_TARIFFS = {
 }
 
 
+GOOD_CSV = "customer,users,months\n客户甲,1000000,1\n".encode()
+
+
+def first_arguments(command: str, tmp_path: Path) -> list[str]:
+    """A valid start of ``command``'s arguments, before the option under test."""
+    if command == "quote":
+        return ["--users", "1000"]
+    if command == "simulate":
+        scenario = tmp_path / "scenario.json"
+        scenario.write_bytes(scenario_bytes())
+        return [str(scenario)]
+    portfolio = tmp_path / "customers.csv"
+    portfolio.write_bytes(GOOD_CSV)
+    return [str(portfolio), "-o", str(tmp_path / "priced.csv")]
+
+
 @pytest.mark.parametrize("name", list(BAD_TARIFFS))
-@pytest.mark.parametrize("command", ["quote", "simulate"])
-def test_a_bad_tariff_file_gets_one_line_naming_the_problem(tmp_path, command, name):
+@pytest.mark.parametrize(("command", "option"), [("quote", "--tariff"), ("simulate", "--tariff"),
+                                                 ("reprice", "--tariff"), ("reprice", "--against")])
+def test_a_bad_tariff_file_gets_one_line_naming_the_problem(tmp_path, command, option, name):
+    if command not in available_commands():
+        pytest.skip(f"no {command} command")
     content, expected = BAD_TARIFFS[name]
     path = tmp_path / "tariff.toml"
     path.write_bytes(content)
-    scenario = tmp_path / "scenario.json"
-    scenario.write_bytes(scenario_bytes())
-    first = ["--users", "1000"] if command == "quote" else [str(scenario)]
-    status, out, err = cli(command, *first, "--tariff", str(path), "--lang", "en")
+    status, out, err = cli(command, *first_arguments(command, tmp_path), option, str(path), "--lang", "en")
     assert_refused(status, out, err, expected)
     assert len(err) < 400
+
+
+BAD_CSVS = {
+    "empty": (b"", "empty"),
+    "binary": (bytes(range(256)) * 8, "not a text"),
+    "png renamed": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a text"),
+    "no users column": (b"customer,people\nA,5\n", "users"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CSVS))
+def test_a_customer_file_that_cannot_be_used_gets_one_line_naming_the_problem(tmp_path, name):
+    if "reprice" not in available_commands():
+        pytest.skip("no reprice command")
+    content, expected = BAD_CSVS[name]
+    path = tmp_path / "customers.csv"
+    path.write_bytes(content)
+    status, out, err = cli("reprice", str(path), "-o", str(tmp_path / "priced.csv"), "--lang", "en")
+    assert_refused(status, out, err, expected)
 
 
 def test_a_tariff_file_with_a_utf8_bom_quotes(tmp_path):
@@ -187,10 +223,14 @@ def test_a_tariff_file_with_a_utf8_bom_quotes(tmp_path):
     assert json.loads(out)["pack_fee"] == 38400
 
 
-@pytest.mark.parametrize("command", ["quote", "simulate"])
+@pytest.mark.parametrize("command", ["quote", "simulate", "reprice"])
 def test_a_directory_given_as_a_file_is_refused_as_unreadable(tmp_path, command):
-    first = ["--users", "1000"] if command == "quote" else [str(tmp_path)]
-    status, out, err = cli(command, *first, "--tariff", str(tmp_path), "--lang", "en")
+    if command not in available_commands():
+        pytest.skip(f"no {command} command")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    first = [str(folder)] if command == "simulate" else first_arguments(command, tmp_path)
+    status, out, err = cli(command, *first, "--tariff", str(folder), "--lang", "en")
     assert_refused(status, out, err, "cannot be read")
 
 
@@ -200,12 +240,13 @@ def _small_address_space() -> None:
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-@pytest.mark.parametrize("argv", [["simulate", "/dev/zero"], ["quote", "--users", "1", "--tariff", "/dev/zero"]])
+@pytest.mark.parametrize("argv", [["simulate", "/dev/zero"], ["quote", "--users", "1", "--tariff", "/dev/zero"],
+                                  ["reprice", "/dev/zero", "-o", os.devnull]])
 def test_an_endless_file_is_refused_as_too_large_without_reading_it_all(argv):
     done = subprocess.run(
         [sys.executable, "-m", "smop_pricing", *argv, "--lang", "en"],
         capture_output=True, text=True, cwd=ROOT, check=False, timeout=60, preexec_fn=_small_address_space,
     )
     assert done.returncode == 2, done.stderr
-    assert "larger than 1 MB" in done.stderr
+    assert "larger than 1 MB" in done.stderr or "not a text" in done.stderr
     assert done.stderr.count("\n") == 1

@@ -1,25 +1,25 @@
-"""Bad files through every upload on every page (smop_ui.registry.PAGES; today the review page's
-tariff TOML, the lifecycle page's scenario JSON once it is registered): a message in the user's
-language, no exception, and what the user had set before stays.
+"""Bad files through every upload on every page (smop_ui.registry.PAGES: the review page's tariff
+TOML and portfolio CSV, the lifecycle page's scenario JSON): a message in the user's language,
+no exception, and what the user had set before stays. Good files in the other accepted shapes
+(a UTF-8 BOM; GBK and 1,000,000 rows for a CSV) are read without an error.
 
 The files are named with the uploader's own first allowed extension (a binary file "renamed"
-.toml is what a user would pick). Over the server's upload limit (20 MB) the browser refuses the
-file before it reaches the page: see tests/browser/test_injection_browser.py.
-
-TODO(portfolio): the CSV cases (wrong or missing columns, text in numbers, negative and huge
-numbers, 1,000,000 rows, BOM, GBK) belong here once the portfolio upload lands: add "csv" to
-VALID and CSV_CASES below.
+.csv is what a user would pick). Uploaders are found by running each page; one that appears only
+after a choice is reached through REVEAL. Over the server's upload limit (20 MB) the browser
+refuses the file before it reaches the page: see tests/browser/test_injection_browser.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from smop_pricing.portfolio_report import UPLOAD
 from smop_pricing.tariff import published_tariff, tariff_to_toml
 from smop_ui.registry import PAGES, PageSpec
 from tests.conftest import page_test, shown
@@ -30,10 +30,14 @@ E3 = {"start": "2022-05-01", "months": 1, "until": "2022-10-01", "users": 150000
 HUGE = "9" * 5000
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# A valid file of each kind, and what breaks it (old text -> new text).
+# Choices that show an uploader the page hides at first: url_path -> (widget kind, key, value).
+REVEAL = {"pricing-review": (("radio", "pf_source", UPLOAD),)}
+
+# A valid file of each kind, and edits that break it (old text -> new text).
 VALID = {
     "toml": PUBLISHED_TOML,
     "json": json.dumps(E3, ensure_ascii=False),
+    "csv": "customer,users,months,held_units\n客户甲,1000000,1,0\n客户乙,2300000,12,1\n",
 }
 EDITS = {
     "toml": {
@@ -52,50 +56,83 @@ EDITS = {
         "missing key": ('"users": 150000, ', ""),
         "wrong key": ('"users"', '"usres"'),
     },
+    "csv": {
+        "text in a number": ("1000000", "lots"),
+        "negative number": ("1000000", "-5"),
+        "huge number": ("1000000", HUGE),
+        "a fraction": ("2300000,12", "2300000,1.5"),
+        "missing users column": ("customer,users,months", "customer,people,months"),
+        "wrong columns": ("customer,users,months,held_units", "name,count,term,packs"),
+    },
 }
 RAW = {
     "empty file": b"",
     "whitespace only": b" \n\t\n",
     "over the page's limit": b" " * 1_000_001,
-    "a million lines": b"\n" * 1_000_000,
+    "a million empty lines": b"\n" * 1_000_000,
     "binary file renamed": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16,
     "nul bytes": b"\x00" * 64,
     "utf-16": "名称".encode("utf-16"),
 }
 
 
+def gbk(kind: str) -> bytes:
+    valid = VALID[kind]
+    chinese = {"toml": "# 客户的报价\n" + valid, "json": valid.replace("}", ', "备注": "客户"}', 1)}.get(kind, valid)
+    return chinese.encode("gbk")
+
+
 def bad_files(kind: str) -> dict[str, bytes]:
     valid = VALID[kind]
     files = dict(RAW)
-    chinese = "# 客户的报价\n" + valid if kind == "toml" else valid.replace("}", ', "备注": "客户"}', 1)
-    files["gbk"] = chinese.encode("gbk")
-    files["truncated"] = valid[: len(valid) // 2].encode()
+    if kind != "csv":  # a CSV may be GBK, and half a CSV is still a CSV
+        files["gbk"] = gbk(kind)
+        files["truncated"] = valid[: len(valid) // 2].encode()
     for name, (old, new) in EDITS[kind].items():
         assert old in valid, (kind, name)
         files[name] = valid.replace(old, new, 1).encode()
     return files
 
 
+def good_files(kind: str) -> dict[str, bytes]:
+    files = {"utf-8 with a BOM": b"\xef\xbb\xbf" + VALID[kind].encode()}
+    if kind == "csv":
+        files["gbk"] = gbk(kind)
+        files["1,000,000 rows"] = (
+            "customer,users,months\n" + "".join(f"c{i},{i * 7919 % 5_000_000},{1 + i % 12}\n" for i in range(1_000_000))
+        ).encode()
+    return files
+
+
+def open_page(spec: PageSpec, lang: str) -> AppTest:
+    at = page_test(spec, lang=lang)
+    for kind, key, value in REVEAL.get(spec.url_path, ()):
+        next(w for w in at.get(kind) if w.key == key).set_value(value).run()
+    assert not at.exception
+    return at
+
+
 @cache
-def has_upload(url_path: str) -> bool:
+def uploader_kinds(url_path: str) -> tuple[str, ...]:
+    """The extension each uploader of the page accepts first, in page order."""
     spec = next(spec for spec in PAGES if spec.url_path == url_path)
-    return bool(page_test(spec, lang="en").file_uploader)
+    kinds = []
+    for uploader in open_page(spec, "en").file_uploader:
+        allowed = uploader.allowed_type
+        kinds.append((allowed[0] if allowed else ".bin").lstrip(".").lower())
+    return tuple(kinds)
 
 
-@pytest.fixture(params=PAGES, ids=lambda spec: spec.url_path)
-def spec(request: pytest.FixtureRequest) -> PageSpec:
-    """Each registered page that has an upload (the others are skipped, saying so)."""
-    page: PageSpec = request.param
-    if not has_upload(page.url_path):
-        pytest.skip(f"{page.url_path} has no upload")
-    return page
-
-
-def extension(at: AppTest) -> str:
-    allowed = at.file_uploader[0].allowed_type
-    kind = (allowed[0] if allowed else ".toml").lstrip(".").lower()
-    assert kind in VALID, f"no bad files written for .{kind} uploads yet"
-    return kind
+@pytest.fixture(params=[(spec, n) for spec in PAGES for n in range(2)],
+                ids=lambda p: f"{p[0].url_path}-upload{p[1] + 1}")
+def target(request: pytest.FixtureRequest) -> tuple[PageSpec, int, str]:
+    """(page, uploader index, kind) for each uploader of each page (other slots are skipped)."""
+    spec, index = request.param
+    kinds = uploader_kinds(spec.url_path)
+    if index >= len(kinds):
+        pytest.skip(f"{spec.url_path} has {len(kinds)} upload(s)")
+    assert kinds[index] in VALID, f"no bad files written for .{kinds[index]} uploads yet"
+    return spec, index, kinds[index]
 
 
 def change_an_input(at: AppTest) -> dict[str, object]:
@@ -115,39 +152,78 @@ def inputs(at: AppTest) -> dict[str, object]:
     return values
 
 
-def errors(at: AppTest) -> list[str]:
-    return [shown(e.value) for e in at.error]
+def kept(before: dict[str, object], at: AppTest) -> bool:
+    """Every input there before still has its value (a file that can be used may add inputs)."""
+    after = inputs(at)
+    return all(after.get(key) == value for key, value in before.items())
 
 
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    return at.file_uploader[0].set_value((name, content, "application/octet-stream")).run()
+def messages(at: AppTest) -> list[str]:
+    """Errors and warnings as shown (a CSV's bad rows are a warning: the good rows are priced)."""
+    return [shown(e.value) for e in [*at.error, *at.warning]]
 
 
-LANGS = {"en": ("bad", lambda text: not CJK.search(text)), "zh": ("坏文件", lambda text: bool(CJK.search(text)))}
+def upload(at: AppTest, index: int, name: str, content: bytes) -> AppTest:
+    return at.file_uploader[index].set_value((name, content, "application/octet-stream")).run(timeout=120)
 
 
-@pytest.mark.parametrize("lang", list(LANGS))
-def test_bad_files_one_after_another_each_get_a_message_in_the_users_language_and_the_inputs_stay(spec, lang):
-    stem, in_language = LANGS[lang]
-    at = page_test(spec, lang=lang)
-    kind = extension(at)
-    before = change_an_input(at)
-    assert not errors(at)
+def new_messages(before: list[str], after: list[str]) -> list[str]:
+    left = list(before)
+    fresh = []
+    for text in after:
+        if text in left:
+            left.remove(text)
+        else:
+            fresh.append(text)
+    return fresh
+
+
+FRESH_PAGE_CASES = ("empty file", "binary file renamed", "text in a number", "huge number", "utf-16")
+
+
+def test_a_bad_file_on_a_fresh_page_gets_an_english_message_and_no_exception(target):
+    """A few cases each on a page of its own (the next test sends all of them, one after another)."""
+    spec, index, kind = target
     for case, content in bad_files(kind).items():
-        upload(at, f"{stem}.{kind}", content)
+        if case not in FRESH_PAGE_CASES:
+            continue
+        at = open_page(spec, "en")
+        before, values = messages(at), inputs(at)
+        upload(at, index, f"bad.{kind}", content)
         assert not at.exception, (case, [e.value for e in at.exception])
-        assert errors(at) and all(in_language(text) for text in errors(at)), (case, errors(at))
-        assert inputs(at) == before, case
+        fresh = new_messages(before, messages(at))
+        assert fresh, f"{case}: no message"
+        assert not any(CJK.search(text) for text in fresh), (case, fresh)
+        assert kept(values, at), case
 
 
-def test_a_good_file_with_a_utf8_bom_is_read_without_an_error(spec):
-    at = page_test(spec, lang="en")
-    kind = extension(at)
-    upload(at, f"good.{kind}", b"\xef\xbb\xbf" + VALID[kind].encode())
-    assert not at.exception
-    assert not errors(at)
-    assert at.success, "the page says the file was read"
+IN_CHINESE: Callable[[str], bool] = lambda text: bool(CJK.search(text))  # noqa: E731
 
 
-def test_at_least_one_page_has_an_upload():
-    assert any(has_upload(spec.url_path) for spec in PAGES), "no upload anywhere: the suites above test nothing"
+def test_bad_files_one_after_another_each_get_a_chinese_message_and_the_changed_input_stays(target):
+    spec, index, kind = target
+    at = open_page(spec, "zh")
+    changed = change_an_input(at)
+    baseline = messages(at)
+    for case, content in bad_files(kind).items():
+        upload(at, index, f"坏文件.{kind}", content)
+        assert not at.exception, (case, [e.value for e in at.exception])
+        fresh = new_messages(baseline, messages(at))
+        assert fresh and all(IN_CHINESE(text) for text in fresh), (case, fresh)
+        assert kept(changed, at), case
+
+
+def test_good_files_in_every_accepted_shape_are_read_without_an_error(target):
+    spec, index, kind = target
+    for case, content in good_files(kind).items():
+        at = open_page(spec, "en")
+        before = [shown(e.value) for e in at.error]
+        upload(at, index, f"good.{kind}", content)
+        assert not at.exception, (case, [e.value for e in at.exception])
+        assert [shown(e.value) for e in at.error] == before, case
+
+
+def test_every_page_with_an_upload_is_covered_and_the_three_kinds_are_there():
+    kinds = {kind for spec in PAGES for kind in uploader_kinds(spec.url_path)}
+    assert {"toml", "json", "csv"} <= kinds
+    assert max(len(uploader_kinds(spec.url_path)) for spec in PAGES) <= 2, "add slots to the target fixture"

@@ -1,6 +1,6 @@
 """No raw HTML on any page: Streamlit escapes what it renders unless a page opts out, so the app
 never opts out (no unsafe_allow_html, st.html, components.html or iframes), and user text that
-goes into Markdown is escaped with smop_ui.markdown.literal. Read with ``ast`` from the source."""
+goes into Markdown is escaped with smop_ui.markdown.escaped. Read with ``ast`` from the source."""
 
 from __future__ import annotations
 
@@ -46,4 +46,4 @@ def test_the_scan_finds_raw_html(source):
 
 
 def test_the_scan_allows_escaped_markdown():
-    assert raw_html_uses("st.markdown(literal(name))\nst.markdown(x, unsafe_allow_html=False)", "x.py") == []
+    assert raw_html_uses("st.markdown(escaped(name))\nst.markdown(x, unsafe_allow_html=False)", "x.py") == []

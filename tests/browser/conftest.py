@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -57,9 +57,14 @@ def _healthy(base: str) -> bool:
         return False
 
 
-def start_server(port: int | None = None, script: str = "app.py") -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    port: int | None = None, script: str = "app.py", options: Sequence[str] = ()
+) -> tuple[subprocess.Popen[str], str]:
     """Start `streamlit run <script>` (a path from the repository root; the app by default);
-    return once it says it serves and /_stcore/health is ok. Stop it with ``stop_server``."""
+    return once it says it serves and /_stcore/health is ok. Stop it with ``stop_server``.
+
+    ``options`` are more command-line settings (``("--server.disconnectedSessionTTL", "5")``).
+    """
     port = port or _free_port()
     proc = subprocess.Popen(
         [
@@ -69,6 +74,7 @@ def start_server(port: int | None = None, script: str = "app.py") -> tuple[subpr
             "--server.port", str(port),
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
+            *options,
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,

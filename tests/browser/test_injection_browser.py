@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from smop_pricing.tariff import published_tariff, tariff_to_toml
+from smop_ui.markdown import unlinked, visible
 from smop_ui.registry import PAGES
 from tests.browser.conftest import IDLE, open_app
 from tests.conftest import page_parameters
@@ -30,6 +31,7 @@ PAYLOADS = (
     "[click](javascript:window.__pwned='link')",
     f"![x]({CANARY}/markdown.png)",
     "$\\href{javascript:window.__pwned='tex'}{x}$ :red[x]",
+    "x\n# FREE http://127.0.0.2:9/x www.example.com a@b.cn",  # under 64 characters: shown whole
 )
 UNSAFE_DOM = """() => ({
     pwned: window.__pwned === undefined ? null : String(window.__pwned),
@@ -39,6 +41,9 @@ UNSAFE_DOM = """() => ({
     js_links: [...document.querySelectorAll('a[href]')].filter(a => /^\\s*javascript:/i.test(a.href)).length,
     foreign_images: [...document.querySelectorAll('[data-testid="stMain"] img')]
         .filter(i => !i.src.startsWith(location.origin) && !i.src.startsWith('data:')).length,
+    alert_headings: document.querySelectorAll('[data-testid="stAlert"] :is(h1, h2, h3, h4, h5, h6)').length,
+    foreign_links: [...document.querySelectorAll('[data-testid="stMain"] a[href]')]
+        .filter(a => !a.href.startsWith(location.origin)).map(a => a.href),
 })"""
 
 
@@ -76,28 +81,38 @@ def assert_nothing_ran(page: Any, watch: Watch) -> None:
     assert state["pwned"] is None
     assert "pwned" not in state["title"]
     assert (state["scripts"], state["handlers"], state["js_links"], state["foreign_images"]) == (0, 0, 0, 0), state
+    assert state["alert_headings"] == 0, state
+    assert not [link for link in state["foreign_links"] if "127.0.0.2" in link or "example.com" in link], state
     assert watch.dialogs == []
     assert watch.requests == []
 
 
-def links_carrying_every_payload(url_path: str) -> list[dict[str, str]]:
-    """Query strings giving each payload to one of the page's parameters (the language too)."""
+# Names a page may read without smop_ui.params (the lifecycle page's scenario link and preset):
+# every page gets payloads there too; a page that reads one shows its own notice.
+OWN_NAMES = ("s", "preset")
+
+
+def links_carrying_every_payload(url_path: str) -> list[tuple[dict[str, str], dict[str, str]]]:
+    """(shown, other) query parts: each payload goes to one of the page's parameters (the
+    language too), shown in a notice as typed; OWN_NAMES get payloads as well."""
     names = ["lang", *page_parameters(url_path)]
     links = []
     for start in range(0, len(PAYLOADS), len(names)):
         chunk = PAYLOADS[start : start + len(names)]
-        links.append(dict(zip(names, chunk, strict=False)))
+        own = OWN_NAMES[(start // len(names)) % len(OWN_NAMES)]  # one at a time: s would hide preset
+        others = {own: PAYLOADS[(start + 6) % len(PAYLOADS)]}
+        links.append((dict(zip(names, chunk, strict=False)), others))
     return links
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path)
 def test_payloads_in_every_url_parameter_of_every_page_are_shown_as_text_and_run_nothing(watched, app_url, spec):
     page, watch = watched
-    for link in links_carrying_every_payload(spec.url_path):
-        open_app(page, f"{app_url}{spec.link}?{urllib.parse.urlencode(link)}")
+    for link, others in links_carrying_every_payload(spec.url_path):
+        open_app(page, f"{app_url}{spec.link}?{urllib.parse.urlencode({**link, **others})}")
         main = page.get_by_test_id("stMain")
         for name, payload in link.items():
-            expect(main).to_contain_text(f"{name}={payload}")
+            expect(main).to_contain_text(unlinked(visible(f"{name}={payload}")))  # as smop_ui.markdown shows it
         expect(page.get_by_test_id("stException")).to_have_count(0)
         assert_nothing_ran(page, watch)
 
@@ -111,7 +126,7 @@ def tariff_with(**values: str) -> bytes:
 
 
 def toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def upload(page: Any, name: str, content: bytes) -> None:
@@ -134,15 +149,15 @@ def test_payloads_in_an_uploaded_tariff_and_the_fee_field_are_shown_as_text_and_
     # A tariff whose fee is a payload: refused, the payload quoted as typed.
     for payload in PAYLOADS[3:]:
         upload(page, "bad.toml", tariff_with(monthly_fee=toml_string(payload)))
-        expect(main).to_contain_text(f"(got {payload})")
+        expect(main).to_contain_text(unlinked(visible(f"(got {payload})")))
         assert_nothing_ran(page, watch)
 
     # The fee typed as a payload: the error under the field quotes it as typed.
     fee = page.get_by_role("textbox", name="Monthly fee (CNY)")
-    for payload in PAYLOADS[::2]:
+    for payload in PAYLOADS[0:5:2]:  # a text input holds no newline
         fee.fill(payload)
         fee.press("Enter")
-        expect(main).to_contain_text(f"(got {payload.strip()})")
+        expect(main).to_contain_text(unlinked(f"(got {payload.strip()})"))
         assert_nothing_ran(page, watch)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
