@@ -65,11 +65,10 @@ class AuditView:
 
 def _kept(name: str, tariffs: tuple[Tariff, ...], key: tuple[Any, ...], shared: Callable[[], T],
           build: Callable[[], T]) -> T:
-    """``shared()`` when every tariff is the published one (kept for all sessions), else ``build()``
-    kept in this session for ``key``."""
-    if all(tariff == published_tariff() for tariff in tariffs):
-        return shared()
-    return memo(name, (tariffs, key), build)
+    """``shared()`` when every tariff is the published one (kept for all sessions), else ``build()``;
+    either kept in this session too for ``key``, so that a rerun takes it without a copy."""
+    published = all(tariff == published_tariff() for tariff in tariffs)
+    return memo(name, (tariffs, key), shared if published else build)
 
 
 def _build_compare(published: Tariff, whatif: Tariff, users: int, months: int, lang: str) -> CompareView | str:

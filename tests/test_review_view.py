@@ -35,8 +35,16 @@ def test_an_edited_what_if_tariff_s_results_are_kept_in_its_session_only(monkeyp
     assert "_memo_rv_compare" in at.session_state
 
 
-def test_the_published_tariff_s_results_come_from_the_shared_cache_not_the_session():
+def test_the_published_tariff_s_results_come_from_the_cache_every_session_shares(monkeypatch: pytest.MonkeyPatch):
+    calls: list[tuple[object, ...]] = []
+
+    def shared(*args: object) -> str:
+        calls.append(args)
+        return "from the shared cache"
+
+    monkeypatch.setattr(review_view, "_shared_compare", shared)
     at = AppTest.from_function(_compare, args=(False,), default_timeout=30).run()
+    at.run()
     assert not at.exception
-    assert at.session_state["kind"] == "CompareView"
-    assert "_memo_rv_compare" not in at.session_state
+    assert at.session_state["kind"] == "str"
+    assert calls == [(3_000_000, 1, "en")]  # once: the rerun takes the session's copy
