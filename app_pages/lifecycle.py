@@ -71,7 +71,7 @@ from smop_pricing.money import format_money
 from smop_pricing.pricing import MAX_MONTHS, MAX_USERS
 from smop_pricing.scenario_link import PARAM, PRESET_PARAM, decode_document, encode_document
 from smop_pricing.tariff import published_tariff
-from smop_ui.charts import draw, memo, vega_spec
+from smop_ui.charts import Spec, draw, memo, vega_spec
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import unlinked, visible
 from smop_ui.params import full_link, show_notices
@@ -398,7 +398,7 @@ def _labels() -> tuple[TimelineLabels, CapacityLabels, SpendLabels]:
     return timeline, capacity, spend
 
 
-def _chart_specs(result: SimulationResult) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def _chart_specs(result: SimulationResult) -> tuple[Spec, Spec, Spec]:
     """The timeline, capacity and spend charts as Vega-Lite specs (see smop_ui.charts)."""
     timeline_labels, capacity_labels, spend_labels = _labels()
     return (vega_spec(timeline_chart(result, timeline_labels, _describer(result))),

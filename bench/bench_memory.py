@@ -96,6 +96,22 @@ def _peak_after_sessions(browser: Any, script: str, load: Callable[[Any, str], N
         stop_server(proc)
 
 
+def session_state_kib() -> list[tuple[str, float]]:
+    """One session's state after loading every page (AppTest), pickled size per key, largest first."""
+    import pickle
+
+    from tests.conftest import app_test
+
+    at = app_test()
+    for spec in PAGES:
+        if not spec.default:
+            at.switch_page(spec.file).run()
+    state = at.session_state._state
+    state = getattr(state, "_state", state)
+    sizes = [(key, len(pickle.dumps(value)) / 1024) for key, value in state.filtered_state.items()]
+    return sorted(sizes, key=lambda item: -item[1])
+
+
 def run() -> list[Figure]:
     app_peaks: list[float] = []
     ref_peaks: list[float] = []
@@ -107,10 +123,13 @@ def run() -> list[Figure]:
             app_starts.append(start)
             app_peaks.append(peak)
     pages = ", ".join(spec.url_path for spec in PAGES)
+    sizes = session_state_kib()
+    largest = ", ".join(f"{key} {kib:,.0f} KiB" for key, kib in sizes[:3])
     return [figure(
         "memory", f"server peak resident memory, {SESSIONS} live sessions × every page ({pages})", app_peaks,
         unit="MiB", floor=f"reference page server, {SESSIONS} live sessions", floor_median=median(ref_peaks),
         ratio=median(app_peaks) / median(ref_peaks),
         note=f"A fresh server per run; resident at start (before any session): {median(app_starts):,.0f} MiB "
-             f"(median of {RUNS}).",
+             f"(median of {RUNS}). One session's state after every page (AppTest, pickled): "
+             f"{sum(kib for _, kib in sizes):,.0f} KiB; largest: {largest}.",
     )]

@@ -1,25 +1,27 @@
-"""Charts placed from Vega-Lite specs, so a page can keep a chart's spec instead of rebuilding it.
+"""Charts placed from kept Vega-Lite specs, so a page need not rebuild a chart it has built before.
 
-Building an Altair chart and turning it into a Vega-Lite spec (Altair checks it against the
-Vega-Lite schema on the way) was most of a chart page's rerun. The builders in
-``smop_pricing.charts`` stay pure and return Altair charts; a page turns each one into a spec
-with ``vega_spec`` inside a cached function keyed on the chart's inputs, and places it with
-``draw``. The spec is the one ``st.altair_chart`` would send for the same chart (its data as
-Arrow), so the browser draws the same thing and tests read it the same way.
+Building an Altair chart and turning it into a Vega-Lite spec was most of a chart page's rerun.
+The builders in ``smop_pricing.charts`` stay pure and return Altair charts; a page turns one into
+a :class:`Spec` with ``vega_spec``, keeps it, and places it with ``draw``. The spec is the one
+``st.altair_chart`` would send for the same chart (its data as Arrow), so the browser draws the
+same thing and tests read it the same way.
 
-Two kinds of keeping:
-- ``st.cache_data`` (in the page's view module) for charts that depend only on the published
-  tariff and the inputs: the same inputs give the same chart in every session, and the spec
-  holds nothing but the tariff's prices and those inputs;
+A ``Spec`` is immutable (the spec's JSON text and its datasets' Arrow bytes), so it can be kept
+two ways without one session ever changing what another sees:
+- ``functools.lru_cache`` on a pure function of plain values (numbers, strings, tuples of them)
+  and the published tariff, for charts any visitor gets from the same inputs
+  (``smop_ui/curve_view.py``, ``smop_ui/quote_view.py``);
 - ``memo`` for anything built from a session's own data (the review page's what-if tariff, the
-  lifecycle page's scenario): kept in that session's ``st.session_state`` only, the last value
-  per name.
+  lifecycle page's scenario, an uploaded portfolio): kept in that session's ``st.session_state``
+  only, the last value per name.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import altair as alt
@@ -37,7 +39,28 @@ _MEMO = "_memo_"
 _TRANSFORMER = "smop_arrow_datasets"
 
 
-def vega_spec(chart: Any, validate: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Spec:
+    """A Vega-Lite spec, kept immutable: its JSON without the data, and the datasets as Arrow bytes."""
+
+    json: str
+    datasets: tuple[tuple[str, bytes], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A fresh dict of the spec with its datasets (what ``st.vega_lite_chart`` takes)."""
+        spec: dict[str, Any] = json.loads(self.json)
+        spec["datasets"] = dict(self.datasets)
+        return spec
+
+
+def _kept(spec: dict[str, Any], datasets: dict[str, Any]) -> Spec:
+    for name, data in datasets.items():
+        if not isinstance(data, bytes):  # only geographic data stays a dict: no chart of ours has any
+            raise TypeError(f"dataset {name!r} is not Arrow bytes")
+    return Spec(json.dumps(spec), tuple(datasets.items()))
+
+
+def vega_spec(chart: Any, validate: bool = False) -> Spec:
     """The Vega-Lite spec ``st.altair_chart`` would send for ``chart`` (datasets as Arrow bytes).
 
     Unlike ``st.altair_chart`` it does not check the spec against the Vega-Lite schema unless
@@ -49,36 +72,34 @@ def vega_spec(chart: Any, validate: bool = False) -> dict[str, Any]:
         theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
         with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
             spec: dict[str, Any] = chart.to_dict(validate=validate)
-    kept = spec.get("datasets")
-    spec["datasets"] = {**kept, **datasets} if isinstance(kept, dict) else datasets
-    return spec
+    kept = spec.pop("datasets", None)
+    return _kept(spec, {**kept, **datasets} if isinstance(kept, dict) else datasets)
 
 
-def layer_specs(charts: Sequence[Any]) -> dict[str, Any]:
-    """``charts`` as the layers they would be in ``alt.layer(..., *charts)``: {"layer", "datasets"}.
-
-    For ``add_layers``: the part of a layered chart that changes with an input is kept apart
-    from the part that does not.
-    """
+def layer_specs(charts: Sequence[Any]) -> Spec:
+    """``charts`` as the layers they would be in ``alt.layer(..., *charts)``: a spec of just
+    ``{"layer": [...]}`` and their datasets, for ``add_layers``: the part of a layered chart that
+    changes with an input is kept apart from the part that does not."""
     layers: list[dict[str, Any]] = []
     datasets: dict[str, Any] = {}
     # One chart at a time: alt.layer would compare the layers' data by printing each DataFrame.
     for chart in charts:
-        spec = vega_spec(chart)
-        datasets.update(spec.pop("datasets", {}))
+        spec = vega_spec(chart).to_dict()
+        datasets.update(spec.pop("datasets"))
         spec.pop("$schema", None)
         layers.append(spec)
-    return {"layer": layers, "datasets": datasets}
+    return _kept({"layer": layers}, datasets)
 
 
-def add_layers(spec: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """A layered chart's ``spec`` with ``extra`` (from ``layer_specs``) drawn on top."""
-    return {**spec, "layer": [*spec["layer"], *extra["layer"]], "datasets": {**spec["datasets"], **extra["datasets"]}}
+def add_layers(spec: Spec, extra: Spec) -> dict[str, Any]:
+    """A layered chart's ``spec`` with the layers of ``extra`` (from ``layer_specs``) drawn on top."""
+    base, top = spec.to_dict(), extra.to_dict()
+    return {**base, "layer": [*base["layer"], *top["layer"]], "datasets": {**base["datasets"], **top["datasets"]}}
 
 
-def draw(spec: dict[str, Any]) -> None:
-    """Place a spec from ``vega_spec`` as a chart the width of its container."""
-    st.vega_lite_chart(spec=spec, width="stretch")
+def draw(spec: Spec | dict[str, Any]) -> None:
+    """Place a kept spec (or a dict from ``Spec.to_dict`` / ``add_layers``) the width of its container."""
+    st.vega_lite_chart(spec=spec.to_dict() if isinstance(spec, Spec) else spec, width="stretch")
 
 
 def memo(name: str, key: Hashable, build: Callable[[], T]) -> T:

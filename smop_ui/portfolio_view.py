@@ -65,6 +65,7 @@ from smop_pricing.portfolio_report import (
     synthetic_frame,
 )
 from smop_pricing.tariff import Tariff
+from smop_ui.charts import draw, memo, vega_spec
 from smop_ui.markdown import escaped
 
 SOURCE, SIZE, SEED, BASIS, UPLOADER = "pf_source", "pf_size", "pf_seed", "pf_basis", "pf_upload"
@@ -248,7 +249,9 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
     elif not changes_on(view, basis):
         st.info(t(f"portui.unchanged_{basis}", lang), icon=":material/info:")
     else:  # a histogram of one bin of zeros says nothing
-        st.altair_chart(difference_histogram_chart(view.histogram, lang, basis), width="stretch")
+        # kept in the session for this portfolio, both tariffs, basis and language (see smop_ui.charts)
+        key = (st.session_state[PRICED][0], basis, lang)
+        draw(memo("pf_histogram", key, lambda: vega_spec(difference_histogram_chart(view.histogram, lang, basis))))
     config: dict[str, Any] = {
         "line": st.column_config.NumberColumn(labels["line"], format="%d"),
         "customer": st.column_config.TextColumn(labels["customer"]),

@@ -1,15 +1,17 @@
 """The quote page's blocks: the calculation table, the tier table, exports and the compare view.
 
-They place what the core computes; no pricing rule lives here. The charts are kept as Vega-Lite
-specs per input (``smop_ui.charts``): they depend only on the published tariff and the inputs,
-so one spec serves every session. The exports are built when their button is clicked.
+They place what the core computes; no pricing rule lives here. The charts are kept as immutable
+Vega-Lite specs per input (``smop_ui.charts``): each is a pure function of the published tariff
+and plain input values, so one kept spec serves every session. The exports are built when their
+button is clicked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from functools import lru_cache
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -21,11 +23,11 @@ from smop_pricing.i18n import t
 from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, last_renewal_day, quote
 from smop_pricing.report import LineItem, tier_rows
 from smop_pricing.tariff import published_tariff
-from smop_ui.charts import draw, vega_spec
+from smop_ui.charts import Spec, draw, vega_spec
 from smop_ui.params import ChoiceParam, IntParam, Param, clear_url, seed, write_url
 
 _CHART_ENTRIES = 256  # a spec is a few kB
-Slot = tuple[int, int, int, Kind]  # users, months, held units, how the packs are bought
+Slot = tuple[int, int, int, str]  # users, months, held units, how the packs are bought (a Kind)
 
 LITERAL_FILL = "background-color: #FFF4CE"
 CHEAPEST_FILL = "background-color: #E3F8EA"
@@ -99,17 +101,17 @@ def exports(q: Quote, lang: str, issued: dt.date, start: dt.date | None) -> None
     st.caption(t("quote.export_hint", lang))
 
 
-@st.cache_data(max_entries=_CHART_ENTRIES, show_spinner=False)
-def capacity_spec(users: int, months: int, held: int, lang: str) -> dict[str, Any]:
+@lru_cache(maxsize=_CHART_ENTRIES)
+def capacity_spec(users: int, months: int, held: int, lang: str) -> Spec:
     """The capacity chart of the published tariff's quote for these inputs."""
     return vega_spec(capacity_chart(quote(published_tariff(), users, months, held), lang))
 
 
-@st.cache_data(max_entries=_CHART_ENTRIES, show_spinner=False)
-def compare_spec(slots: tuple[Slot, ...], lang: str) -> dict[str, Any]:
+@lru_cache(maxsize=_CHART_ENTRIES)
+def compare_spec(slots: tuple[Slot, ...], lang: str) -> Spec:
     """The compare chart of the published tariff's quotes for these slots."""
     tariff = published_tariff()
-    options = [Option(quote(tariff, users, months, held), kind) for users, months, held, kind in slots]
+    options = [Option(quote(tariff, users, months, held), cast(Kind, kind)) for users, months, held, kind in slots]
     return vega_spec(compare_chart(compare_costs(options, lang), lang))
 
 

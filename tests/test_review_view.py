@@ -1,4 +1,4 @@
-"""The review page's kept results: a what-if tariff's stay in its session; the published one's are shared."""
+"""The review page's kept results: built once per input, kept in the session's own state."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 import smop_ui.review_view as review_view
 
 
-def _compare(edited: bool) -> None:
+def _compare() -> None:
     from dataclasses import replace
     from decimal import Decimal
 
@@ -18,25 +18,29 @@ def _compare(edited: bool) -> None:
     from smop_ui.review_view import compare_view
 
     published = published_tariff()
-    whatif = replace(published, monthly_fee=Decimal("2500")) if edited else published
+    fee = st.session_state.get("fee", "2000")
+    whatif = replace(published, monthly_fee=Decimal(fee))
     view = compare_view(published, whatif, 3_000_000, 1, "en")
     st.session_state["kind"] = type(view).__name__
 
 
-def _refuse(*args: object) -> object:
-    raise AssertionError("a what-if tariff's results went to the cache every session shares")
+def test_the_compare_section_is_built_once_per_what_if_tariff_and_kept_in_the_session(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    built: list[object] = []
+    build = review_view._build_compare
 
+    def counting(*args: object) -> object:
+        built.append(args[1])
+        return build(*args)
 
-def test_an_edited_what_if_tariff_s_results_are_kept_in_its_session_only(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(review_view, "_shared_compare", _refuse)
-    at = AppTest.from_function(_compare, args=(True,), default_timeout=30).run()
+    monkeypatch.setattr(review_view, "_build_compare", counting)
+    at = AppTest.from_function(_compare, default_timeout=30).run()
+    at.run()
     assert not at.exception
     assert at.session_state["kind"] == "CompareView"
+    assert len(built) == 1  # the rerun took the kept one
     assert "_memo_rv_compare" in at.session_state
-
-
-def test_the_published_tariff_s_results_come_from_the_shared_cache_not_the_session():
-    at = AppTest.from_function(_compare, args=(False,), default_timeout=30).run()
-    assert not at.exception
-    assert at.session_state["kind"] == "CompareView"
-    assert "_memo_rv_compare" not in at.session_state
+    at.session_state["fee"] = "2500"
+    at.run()
+    assert len(built) == 2  # a new what-if tariff: built again
