@@ -123,16 +123,13 @@ def uploader_kinds(url_path: str) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-@pytest.fixture(params=[(spec, n) for spec in PAGES for n in range(2)],
-                ids=lambda p: f"{p[0].url_path}-upload{p[1] + 1}")
-def target(request: pytest.FixtureRequest) -> tuple[PageSpec, int, str]:
-    """(page, uploader index, kind) for each uploader of each page (other slots are skipped)."""
-    spec, index = request.param
-    kinds = uploader_kinds(spec.url_path)
-    if index >= len(kinds):
-        pytest.skip(f"{spec.url_path} has {len(kinds)} upload(s)")
-    assert kinds[index] in VALID, f"no bad files written for .{kinds[index]} uploads yet"
-    return spec, index, kinds[index]
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``target`` is (page, uploader index, kind) for each uploader each page draws, found by
+    opening the pages at collection: a new uploader is covered without editing this file."""
+    if "target" in metafunc.fixturenames:
+        targets = [(spec, index, kind) for spec in PAGES for index, kind in enumerate(uploader_kinds(spec.url_path))]
+        ids = [f"{spec.url_path}-upload{index + 1}" for spec, index, _ in targets]
+        metafunc.parametrize("target", targets, ids=ids)
 
 
 def change_an_input(at: AppTest) -> dict[str, object]:
@@ -226,4 +223,4 @@ def test_good_files_in_every_accepted_shape_are_read_without_an_error(target):
 def test_every_page_with_an_upload_is_covered_and_the_three_kinds_are_there():
     kinds = {kind for spec in PAGES for kind in uploader_kinds(spec.url_path)}
     assert {"toml", "json", "csv"} <= kinds
-    assert max(len(uploader_kinds(spec.url_path)) for spec in PAGES) <= 2, "add slots to the target fixture"
+    assert kinds <= set(VALID), f"no bad files written for {sorted(kinds - set(VALID))} uploads yet"

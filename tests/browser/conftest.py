@@ -20,6 +20,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# Every expectation waits on a rerun; on a loaded machine (CI, two cores) one takes more than
+# Playwright's 5 s default. A wait ends as soon as its condition holds, so a longer cap costs a
+# passing test nothing.
+EXPECT_TIMEOUT_MS = 30_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from smop_pricing.money import format_money
@@ -51,9 +52,15 @@ def edit_tier_price(page, row: int, price: str) -> None:
     # 35 px rows under a 35 px header; unit_price is the right-hand column. The grid opens a
     # cell's editor reliably only once the pointer has moved over it.
     where = {"x": box["width"] * 0.75, "y": 35 + 35 * row + 17}
-    editor.hover(position=where)
-    editor.dblclick(position=where)
     cell = page.locator("textarea.gdg-input, input.gdg-input")
+    for _ in range(3):  # a grid still settling after a rerun can miss a double click
+        editor.hover(position=where)
+        editor.dblclick(position=where)
+        try:
+            cell.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     cell.fill(price)
     cell.press("Enter")
 
