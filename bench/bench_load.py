@@ -58,6 +58,21 @@ def settled_rss(pid: int) -> float:
     return readings[-1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds ``pid`` has used (/proc/<pid>/stat, fields 14 and 15, in clock ticks)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent on anything but idle and I/O wait (/proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def healthy(base: str) -> bool:
     with urllib.request.urlopen(f"{base}/_stcore/health", timeout=30) as response:
         return bool(response.read() == b"ok")
@@ -99,8 +114,12 @@ def run() -> list[Figure]:
             rounds: list[float] = []
             after: list[float] = []
             peaks: list[float] = []
+            server_cpu = machine_cpu = 0.0
             for _ in range(WAVES):
+                server_before, machine_before = cpu_seconds(pid), machine_busy_seconds()
                 wave_opened, wave_rounds = wave(browser, base)
+                server_cpu += cpu_seconds(pid) - server_before
+                machine_cpu += machine_busy_seconds() - machine_before
                 opened.append(wave_opened)
                 rounds += wave_rounds
                 peaks.append(memory_mb(pid, "VmHWM"))
@@ -112,9 +131,14 @@ def run() -> list[Figure]:
         stop_server(proc)
     load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end"
     changes = WAVES * VISITORS * CHANGES
+    reruns = WAVES * VISITORS * (CHANGES + 1)
+    cpu = (f"Measured cause of the wall times: over both waves the machine's cores were busy {machine_cpu:,.0f} CPU-s, "
+           f"of which the Streamlit server used {server_cpu:,.1f} CPU-s ({server_cpu / machine_cpu:.0%}; "
+           f"{server_cpu / reruns * 1000:,.0f} ms per page run, {reruns:,} runs): the rest is the "
+           f"{VISITORS} Chromium renderers and Playwright on the same {os.cpu_count()} cores.")
     return [
         figure(GROUP, f"{VISITORS} sessions open the quote page at once, until all show their total", opened,
-               note=f"{WAVES} waves; each visitor a Chromium context of its own; {load}."),
+               note=f"{WAVES} waves; each visitor a Chromium context of its own; {load}. {cpu}"),
         figure(GROUP, f"a round of {VISITORS} concurrent changes, until all {VISITORS} show their new total", rounds,
                note=f"All {changes:,} changes ({WAVES} waves x {VISITORS} visitors x {CHANGES}) showed the engine's "
                     "total and the visitor's own link; the server answered /_stcore/health after each wave."),

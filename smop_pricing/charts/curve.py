@@ -115,14 +115,16 @@ def _users_x(labels: Labels, x_max: float, field: str = "users") -> alt.X:
     return alt.X(
         f"{field}:Q",
         title=labels["axis_users"],
-        scale=alt.Scale(domain=[0, x_max], nice=False),
-        axis=alt.Axis(labelExpr=labels["users_axis_expr"], labelFlush=True),
+        scale=dict(domain=[0, x_max], nice=False),
+        axis=dict(labelExpr=labels["users_axis_expr"], labelFlush=True),
     )
 
 
 # Encodings are given as channel objects (alt.X, alt.YDatum, alt.OpacityValue), never as a
 # shorthand string or a plain dict: for those Altair indexes its whole schema to find the class,
-# a few milliseconds per encoding, which was a large part of building a chart.
+# a few milliseconds per encoding, which was a large part of building a chart. Axes, scales and
+# legends inside a channel are plain dicts: an alt.Axis object holds all of its ~80 properties and
+# is deep-copied on the way to a spec; the dict gives the same spec (see CONTRIBUTING).
 
 
 def _shown_on(selection: Any, shown: float) -> Any:
@@ -200,11 +202,11 @@ def cost_chart(
     series = [labels["series_literal"], labels["series_cheapest"]]
     x = _users_x(labels, x_max)
     y = alt.Y("fee:Q", title=labels["axis_total" if measure == "total" else "axis_packs"],
-              axis=alt.Axis(format=",.0f"))
-    color = alt.Color("series:N", scale=alt.Scale(domain=series, range=[_LITERAL_COLOR, _CHEAPEST_COLOR]),
-                      legend=alt.Legend(title=None, orient="top", symbolStrokeWidth=3))
-    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[[1, 0], [6, 3]]),
-                          legend=alt.Legend(title=None, orient="top"))
+              axis=dict(format=",.0f"))
+    color = alt.Color("series:N", scale=dict(domain=series, range=[_LITERAL_COLOR, _CHEAPEST_COLOR]),
+                      legend=dict(title=None, orient="top", symbolStrokeWidth=3))
+    dash = alt.StrokeDash("series:N", scale=dict(domain=series, range=[[1, 0], [6, 3]]),
+                          legend=dict(title=None, orient="top"))
     hover = alt.selection_point(name="hover", fields=["users"], nearest=True, on="pointerover",
                                 clear="pointerout", empty=False)
 
@@ -219,7 +221,7 @@ def cost_chart(
         x=x, y=y, color=color, strokeDash=dash,
     ).add_params(_zoom())
     hover_points = alt.Chart(lines).mark_point(filled=True, size=45, clip=True).encode(
-        x=x, y=y, color=alt.Color("series:N", scale=alt.Scale(domain=series), legend=None),
+        x=x, y=y, color=alt.Color("series:N", scale=dict(domain=series), legend=None),
         opacity=_shown_on(hover, 1),
     )
     hover_rule = alt.Chart(wide).mark_rule(color="#777", clip=True).encode(
@@ -288,9 +290,9 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
                                 on="pointerover", clear="pointerout", empty=False)
     base = alt.Chart().encode(  # the data is the layer chart's: given to each layer, Altair would print it to compare
         x=_users_x(labels, x_max),
-        y=alt.Y("per_thousand:Q", title=labels["axis_per_thousand"], axis=alt.Axis(format=",.0f")),
-        color=alt.Color("term:N", scale=alt.Scale(domain=order, range=colors), sort=order,
-                        legend=alt.Legend(title=labels["legend_term"], orient="top")),
+        y=alt.Y("per_thousand:Q", title=labels["axis_per_thousand"], axis=dict(format=",.0f")),
+        color=alt.Color("term:N", scale=dict(domain=order, range=colors), sort=order,
+                        legend=dict(title=labels["legend_term"], orient="top")),
     )
     lines = base.mark_line(strokeWidth=2, clip=True).add_params(_zoom())
     points = base.mark_point(filled=True, size=50, clip=True).encode(
@@ -332,10 +334,10 @@ def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> An
     bars = alt.Chart(data).mark_rect(clip=True, stroke="white", strokeWidth=0.5).encode(
         x=_users_x(labels, x_max, "start"),
         x2=alt.X2("end"),
-        y=alt.Y("marginal:Q", title=labels["axis_marginal"], axis=alt.Axis(format=",.0f")),
+        y=alt.Y("marginal:Q", title=labels["axis_marginal"], axis=dict(format=",.0f")),
         y2=alt.Y2Datum(0),
-        color=alt.Color("sign:N", scale=alt.Scale(domain=signs, range=["#7f9fbf", _LITERAL_COLOR]),
-                        legend=alt.Legend(title=None, orient="top")),
+        color=alt.Color("sign:N", scale=dict(domain=signs, range=["#7f9fbf", _LITERAL_COLOR]),
+                        legend=dict(title=None, orient="top")),
         tooltip=[
             alt.Tooltip("start:Q", title=labels["tt_from"], format=","),
             alt.Tooltip("end:Q", title=labels["tt_to"], format=","),

@@ -58,7 +58,9 @@ Describe = Callable[[LedgerEntry | Rejection | Event], str]
 
 # Encodings are channel objects (alt.X2, alt.YValue, alt.ColorValue) and top-level properties go to
 # the constructor: for a shorthand string or a plain dict Altair scans its whole schema (~4 ms each),
-# and .properties()/.resolve_scale() copy the whole layered chart.
+# and .properties()/.resolve_scale() copy the whole layered chart. Axes, scales, legends and the
+# resolve inside them are plain dicts (an alt.Axis holds all of its ~80 properties and is
+# deep-copied on the way to a spec; the dict gives the same spec).
 
 
 def _ts(day: date) -> pd.Timestamp:
@@ -70,9 +72,9 @@ def _dt(day: date) -> alt.DateTime:
 
 
 def _x(field: str, title: str, result: SimulationResult, axis: bool = True) -> alt.X:
-    scale = alt.Scale(domain=[_dt(result.scenario.start), _dt(result.scenario.until)])
+    scale = dict(domain=[_dt(result.scenario.start), _dt(result.scenario.until)])
     return alt.X(f"{field}:T", title=title, scale=scale,
-                 axis=alt.Axis(format=DATE_FORMAT, labelAngle=0, tickCount=8) if axis else None)
+                 axis=dict(format=DATE_FORMAT, labelAngle=0, tickCount=8) if axis else None)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -203,16 +205,16 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     markers = marker_frame(result, describe)
     markers["lane"] = markers["kind"].map(labels.kinds)
     lanes = [labels.service, *(labels.kinds[k] for k in KINDS if k in set(markers["kind"]))]
-    y = alt.Y("lane:N", title=None, sort=lanes, scale=alt.Scale(domain=lanes),
-              axis=alt.Axis(labelLimit=AXIS_EXTENT - 10, ticks=False, domain=False, minExtent=AXIS_EXTENT,
+    y = alt.Y("lane:N", title=None, sort=lanes, scale=dict(domain=lanes),
+              axis=dict(labelLimit=AXIS_EXTENT - 10, ticks=False, domain=False, minExtent=AXIS_EXTENT,
                             maxExtent=AXIS_EXTENT))
-    state_scale = alt.Scale(domain=[labels.states[s] for s in STATES], range=[STATE_COLORS[s] for s in STATES])
+    state_scale = dict(domain=[labels.states[s] for s in STATES], range=[STATE_COLORS[s] for s in STATES])
     bars = alt.Chart(periods).mark_bar(cornerRadius=3, height=LANE_HEIGHT - 10).encode(
         x=_x("start", labels.date, result),
         x2=alt.X2("end:T"),
         y=y,
         color=alt.Color("state_label:N", title=labels.state, scale=state_scale,
-                        legend=alt.Legend(orient="bottom")),
+                        legend=dict(orient="bottom")),
         tooltip=[
             alt.Tooltip("state_label:N", title=labels.state),
             alt.Tooltip("start:T", title=labels.first, format=DATE_FORMAT),
@@ -220,7 +222,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
             alt.Tooltip("days:Q", title=labels.days, format=",d"),
         ],
     )
-    shape_scale = alt.Scale(domain=[labels.kinds[k] for k in KINDS], range=[KIND_SHAPES[k] for k in KINDS])
+    shape_scale = dict(domain=[labels.kinds[k] for k in KINDS], range=[KIND_SHAPES[k] for k in KINDS])
     tooltip = [
         alt.Tooltip("date:T", title=labels.date, format=DATE_FORMAT),
         alt.Tooltip("lane:N", title=labels.event),
@@ -250,14 +252,14 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         x=_x("date", labels.date, result),
         y=alt.YValue(-4),  # type: ignore[no-untyped-call]  # (altair leaves YValue unannotated)
         text=alt.Text("text:N"),
-        color=alt.Color("kind:N", scale=alt.Scale(domain=["expiry", "reclamation"],
+        color=alt.Color("kind:N", scale=dict(domain=["expiry", "reclamation"],
                                                   range=[EXPIRY_COLOR, RECLAIM_COLOR]), legend=None),
         tooltip=alt.Tooltip("tooltip:N", title=labels.date),
     )
     padding = {"top": 10 + 2 * LABEL_ROW, "left": 5, "right": 5, "bottom": 5}
     # The height is a step per lane: a fixed number collapses the lanes in streamlit 1.67.
     return alt.LayerChart(layer=[bars, rule_marks, points, label_marks], height=alt.Step(LANE_HEIGHT),
-                          padding=padding, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")))
+                          padding=padding, resolve=dict(scale=dict(color="independent")))
 
 
 # --------------------------------------------------------------------------- capacity
@@ -310,12 +312,12 @@ def capacity_frame(result: SimulationResult) -> pd.DataFrame:
                                        "over", "locked"])
 
 
-def _users_axis(wan: bool) -> alt.Axis:
+def _users_axis(wan: bool) -> dict[str, Any]:
     """No title (the legend names the lines): the axis takes :data:`AXIS_EXTENT`, as the timeline's."""
     if wan:
         wan_label = "datum.value == 0 ? '0' : format(datum.value / 10000, ',') + '万'"
-        return alt.Axis(labelExpr=wan_label, minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
-    return alt.Axis(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
+        return dict(labelExpr=wan_label, minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
+    return dict(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
 
 
 def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.LayerChart:
@@ -332,9 +334,9 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
         "stopped": bool((segments["state"] != "active").any()),
     }
     shown = [key for key in SERIES_COLORS if present[key]]
-    color_scale = alt.Scale(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
+    color_scale = dict(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
     color = alt.Color("series:N", title=None, scale=color_scale,
-                      legend=alt.Legend(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
+                      legend=dict(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
 
     end_rows = segments.tail(1).assign(start=segments["end"].tail(1))
     steps = pd.concat([segments, end_rows], ignore_index=True)
@@ -372,7 +374,7 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
             tooltip=[*span_tooltip, alt.Tooltip("threshold:Q", title=labels.threshold, format=",.0f")],
         ),
         alt.Chart(lines).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-            x=x, y=alt.Y("value:Q", axis=y_axis, scale=alt.Scale(zero=True)), color=color,
+            x=x, y=alt.Y("value:Q", axis=y_axis, scale=dict(zero=True)), color=color,
             tooltip=[alt.Tooltip("start:T", title=labels.date, format=DATE_FORMAT),
                      alt.Tooltip("series:N", title=labels.axis), alt.Tooltip("value:Q", format=",d",
                                                                              title=labels.axis)],
@@ -417,7 +419,7 @@ def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart
         ignore_index=True,
     )
     x = _x("date", labels.date, result)
-    y = alt.Y("total:Q", title=labels.axis, axis=alt.Axis(format=",.0f"))
+    y = alt.Y("total:Q", title=labels.axis, axis=dict(format=",.0f"))
     return alt.LayerChart(layer=[
         alt.Chart(line).mark_line(interpolate="step-after", color=SPEND_COLOR, strokeWidth=2.5).encode(x=x, y=y),
         alt.Chart(charges).mark_point(filled=True, size=70, color=SPEND_COLOR).encode(

@@ -64,13 +64,13 @@ def difference_histogram_chart(histogram: pd.DataFrame, lang: str, basis: str = 
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
             # bin="binned": the bins come made; without it a bar from x to x2 is a thin horizontal bar
-            x=alt.X("lower:Q", bin="binned", title=t("portui.axis_difference", lang), axis=alt.Axis(format=",~f")),
+            x=alt.X("lower:Q", bin="binned", title=t("portui.axis_difference", lang), axis=dict(format=",~f")),
             x2=alt.X2("upper:Q"),
-            y=alt.Y("count:Q", title=t("portui.axis_customers", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
+            y=alt.Y("count:Q", title=t("portui.axis_customers", lang), axis=dict(format=",d", tickMinStep=1)),
             color=alt.Color(
                 "side:N",
                 title=t("portui.legend_side", lang),
-                scale=alt.Scale(domain=sides, range=[LESS_COLOR, BASELINE_COLOR, WHATIF_COLOR]),
+                scale=dict(domain=sides, range=[LESS_COLOR, BASELINE_COLOR, WHATIF_COLOR]),
             ),
             tooltip=[
                 alt.Tooltip("range:N", title=t("portui.tooltip_range", lang)),

@@ -17,16 +17,17 @@ USERS_COLOR = "#F97066"
 BASE_COLOR = "#A9BCD6"
 PACKS_COLOR = "#006EFF"
 # Encodings are channel objects (alt.X, alt.Text), not shorthand strings: for a string Altair
-# indexes its whole schema to find the class, a few milliseconds per encoding.
+# indexes its whole schema to find the class, a few milliseconds per encoding. Axes, scales and
+# legends inside a channel are plain dicts (see CONTRIBUTING: same spec, no deep copies).
 # The height is the plot's own (axes and legend come on top); the width fills the container.
-FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+FIT_WIDTH = dict(type="fit-x", contains="padding")
 
 
-def _users_axis(lang: str, title: str) -> alt.Axis:
+def _users_axis(lang: str, title: str) -> dict[str, Any]:
     if lang == "zh":
         # zh counts users in 万 (10,000): 1,000,000 -> "100万"
-        return alt.Axis(title=title, labelExpr="format(datum.value / 10000, ',') + '万'", grid=True)
-    return alt.Axis(title=title, format=",d", grid=True)
+        return dict(title=title, labelExpr="format(datum.value / 10000, ',') + '万'", grid=True)
+    return dict(title=title, format=",d", grid=True)
 
 
 def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
@@ -69,11 +70,11 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
         .mark_bar(height={"band": 0.62})
         .encode(
             x=alt.X("sum(users):Q", axis=_users_axis(lang, axis_title), stack="zero"),
-            y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=12)),
+            y=alt.Y("row:N", sort=rows, title=None, axis=dict(labelLimit=220, labelFontSize=12)),
             color=alt.Color(
                 "part:N",
-                scale=alt.Scale(domain=parts, range=[USERS_COLOR, INCLUDED_COLOR, HELD_COLOR, NEW_COLOR]),
-                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=320),
+                scale=dict(domain=parts, range=[USERS_COLOR, INCLUDED_COLOR, HELD_COLOR, NEW_COLOR]),
+                legend=dict(title=None, orient="bottom", columns=2, labelLimit=320),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -95,12 +96,12 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
     options = list(dict.fromkeys(costs["option"]))
     base = alt.Chart()  # the data is the layer chart's: given to each layer, Altair would print it to compare
     bars = base.mark_bar(size=40).encode(
-        x=alt.X("option:N", sort=options, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(cost):Q", title=money, axis=alt.Axis(format=",.0f")),
+        x=alt.X("option:N", sort=options, title=None, axis=dict(labelAngle=0)),
+        y=alt.Y("sum(cost):Q", title=money, axis=dict(format=",.0f")),
         color=alt.Color(
             "part:N",
-            scale=alt.Scale(domain=parts, range=[BASE_COLOR, PACKS_COLOR]),
-            legend=alt.Legend(title=None, orient="bottom"),
+            scale=dict(domain=parts, range=[BASE_COLOR, PACKS_COLOR]),
+            legend=dict(title=None, orient="bottom"),
         ),
         order=alt.Order("order:Q"),
         tooltip=[
@@ -112,7 +113,7 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
     totals = (
         base.transform_aggregate(cost="sum(cost)", groupby=["option", "total"])
         .mark_text(baseline="bottom", dy=-4, fontWeight="bold")
-        .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=alt.Axis(format=",.0f")),
+        .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=dict(format=",.0f")),
                 text=alt.Text("total:N"))
     )
     return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=FIT_WIDTH)

@@ -20,8 +20,8 @@ def _yuan(fen: pd.Series) -> pd.Series:
     return fen.astype("int64") / 100.0
 
 
-def _tariff_scale(lang: str) -> alt.Scale:
-    return alt.Scale(
+def _tariff_scale(lang: str) -> dict[str, Any]:
+    return dict(
         domain=[t("review.series_published", lang), t("review.series_whatif", lang)],
         range=[BASELINE_COLOR, WHATIF_COLOR],
     )
@@ -58,17 +58,17 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data, title=t("review.chart_compare_title", lang))
         .mark_line(interpolate="step-before")
         .encode(
-            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=alt.Axis(format="~s")),
-            y=alt.Y("yuan:Q", title=t("review.axis_total", lang), axis=alt.Axis(format=",.0f")),
+            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s")),
+            y=alt.Y("yuan:Q", title=t("review.axis_total", lang), axis=dict(format=",.0f")),
             color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
             # the published line is drawn wider so it stays visible under an identical what-if line
             strokeWidth=alt.StrokeWidth(
-                "series:N", scale=alt.Scale(domain=["baseline", "whatif"], range=[5, 2]), legend=None
+                "series:N", scale=dict(domain=["baseline", "whatif"], range=[5, 2]), legend=None
             ),
             strokeDash=alt.StrokeDash(
                 "purchase:N",
                 title=t("review.legend_purchase", lang),
-                scale=alt.Scale(domain=purchases, range=[[1, 0], [6, 4]]),
+                scale=dict(domain=purchases, range=[[1, 0], [6, 4]]),
             ),
             tooltip=[
                 alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
@@ -108,12 +108,12 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         alt.Chart(data)
         .mark_line(interpolate="step-before", strokeWidth=2, color=WHATIF_COLOR)
         .encode(
-            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=alt.Axis(format="~s")),
-            y=alt.Y("yuan:Q", title=t("review.axis_difference", lang), axis=alt.Axis(format=",.0f")),
+            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s")),
+            y=alt.Y("yuan:Q", title=t("review.axis_difference", lang), axis=dict(format=",.0f")),
             strokeDash=alt.StrokeDash(
                 "purchase:N",
                 title=t("review.legend_purchase", lang),
-                scale=alt.Scale(domain=purchases, range=[[1, 0], [6, 4]]),
+                scale=dict(domain=purchases, range=[[1, 0], [6, 4]]),
             ),
             tooltip=[
                 alt.Tooltip("purchase:N", title=t("review.legend_purchase", lang)),
@@ -151,13 +151,13 @@ def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     data = overpay_data(frame, lang)
     side_by_side = frame["need"].size <= ORDINAL_NEEDS
     x = (
-        alt.X("need:O", title=t("review.axis_need", lang), axis=alt.Axis(labelAngle=0, labelOverlap="parity"))
+        alt.X("need:O", title=t("review.axis_need", lang), axis=dict(labelAngle=0, labelOverlap="parity"))
         if side_by_side
-        else alt.X("need:Q", title=t("review.axis_need", lang), axis=alt.Axis(format="d", tickMinStep=1))
+        else alt.X("need:Q", title=t("review.axis_need", lang), axis=dict(format="d", tickMinStep=1))
     )
     encoding: dict[str, Any] = {
         "x": x,
-        "y": alt.Y("yuan:Q", title=t("review.axis_overpay", lang), stack=None, axis=alt.Axis(format=",.0f")),
+        "y": alt.Y("yuan:Q", title=t("review.axis_overpay", lang), stack=None, axis=dict(format=",.0f")),
         "color": alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
         "tooltip": [
             alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
@@ -166,7 +166,7 @@ def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         ],
     }
     if side_by_side:
-        encoding["xOffset"] = alt.XOffset("tariff:N", scale=alt.Scale(domain=_tariff_scale(lang).domain))
+        encoding["xOffset"] = alt.XOffset("tariff:N", scale=dict(domain=_tariff_scale(lang)["domain"]))
     chart: alt.Chart = (
         alt.Chart(data, title=t("review.chart_overpay_title", lang))
         .mark_bar(opacity=1.0 if side_by_side else 0.65)
