@@ -29,8 +29,10 @@ from smop_ui.params import ChoiceParam, IntParam, Param, clear_url, seed, write_
 _CHART_ENTRIES = 256  # a spec is a few kB
 Slot = tuple[int, int, int, str]  # users, months, held units, how the packs are bought (a Kind)
 
-LITERAL_FILL = "background-color: #FFF4CE"
-CHEAPEST_FILL = "background-color: #E3F8EA"
+# The tier table's highlights, as Markdown in its cells (a pandas Styler did the same at a third
+# of the page's rerun): the literal purchase's tier orange, the cheaper one's green.
+LITERAL_FILL = "orange-background"
+CHEAPEST_FILL = "green-background"
 STRONG_KEYS = ("total",)
 
 
@@ -54,18 +56,27 @@ def line_table(items: Sequence[LineItem], lang: str) -> None:
     st.table(pd.DataFrame(rows), hide_index=True)
 
 
+def _filled(text: str, fill: str) -> str:
+    """A table cell's text on a coloured background (Markdown), or as it is when ``fill`` is empty."""
+    if not fill or not text:
+        return _cell(text)
+    inner = _cell(text).replace("[", "\\[").replace("]", "\\]")
+    return f":{fill}[{inner}]"
+
+
 def tier_table(q: Quote, lang: str) -> None:
     """The tariff's tiers, the literal purchase's tier (and the cheaper one's) highlighted."""
     rows = tier_rows(q, lang)
-    frame = pd.DataFrame({
+    fills = [LITERAL_FILL if r.literal else CHEAPEST_FILL if r.cheapest else "" for r in rows]
+    columns = {
         t("quote.tier_units", lang): [r.units for r in rows],
         t("quote.tier_users", lang): [r.users for r in rows],
         t("quote.tier_price", lang): [r.unit_price for r in rows],
         t("quote.tier_mark", lang): [r.mark for r in rows],
-    })
-    fills = [LITERAL_FILL if r.literal else CHEAPEST_FILL if r.cheapest else "" for r in rows]
-    styler = frame.style.apply(lambda column: fills, axis=0).hide(axis="index")
-    st.table(styler)
+    }
+    frame = pd.DataFrame({name: [_filled(text, fill) for text, fill in zip(values, fills, strict=True)]
+                          for name, values in columns.items()})
+    st.table(frame, hide_index=True)
     caption = "quote.tiers_caption" if q.tariff.tier_mode == "volume" else "quote.tiers_caption_graduated"
     st.caption(t(caption, lang))
 

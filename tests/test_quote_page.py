@@ -170,8 +170,17 @@ def test_the_tier_table_marks_the_tier_of_this_purchase():
     at = run_app(lang="en")
     tiers = at.table[1].value
     marks = tiers["This quote"].tolist()
-    assert marks[1].startswith("◀ literal purchase (8 units)")
-    assert marks[2].startswith("◀ cheaper (11 units)")
+    assert marks[1].startswith(":orange-background[◀ literal purchase (8 units)")
+    assert marks[2].startswith(":green-background[◀ cheaper (11 units)")
+
+
+def test_the_tier_table_fills_the_literal_tiers_row_orange_the_cheaper_ones_green_and_no_other():
+    tiers = run_app(lang="en").table[1].value
+    rows = [list(row) for row in tiers.itertuples(index=False)]
+    assert len(rows) == 3
+    assert not any(cell.startswith(":") for cell in rows[0])
+    assert all(cell.startswith(":orange-background[") for cell in rows[1])
+    assert all(cell.startswith(":green-background[") for cell in rows[2])
 
 
 def test_the_page_draws_the_capacity_chart_and_the_compare_chart():
