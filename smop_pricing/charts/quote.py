@@ -20,7 +20,11 @@ PACKS_COLOR = "#006EFF"
 # indexes its whole schema to find the class, a few milliseconds per encoding. Axes, scales and
 # legends inside a channel are plain dicts (see CONTRIBUTING: same spec, no deep copies).
 # The height is the plot's own (axes and legend come on top); the width fills the container.
-FIT_WIDTH = dict(type="fit-x", contains="padding")
+
+
+def _fit_width() -> dict[str, str]:
+    """Autosize to the container's width (a fresh dict each time: no mutable module state)."""
+    return {"type": "fit-x", "contains": "padding"}
 
 
 def _users_axis(lang: str, title: str) -> dict[str, Any]:
@@ -86,7 +90,7 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
     )
     marker = pd.DataFrame({"users": [q.users]})
     rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x=alt.X("users:Q"))
-    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=FIT_WIDTH)
+    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width())
 
 
 def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -116,4 +120,4 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
         .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=dict(format=",.0f")),
                 text=alt.Text("total:N"))
     )
-    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=FIT_WIDTH)
+    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=_fit_width())
