@@ -27,7 +27,9 @@ from smop_pricing.charts.lifecycle import (
     TimelineLabels,
     capacity_chart,
     spend_chart,
+    spend_reads,
     timeline_chart,
+    timeline_reads,
 )
 from smop_pricing.errors import ScenarioError
 from smop_pricing.i18n import t
@@ -399,10 +401,15 @@ def _labels() -> tuple[TimelineLabels, CapacityLabels, SpendLabels]:
 
 
 def _chart_specs(result: SimulationResult) -> tuple[Spec, Spec, Spec]:
-    """The timeline, capacity and spend charts as Vega-Lite specs (see smop_ui.charts)."""
+    """The timeline, capacity and spend charts as Vega-Lite specs (see smop_ui.charts), each kept
+    in this session by what it reads of the result: a change of the users redraws only capacity."""
     timeline_labels, capacity_labels, spend_labels = _labels()
-    return (vega_spec(timeline_chart(result, timeline_labels, _describer(result))),
-            vega_spec(capacity_chart(result, capacity_labels)), vega_spec(spend_chart(result, spend_labels)))
+    return (
+        memo("life_timeline", (timeline_reads(result), lang),
+             lambda: vega_spec(timeline_chart(result, timeline_labels, _describer(result)))),
+        memo("life_capacity", (result.scenario, lang), lambda: vega_spec(capacity_chart(result, capacity_labels))),
+        memo("life_spend", (spend_reads(result), lang), lambda: vega_spec(spend_chart(result, spend_labels))),
+    )
 
 
 def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
@@ -430,8 +437,8 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
         ]
         st.error("\n".join(lines), icon=":material/block:")
 
-    # Kept in this session for the scenario and language: building them was most of a rerun.
-    timeline, capacity, spend = memo("life_charts", (result.scenario, lang), lambda: _chart_specs(result))
+    # Kept in this session (building them was most of a rerun): each chart by what it reads.
+    timeline, capacity, spend = _chart_specs(result)
     st.markdown(f"#### {_md(t('lifepage.timeline_title', lang))}")
     draw(timeline)
     st.caption(t("lifepage.timeline_caption", lang))

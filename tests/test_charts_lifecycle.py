@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from smop_pricing.charts.lifecycle import (
     KINDS,
@@ -22,9 +24,12 @@ from smop_pricing.charts.lifecycle import (
     rule_label_frame,
     spend_chart,
     spend_frame,
+    spend_reads,
     timeline_chart,
+    timeline_reads,
 )
-from smop_pricing.lifecycle import SimulationResult, load_preset, parse_scenario, simulate
+from smop_pricing.lifecycle import Scenario, SimulationResult, load_preset, parse_scenario, simulate
+from smop_ui.charts import vega_spec
 
 TIMELINE = TimelineLabels(
     service="服务状态", states={"active": "服务中", "stopped": "停服", "reclaimed": "已回收"},
@@ -252,3 +257,71 @@ def test_cumulative_spend_is_a_step_line_from_zero_to_the_total_over_the_span():
     points = next(layer for layer in layers(spec) if mark(layer) == "point")
     assert {row["name"] for row in data_of(spec, points)} == {"P", "AR"}
     assert line["encoding"]["y"]["title"] == "累计"
+
+
+# --------------------------------------------------------------------------- what each chart reads
+
+PRESETS = ("e3", "e4", "e5", "growth", "auto_renew", "console_lock")
+
+
+def _variants(scenario: Scenario) -> dict[str, Scenario]:
+    """The scenario with one thing changed each: the users, the term, the span, an event, a setting."""
+    first = scenario.events[0] if scenario.events else None
+    return {
+        "users up": replace(scenario, users=scenario.users + 10_000),
+        "users down": replace(scenario, users=max(0, scenario.users - 100_000)),
+        "users far over capacity": replace(scenario, users=scenario.users * 20 + 5_000_000),
+        "a longer first term": replace(scenario, months=scenario.months + 1),
+        "a later end": replace(scenario, until=scenario.until + timedelta(days=40)),
+        "no events": replace(scenario, events=()),
+        "the first event a day later": replace(scenario, events=(replace(first, date=first.date + timedelta(days=1)),
+                                                                 *scenario.events[1:])) if first else scenario,
+        "packs lapse with the edition": replace(scenario, settings=replace(scenario.settings,
+                                                                            packs_survive_lapse=False)),
+        "a 6-month auto-renewal": replace(scenario, settings=replace(scenario.settings, auto_renew_months=6)),
+    }
+
+
+def _spec(chart: Any) -> Any:
+    return vega_spec(chart)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_two_results_with_equal_timeline_reads_draw_the_same_timeline(name):
+    base = preset(name)
+    equal = 0
+    for variant in _variants(base.scenario).values():
+        other = simulate(variant)
+        if timeline_reads(other) == timeline_reads(base):
+            equal += 1
+            assert _spec(timeline_chart(other, TIMELINE)) == _spec(timeline_chart(base, TIMELINE))
+    assert equal >= 1  # the users alone never change the timeline
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_two_results_with_equal_spend_reads_draw_the_same_spend_chart(name):
+    base = preset(name)
+    equal = 0
+    for variant in _variants(base.scenario).values():
+        other = simulate(variant)
+        if spend_reads(other) == spend_reads(base):
+            equal += 1
+            assert _spec(spend_chart(other, SPEND)) == _spec(spend_chart(base, SPEND))
+    assert equal >= 1
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_a_changed_timeline_or_spend_chart_always_comes_with_changed_reads(name):
+    base = preset(name)
+    for label, variant in _variants(base.scenario).items():
+        other = simulate(variant)
+        if _spec(timeline_chart(other, TIMELINE)) != _spec(timeline_chart(base, TIMELINE)):
+            assert timeline_reads(other) != timeline_reads(base), label
+        if _spec(spend_chart(other, SPEND)) != _spec(spend_chart(base, SPEND)):
+            assert spend_reads(other) != spend_reads(base), label
+
+
+def test_the_reads_are_hashable_so_a_page_can_key_a_kept_chart_by_them():
+    result = preset("e5")
+    assert hash(timeline_reads(result)) == hash(timeline_reads(preset("e5")))
+    assert hash(spend_reads(result)) == hash(spend_reads(preset("e5")))

@@ -196,6 +196,16 @@ def rule_label_frame(result: SimulationResult, labels: TimelineLabels) -> pd.Dat
     return pd.DataFrame(rows, columns=["date", "text", "tooltip", "kind", "tier", "align"])
 
 
+def timeline_reads(result: SimulationResult) -> tuple[object, ...]:
+    """Everything :func:`timeline_chart` reads of ``result`` (a marker's ``describe`` included:
+    it reads the marker's own source and the settings), as one hashable value: two results with
+    equal reads draw the same timeline for the same labels, so a page may keep the chart by it.
+    A change of the users alone (not a set_users event) leaves it as it is."""
+    scenario = result.scenario
+    return (result.periods, result.ledger, scenario.events, result.rejected, scenario.start, scenario.until,
+            result.settings, result.final_state, result.reclamation)
+
+
 def timeline_chart(result: SimulationResult, labels: TimelineLabels,
                    describe: Describe | None = None) -> alt.LayerChart:
     """A Gantt of the state periods, a lane of markers per kind, labelled rules for expiries and
@@ -407,6 +417,12 @@ def spend_frame(result: SimulationResult) -> pd.DataFrame:
         total += amount
         rows.append({"date": _ts(entry.date), "item": entry.item, "amount": amount, "total": total})
     return pd.DataFrame(rows, columns=["date", "item", "amount", "total"])
+
+
+def spend_reads(result: SimulationResult) -> tuple[object, ...]:
+    """Everything :func:`spend_chart` reads of ``result``, as one hashable value (see
+    :func:`timeline_reads`)."""
+    return (result.ledger, result.scenario.start, result.scenario.until, result.total_paid)
 
 
 def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart:
