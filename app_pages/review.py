@@ -245,12 +245,13 @@ def _file_row(whatif: Tariff, valid: bool, lang: str) -> None:
     with download:
         st.download_button(
             t("review.download", lang),
-            data=tariff_to_toml(whatif),
+            data=lambda: tariff_to_toml(whatif),  # written on the click
             file_name="smop-tariff-what-if.toml",
             mime="application/toml",
             disabled=not valid,
             help=None if valid else t("review.download_disabled", lang),
             icon=":material/download:",
+            on_click="ignore",
         )
     with upload:
         key = f"rv_upload_{st.session_state.get(UPLOAD_REV, 0)}"
@@ -379,10 +380,8 @@ def audit_section(r: Review) -> None:
               ours=row.our_figure.format(lang)),
             icon=":material/edit_note:",
         )
-    frame = view.frame.drop(columns=["section"])
-    frame["agrees"] = [t("review.verdict_agree" if ok else "review.verdict_differ", lang) for ok in frame["agrees"]]
     # st.table wraps long text (the page's words, the reasons); st.dataframe would cut it off.
-    st.table(frame.rename(columns={name: t(f"review.col_{name}", lang) for name in frame.columns}), border="horizontal")
+    st.table(view.shown, border="horizontal")
 
 
 def questions_section(r: Review) -> None:

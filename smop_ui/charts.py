@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import altair as alt
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 # What st.altair_chart does to turn a chart into a spec, under the lock Streamlit takes around
@@ -115,3 +117,9 @@ def memo(name: str, key: Hashable, build: Callable[[], T]) -> T:
     value = build()
     st.session_state[slot] = (key, value)
     return value
+
+
+def arrow(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an immutable Arrow table, to keep (``memo``) and place with ``st.dataframe`` or
+    ``st.table``: a kept Arrow table is sent as it is, a DataFrame converted again on every run."""
+    return pa.Table.from_pandas(frame, preserve_index=False)

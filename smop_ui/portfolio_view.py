@@ -65,7 +65,7 @@ from smop_pricing.portfolio_report import (
     synthetic_frame,
 )
 from smop_pricing.tariff import Tariff
-from smop_ui.charts import draw, memo, vega_spec
+from smop_ui.charts import arrow, draw, memo, vega_spec
 from smop_ui.markdown import escaped
 
 SOURCE, SIZE, SEED, BASIS, UPLOADER = "pf_source", "pf_size", "pf_seed", "pf_basis", "pf_upload"
@@ -232,8 +232,10 @@ def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None
         delta=change_text(first.total, second.total, lang) if c.difference else None,
         help=t("portui.metric_help", lang),
     )
+    # kept as an Arrow table for this portfolio, both tariffs and the language (see smop_ui.charts.arrow)
+    table = memo("pf_revenue_table", (st.session_state[PRICED][0], lang), lambda: arrow(revenue_table(c, lang)))
     st.dataframe(
-        revenue_table(c, lang), hide_index=True, width="stretch",
+        table, hide_index=True, width="stretch",
         column_config={name: labels[name] for name in ("purchase", "published", "whatif", "difference", "change")},
     )
 
@@ -271,7 +273,9 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
         if frame.empty:
             st.caption(t(empty, lang))
         else:
-            st.dataframe(customers_table(frame, lang), hide_index=True, width="stretch", column_config=config)
+            table = memo(f"pf_{title}", (st.session_state[PRICED][0], basis, lang),
+                         lambda frame=frame: arrow(customers_table(frame, lang)))
+            st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.caption(t("portui.limits_note", lang, bins=BINS, top=TOP))
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from smop_pricing.audit import AuditRow, audit, audit_frame
 from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
 from smop_pricing.errors import SmopError
+from smop_pricing.i18n import t
 from smop_pricing.review import (
     CurveSummary,
     DifferenceSummary,
@@ -27,7 +29,7 @@ from smop_pricing.review import (
     overpay_by_need,
 )
 from smop_pricing.tariff import Tariff
-from smop_ui.charts import Spec, memo, vega_spec
+from smop_ui.charts import Spec, arrow, memo, vega_spec
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,15 @@ class CliffsView:
 
     count: int
     worst_fen: int
-    table: pd.DataFrame
+    table: pa.Table
 
 
 @dataclass(frozen=True)
 class AuditView:
+    """The audit of one tariff: its rows, and the table as shown (worded, in the page's language)."""
+
     rows: tuple[AuditRow, ...]
-    frame: pd.DataFrame
+    shown: pa.Table
 
 
 def _build_compare(published: Tariff, whatif: Tariff, users: int, months: int, lang: str) -> CompareView | str:
@@ -79,7 +83,7 @@ def compare_view(published: Tariff, whatif: Tariff, users: int, months: int, lan
 def _build_cliffs(tariff: Tariff, units: int, lang: str) -> CliffsView:
     frame = cliffs(tariff, units)
     worst = int(frame["max_overpay_fen"].max()) if len(frame) else 0
-    return CliffsView(len(frame), worst, cliffs_table(frame, lang))
+    return CliffsView(len(frame), worst, arrow(cliffs_table(frame, lang)))
 
 
 def cliffs_view(tariff: Tariff, units: int, lang: str, slot: str) -> CliffsView:
@@ -92,9 +96,16 @@ def overpay_spec(published: Tariff, whatif: Tariff, units: int, lang: str) -> Sp
                 lambda: vega_spec(overpay_chart(overpay_by_need(published, whatif, units), lang)))
 
 
+def _shown_audit(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The audit frame as the page shows it: no section column, a verdict in words, worded headers."""
+    shown = frame.drop(columns=["section"])
+    shown["agrees"] = [t("review.verdict_agree" if ok else "review.verdict_differ", lang) for ok in shown["agrees"]]
+    return shown.rename(columns={name: t(f"review.col_{name}", lang) for name in shown.columns})
+
+
 def _build_audit(tariff: Tariff, lang: str) -> AuditView:
     rows = audit(tariff)
-    return AuditView(rows, audit_frame(rows, lang))
+    return AuditView(rows, arrow(_shown_audit(audit_frame(rows, lang), lang)))
 
 
 def audit_view(tariff: Tariff, lang: str, slot: str) -> AuditView:

@@ -236,3 +236,20 @@ def test_a_tariff_too_fine_for_the_curve_range_says_so_and_the_rest_of_the_page_
     assert len(at.table) == 1
     # the overpay chart and the portfolio histogram; the curves need a smaller range
     assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_the_kept_tables_are_worded_again_after_a_language_switch():
+    at = open_review("en")
+
+    def words() -> str:
+        return " ".join(" ".join(map(str, [*table.value.columns, *table.value.to_numpy().ravel()]))
+                        for table in [*at.table, *at.dataframe])
+
+    english = words()
+    assert "The page's words" in english  # the audit's headers
+    assert "buy 6 units (capacity 800,000)" in english  # a cliff
+    assert "Literal purchases" in english  # the portfolio's revenue
+    switch_language(at, "zh")
+    chinese = words()
+    for phrase in ("The page's words", "buy 6 units", "Literal purchases", "CNY"):
+        assert phrase not in chinese
