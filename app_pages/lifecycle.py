@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from smop_pricing import jsonout
@@ -73,7 +75,7 @@ from smop_pricing.money import format_money
 from smop_pricing.pricing import MAX_MONTHS, MAX_USERS
 from smop_pricing.scenario_link import PARAM, PRESET_PARAM, decode_document, encode_document
 from smop_pricing.tariff import published_tariff
-from smop_ui.charts import Spec, draw, memo, vega_spec
+from smop_ui.charts import Spec, arrow, draw, memo, vega_spec
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import unlinked, visible
 from smop_ui.params import full_link, show_notices
@@ -412,6 +414,28 @@ def _chart_specs(result: SimulationResult) -> tuple[Spec, Spec, Spec]:
     )
 
 
+def _ledger_table(result: SimulationResult) -> pa.Table:
+    """Every charge, worded, as an Arrow table to keep (it changes only with the ledger and language)."""
+    rows = [
+        {t("lifepage.ledger_date", lang): row.date, t("lifepage.ledger_item", lang): row.label,
+         t("lifepage.ledger_quantity", lang): row.quantity, t("lifepage.ledger_amount", lang): row.amount_text,
+         t("lifepage.ledger_expiry", lang): entry.expiry.isoformat() if entry.expiry else "—"}
+        for entry, row in ((e, ledger_row(e, lang)) for e in result.ledger)
+    ]
+    return arrow(pd.DataFrame(rows))
+
+
+def _periods_table(result: SimulationResult) -> pa.Table:
+    """The state periods, worded, as an Arrow table to keep (they change only with the periods and language)."""
+    rows = [
+        {t("lifepage.period_state", lang): state_label(p.state, lang), t("lifepage.period_first", lang): p.start,
+         t("lifepage.period_last", lang): p.end - timedelta(days=1),
+         t("lifepage.period_days", lang): (p.end - p.start).days}
+        for p in result.periods
+    ]
+    return arrow(pd.DataFrame(rows))
+
+
 def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     daily = result.daily
     st.subheader(t("lifepage.results_title", lang), divider="gray")
@@ -450,12 +474,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     st.markdown(f"#### {_md(t('lifepage.money_title', lang))}")
     cols = st.columns([1, 1])
     with cols[0]:
-        ledger = [
-            {t("lifepage.ledger_date", lang): row.date, t("lifepage.ledger_item", lang): row.label,
-             t("lifepage.ledger_quantity", lang): row.quantity, t("lifepage.ledger_amount", lang): row.amount_text,
-             t("lifepage.ledger_expiry", lang): entry.expiry.isoformat() if entry.expiry else "—"}
-            for entry, row in ((e, ledger_row(e, lang)) for e in result.ledger)
-        ]
+        ledger = memo("life_ledger_table", (result.ledger, lang), lambda: _ledger_table(result))
         st.dataframe(ledger, hide_index=True, width="stretch", column_config={
             t("lifepage.ledger_date", lang): st.column_config.DateColumn(format="YYYY-MM-DD")})
         st.metric(t("lifecycle.total_paid", lang), format_money(result.total_paid, lang))
@@ -468,12 +487,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     with cols[0]:
         st.markdown("\n".join(f"- **{n.date.isoformat()}** {_md(note_text(n, lang))}" for n in result.notes))
     with cols[1]:
-        periods = [
-            {t("lifepage.period_state", lang): state_label(p.state, lang), t("lifepage.period_first", lang): p.start,
-             t("lifepage.period_last", lang): p.end - timedelta(days=1),
-             t("lifepage.period_days", lang): (p.end - p.start).days}
-            for p in result.periods
-        ]
+        periods = memo("life_periods_table", (result.periods, lang), lambda: _periods_table(result))
         st.dataframe(periods, hide_index=True, width="stretch", column_config={
             t("lifepage.period_first", lang): st.column_config.DateColumn(format="YYYY-MM-DD"),
             t("lifepage.period_last", lang): st.column_config.DateColumn(format="YYYY-MM-DD"),

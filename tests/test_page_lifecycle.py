@@ -267,3 +267,22 @@ def test_the_share_box_shows_the_link_of_the_scenario():
     edit(at, edited={0: {"months": 2}})
     code = at.code[-1].value
     assert f"s={at.query_params['s']}" in code
+
+
+def _tables(at: AppTest) -> str:
+    return " ".join(" ".join(map(str, [*frame.value.columns, *frame.value.to_numpy().ravel()]))
+                    for frame in at.dataframe)
+
+
+def test_the_kept_ledger_and_periods_tables_follow_the_language_and_a_new_term():
+    at = open_page(preset="e3", lang="en")
+    assert "Standard edition" in _tables(at) and "in service" in _tables(at)
+    at.button_group(key="lang").set_value("zh").run()
+    assert "Standard edition" not in _tables(at) and "in service" not in _tables(at)
+    assert "标准版" in _tables(at)
+    ledger, periods = (at.dataframe[i].value for i in (-2, -1))  # after the events editor
+    at.number_input(key="life_months").set_value(at.number_input(key="life_months").value + 1).run()
+    assert not at.exception
+    # a longer first term: another expiry in the ledger, other periods
+    assert not at.dataframe[-2].value.equals(ledger)
+    assert not at.dataframe[-1].value.equals(periods)
