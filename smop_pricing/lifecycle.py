@@ -383,7 +383,9 @@ def parse_settings(raw: object) -> Settings:
     )
 
 
-def _json_text(text: str | bytes, source: str) -> object:
+def json_text(text: str | bytes, source: str) -> object:
+    """JSON text (UTF-8, a BOM allowed) with fractions as Decimal; every problem is a
+    :class:`ScenarioError` naming ``source``."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -405,7 +407,7 @@ def _json_text(text: str | bytes, source: str) -> object:
 def parse_scenario(source: Mapping[str, Any] | str | bytes, name: str = "scenario") -> Scenario:
     """Validate a scenario (a mapping or its JSON text); the first problem raises
     :class:`ScenarioError` naming the field (``events[3].units``) and the rule."""
-    raw = _json_text(source, name) if isinstance(source, (str, bytes)) else source
+    raw = json_text(source, name) if isinstance(source, (str, bytes)) else source
     if not isinstance(raw, Mapping):
         raise ScenarioError(name, type(raw).__name__, "scenario_object")
     for key in raw:
@@ -490,7 +492,7 @@ def _read_json_file(path: Path) -> object:
         raise ScenarioError(str(path), "", "unreadable", reason=reason) from None
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(str(path), "", "file_large", limit="1 MB")
-    return _json_text(data, str(path))
+    return json_text(data, str(path))
 
 
 def load_scenario(path: str | Path) -> Scenario:

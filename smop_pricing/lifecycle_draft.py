@@ -15,7 +15,6 @@ unreadable, with a ScenarioError naming ``events[k].<field>``.
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -34,6 +33,7 @@ from smop_pricing.lifecycle import (
     Event,
     Scenario,
     event_to_dict,
+    json_text,
     parse_scenario,
     scenario_to_dict,
     validate_events,
@@ -211,24 +211,9 @@ def draft_from_document(source: Mapping[str, Any] | str | bytes, name: str = "sc
 
 def parse_json(source: str | bytes, name: str = "scenario") -> object:
     """JSON text (UTF-8, at most 1 MB) with fractions as Decimal; errors name ``name``."""
-    if isinstance(source, bytes):
-        if len(source) > MAX_FILE_BYTES:
-            raise ScenarioError(name, "", "file_large", limit="1 MB")
-        try:
-            source = source.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ScenarioError(name, "", "not_utf8") from None
-
-    def no_constants(constant: str) -> object:
-        raise ValueError(f"{constant} is not allowed")
-
-    try:
-        return json.loads(source, parse_float=Decimal, parse_constant=no_constants)
-    except json.JSONDecodeError as exc:
-        detail = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
-        raise ScenarioError(name, "", "json", detail=detail) from None
-    except (ValueError, RecursionError) as exc:
-        raise ScenarioError(name, "", "json", detail=str(exc)[:80]) from None
+    if isinstance(source, bytes) and len(source) > MAX_FILE_BYTES:
+        raise ScenarioError(name, "", "file_large", limit="1 MB")
+    return json_text(source, name)
 
 
 def draft_to_document(draft: Draft) -> dict[str, Any]:
