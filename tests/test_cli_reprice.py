@@ -15,6 +15,7 @@ from smop_pricing.cli import main
 from smop_pricing.portfolio import PRICE_COLUMNS
 from smop_pricing.pricing import quote
 from smop_pricing.tariff import published_tariff, tariff_from_dict, tariff_to_toml
+from tests.oracle import priced_columns
 
 PORTFOLIO = (
     "customer,users,months,held_units\n"
@@ -154,17 +155,7 @@ def test_against_adds_the_same_columns_for_the_second_tariff(
     assert list(rows[0])[4:] == [*PRICE_COLUMNS, *(f"against_{c}" for c in PRICE_COLUMNS)]
     for row in rows:
         q = quote(WHATIF, int(row["users"]), int(row["months"]), int(row["held_units"]))
-        expected = {
-            "base_fee": q.base_fee,
-            "pack_units": q.purchase.units,
-            "pack_rate": q.purchase.rate,
-            "pack_fee": q.pack_fee,
-            "total": q.total,
-            "capacity": q.capacity,
-            "cheapest_pack_units": q.cheapest.units,
-            "cheapest_total": q.cheapest_total,
-            "saving": q.saving,
-        }
+        expected = priced_columns(q)
         for column, value in expected.items():
             text = row[f"against_{column}"]
             assert Decimal(text) == value, column

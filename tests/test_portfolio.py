@@ -35,6 +35,7 @@ from smop_pricing.portfolio import (
 )
 from smop_pricing.pricing import MAX_MONTHS, MAX_USERS, quote
 from smop_pricing.tariff import Tariff, published_tariff, tariff_from_dict
+from tests.oracle import priced_columns
 
 PUBLISHED = published_tariff()
 
@@ -109,17 +110,7 @@ def test_every_priced_row_and_the_totals_equal_per_row_quotes(
     quotes = [quote(tariff, u, m, h) for u, m, h in values]
     for position, q in enumerate(quotes):
         row = priced.iloc[position]
-        expected = {
-            "base_fee": q.base_fee,
-            "pack_units": q.purchase.units,
-            "pack_rate": q.purchase.rate,
-            "pack_fee": q.pack_fee,
-            "total": q.total,
-            "capacity": q.capacity,
-            "cheapest_pack_units": q.cheapest.units,
-            "cheapest_total": q.cheapest_total,
-            "saving": q.saving,
-        }
+        expected = priced_columns(q)
         for column, value in expected.items():
             assert Decimal(str(row[column])) == value, (column, values[position])
     sums = totals(price_table(rows, tariff), tariff)
