@@ -282,43 +282,35 @@ def _variants(scenario: Scenario) -> dict[str, Scenario]:
     }
 
 
-def _spec(chart: Any) -> Any:
-    return vega_spec(chart)
+def _drawn(kind: str, result: SimulationResult) -> object:
+    """The chart ``kind`` (timeline / spend) of ``result`` as the spec a page would keep."""
+    return vega_spec(timeline_chart(result, TIMELINE) if kind == "timeline" else spend_chart(result, SPEND))
 
 
+READS = {"timeline": timeline_reads, "spend": spend_reads}
+
+
+@pytest.mark.parametrize("kind", list(READS))
 @pytest.mark.parametrize("name", PRESETS)
-def test_two_results_with_equal_timeline_reads_draw_the_same_timeline(name):
-    base = preset(name)
+def test_two_results_with_equal_reads_draw_the_same_chart(name, kind):
+    base, reads = preset(name), READS[kind]
     equal = 0
     for variant in _variants(base.scenario).values():
         other = simulate(variant)
-        if timeline_reads(other) == timeline_reads(base):
+        if reads(other) == reads(base):
             equal += 1
-            assert _spec(timeline_chart(other, TIMELINE)) == _spec(timeline_chart(base, TIMELINE))
-    assert equal >= 1  # the users alone never change the timeline
+            assert _drawn(kind, other) == _drawn(kind, base)
+    assert equal >= 1  # the users alone change neither the timeline nor the spend chart
 
 
+@pytest.mark.parametrize("kind", list(READS))
 @pytest.mark.parametrize("name", PRESETS)
-def test_two_results_with_equal_spend_reads_draw_the_same_spend_chart(name):
-    base = preset(name)
-    equal = 0
-    for variant in _variants(base.scenario).values():
-        other = simulate(variant)
-        if spend_reads(other) == spend_reads(base):
-            equal += 1
-            assert _spec(spend_chart(other, SPEND)) == _spec(spend_chart(base, SPEND))
-    assert equal >= 1
-
-
-@pytest.mark.parametrize("name", PRESETS)
-def test_a_changed_timeline_or_spend_chart_always_comes_with_changed_reads(name):
-    base = preset(name)
+def test_a_changed_chart_always_comes_with_changed_reads(name, kind):
+    base, reads = preset(name), READS[kind]
     for label, variant in _variants(base.scenario).items():
         other = simulate(variant)
-        if _spec(timeline_chart(other, TIMELINE)) != _spec(timeline_chart(base, TIMELINE)):
-            assert timeline_reads(other) != timeline_reads(base), label
-        if _spec(spend_chart(other, SPEND)) != _spec(spend_chart(base, SPEND)):
-            assert spend_reads(other) != spend_reads(base), label
+        if _drawn(kind, other) != _drawn(kind, base):
+            assert reads(other) != reads(base), label
 
 
 def test_the_reads_are_hashable_so_a_page_can_key_a_kept_chart_by_them():
