@@ -7,12 +7,12 @@ charts built in ``smop_pricing.charts.curve``. No pricing rule lives here.
 import streamlit as st
 
 from smop_pricing.charts.curve import GRID_STEP, MEASURES, curve_csv, inversion_rows, inversion_table
-from smop_pricing.curve import cost_curve, user_grid
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, from_fen
-from smop_pricing.pricing import MAX_TERM_MONTHS, MAX_USERS, units_needed
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import MAX_TERM_MONTHS, MAX_USERS, units_needed
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.pricing.vector import cost_curve, user_grid
 from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
 from smop_ui.curve_view import cost_spec, marginal_spec, per_thousand_spec

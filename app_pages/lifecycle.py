@@ -2,7 +2,7 @@
 events), then see its timeline, users against capacity, money and a dated narrative.
 
 State lives in ``st.session_state`` under ``life_*``. The scenario being edited is a
-:class:`~smop_pricing.lifecycle_draft.Draft`: a valid header plus the event rows exactly
+:class:`~smop_pricing.lifecycle.draft.Draft`: a valid header plus the event rows exactly
 as typed, so a bad row is marked and kept, never dropped. The draft rides in the URL
 (``?s=`` compact link, or ``?preset=`` for an unchanged example other than the default).
 """
@@ -35,7 +35,18 @@ from smop_pricing.charts.lifecycle import (
 )
 from smop_pricing.errors import ScenarioError
 from smop_pricing.i18n import t
-from smop_pricing.lifecycle import (
+from smop_pricing.lifecycle.draft import (
+    MAX_CELL_NUMBER,
+    Draft,
+    check_draft,
+    draft_from_document,
+    draft_from_scenario,
+    draft_to_document,
+    row_error_text,
+    rows_frame,
+    rows_from_frame,
+)
+from smop_pricing.lifecycle.engine import (
     ACTIONS,
     MAX_DATE,
     MIN_DATE,
@@ -52,18 +63,8 @@ from smop_pricing.lifecycle import (
     parse_scenario,
     simulate,
 )
-from smop_pricing.lifecycle_draft import (
-    MAX_CELL_NUMBER,
-    Draft,
-    check_draft,
-    draft_from_document,
-    draft_from_scenario,
-    draft_to_document,
-    row_error_text,
-    rows_frame,
-    rows_from_frame,
-)
-from smop_pricing.lifecycle_report import (
+from smop_pricing.lifecycle.link import PARAM, PRESET_PARAM, decode_document, encode_document
+from smop_pricing.lifecycle.report import (
     assumptions_text,
     final_text,
     ledger_row,
@@ -72,9 +73,8 @@ from smop_pricing.lifecycle_report import (
     state_label,
 )
 from smop_pricing.money import format_money
-from smop_pricing.pricing import MAX_MONTHS, MAX_USERS
-from smop_pricing.scenario_link import PARAM, PRESET_PARAM, decode_document, encode_document
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import MAX_MONTHS, MAX_USERS
+from smop_pricing.pricing.tariff import published_tariff
 from smop_ui.charts import Spec, arrow, draw, memo, vega_spec
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import unlinked, visible

@@ -7,9 +7,9 @@ import streamlit as st
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_rate, format_users
-from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
-from smop_pricing.report import cheaper_callout, line_items, rules_that_bite, short_users, slip_note
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.quote.report import cheaper_callout, line_items, rules_that_bite, short_users, slip_note
 from smop_ui.charts import draw
 from smop_ui.chrome import LANG_PARAM, current_lang, footer
 from smop_ui.params import DateParam, IntParam, full_link, seed, share_query, show_notices, write_url

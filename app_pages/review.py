@@ -18,7 +18,8 @@ import streamlit as st
 from smop_pricing.errors import TariffError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, from_fen
-from smop_pricing.review import (
+from smop_pricing.pricing.tariff import MODES, Tariff, parse_tariff, published_tariff, tariff_to_toml
+from smop_pricing.review.editor import (
     MAX_REVIEW_UNITS,
     DifferenceSummary,
     editor_rows,
@@ -30,7 +31,6 @@ from smop_pricing.review import (
     tariff_from_editor,
     tier_lines,
 )
-from smop_pricing.tariff import MODES, Tariff, parse_tariff, published_tariff, tariff_to_toml
 from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import escaped

@@ -24,8 +24,8 @@ from typing import Any
 from bench.common import Figure, figure, interleaved, median
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import published_tariff
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
 REFERENCE = "bench/reference_browser_page.py"

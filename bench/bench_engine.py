@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from bench.common import Figure, figure, timed
-from smop_pricing.curve import cost_curve
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.pricing.vector import cost_curve
 
 
 def run() -> list[Figure]:

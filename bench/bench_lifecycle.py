@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from bench.common import Figure, figure, timed
-from smop_pricing.lifecycle import parse_scenario, simulate
-from smop_pricing.tariff import published_tariff
+from smop_pricing.lifecycle.engine import parse_scenario, simulate
+from smop_pricing.pricing.tariff import published_tariff
 
 
 def ten_year_scenario(events: int = 500, seed: int = 7) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from types import MappingProxyType
 import streamlit as st
 
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
-from smop_pricing.tariff import Tariff
+from smop_pricing.pricing.tariff import Tariff
 from smop_ui.params import ChoiceParam, seed, write_url
 
 LANG_PARAM = ChoiceParam("lang", DEFAULT_LANG, LANGS)

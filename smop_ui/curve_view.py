@@ -22,8 +22,8 @@ from smop_pricing.charts.curve import (
     term_curves,
     tier_bands,
 )
-from smop_pricing.curve import cost_curve, user_grid
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.pricing.vector import cost_curve, user_grid
 from smop_ui.charts import Spec, add_layers, layer_specs, vega_spec
 
 # A spec is a few tens of kB (a marker's a few); markers are kept per users value, the rest per range and term.

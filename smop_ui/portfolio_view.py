@@ -1,6 +1,6 @@
 """The portfolio section of the pricing review page (an entry of app_pages/review.py's SECTIONS).
 
-The rules and the wording live in ``smop_pricing.portfolio`` / ``portfolio_report`` and the
+The rules and the wording live in ``smop_pricing.portfolio.portfolio`` / ``portfolio_report`` and the
 histogram in ``smop_pricing.charts.portfolio``; this module gathers the inputs, keeps what was
 read and priced in ``st.session_state`` (never at module level) and places the results.
 
@@ -28,7 +28,7 @@ from smop_pricing.charts.portfolio import difference_histogram_chart
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
-from smop_pricing.portfolio import (
+from smop_pricing.portfolio.portfolio import (
     Basis,
     Comparison,
     PortfolioFrame,
@@ -37,7 +37,7 @@ from smop_pricing.portfolio import (
     read_portfolio,
     with_basis,
 )
-from smop_pricing.portfolio_report import (
+from smop_pricing.portfolio.report import (
     BINS,
     DEFAULT_SYNTHETIC_SIZE,
     MAX_SEED,
@@ -64,7 +64,7 @@ from smop_pricing.portfolio_report import (
     source_line,
     synthetic_frame,
 )
-from smop_pricing.tariff import Tariff
+from smop_pricing.pricing.tariff import Tariff
 from smop_ui.charts import arrow, draw, memo, vega_spec
 from smop_ui.markdown import escaped
 

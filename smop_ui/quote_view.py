@@ -17,12 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from smop_pricing.charts.quote import capacity_chart, compare_chart
-from smop_pricing.compare import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
-from smop_pricing.export import export_filename, quote_csv, quote_html, quote_xlsx
 from smop_pricing.i18n import t
-from smop_pricing.pricing import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, last_renewal_day, quote
-from smop_pricing.report import LineItem, tier_rows
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, last_renewal_day, quote
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.quote.export import export_filename, quote_csv, quote_html, quote_xlsx
+from smop_pricing.quote.options import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
+from smop_pricing.quote.report import LineItem, tier_rows
 from smop_ui.charts import Spec, draw, vega_spec
 from smop_ui.params import ChoiceParam, IntParam, Param, clear_url, seed, write_url
 

@@ -2,7 +2,7 @@
 
 They are kept in the session's own state (``smop_ui.charts.memo``), the last one per section:
 they depend on the what-if tariff, which never leaves the session. The results come from the
-core (``smop_pricing.review``, ``smop_pricing.audit``) and the pure chart builders; no pricing
+core (``smop_pricing.review.editor``, ``smop_pricing.review.audit``) and the pure chart builders; no pricing
 rule lives here.
 """
 
@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from smop_pricing.audit import AuditRow, audit, audit_frame
 from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
-from smop_pricing.review import (
+from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.review.audit import AuditRow, audit, audit_frame
+from smop_pricing.review.editor import (
     CurveSummary,
     DifferenceSummary,
     cliffs,
@@ -28,7 +29,6 @@ from smop_pricing.review import (
     error_text,
     overpay_by_need,
 )
-from smop_pricing.tariff import Tariff
 from smop_ui.charts import Spec, arrow, memo, vega_spec
 
 

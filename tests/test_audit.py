@@ -8,9 +8,9 @@ from importlib import resources
 
 import pytest
 
-from smop_pricing.audit import AUDIT_COLUMNS, CHECKS, Figure, audit, audit_frame, e3_dates, page_data
 from smop_pricing.i18n import catalog
-from smop_pricing.tariff import Tier, published_tariff
+from smop_pricing.pricing.tariff import Tier, published_tariff
+from smop_pricing.review.audit import AUDIT_COLUMNS, CHECKS, Figure, audit, audit_frame, e3_dates, page_data
 
 PUBLISHED = published_tariff()
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smop_pricing.cli import COMMANDS, main
-from smop_pricing.tariff import published_tariff, tariff_to_toml
+from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED_TOML = tariff_to_toml(published_tariff())

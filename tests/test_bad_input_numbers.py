@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smop_pricing.errors import SmopError
-from smop_pricing.lifecycle import parse_scenario, simulate
-from smop_pricing.tariff import parse_tariff, published_tariff, tariff_from_dict, tariff_to_toml
+from smop_pricing.lifecycle.engine import parse_scenario, simulate
+from smop_pricing.pricing.tariff import parse_tariff, published_tariff, tariff_from_dict, tariff_to_toml
 
 PUBLISHED_TOML = tariff_to_toml(published_tariff())
 E3 = {"start": "2022-05-01", "months": 1, "until": "2022-10-01", "users": 150000,

@@ -19,8 +19,8 @@ from functools import cache
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smop_pricing.portfolio_report import UPLOAD
-from smop_pricing.tariff import published_tariff, tariff_to_toml
+from smop_pricing.portfolio.report import UPLOAD
+from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
 from smop_ui.registry import PAGES, PageSpec
 from tests.conftest import page_test, shown
 

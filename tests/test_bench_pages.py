@@ -5,8 +5,8 @@ from __future__ import annotations
 import smop_pricing.charts.quote as quote_charts
 import smop_ui.quote_view as quote_view
 from bench.bench_pages import _chart_functions, clocked_charts
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import published_tariff
 
 
 def test_every_chart_builder_of_every_chart_module_and_vega_spec_are_clocked():

@@ -28,9 +28,9 @@ from smop_pricing.charts.curve import (
     tier_bands,
     yuan_frame,
 )
-from smop_pricing.curve import cost_curve, user_grid
 from smop_pricing.i18n import t
-from smop_pricing.tariff import Tariff, parse_tariff, published_tariff, tariff_to_toml
+from smop_pricing.pricing.tariff import Tariff, parse_tariff, published_tariff, tariff_to_toml
+from smop_pricing.pricing.vector import cost_curve, user_grid
 
 TARIFF = published_tariff()
 EN = chart_labels("en", 1_000_000)

@@ -14,8 +14,8 @@ from smop_pricing.charts.review import (
     overpay_chart,
     overpay_data,
 )
-from smop_pricing.review import compare_curves, overpay_by_need
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.review.editor import compare_curves, overpay_by_need
 
 PUBLISHED = published_tariff()
 DEARER = replace(PUBLISHED, monthly_fee=Decimal(2500))

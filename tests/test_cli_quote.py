@@ -53,7 +53,7 @@ def test_the_readable_breakdown_switches_to_english():
 
 def test_held_units_and_a_what_if_tariff_file_are_honoured(tmp_path):
     whatif = tmp_path / "cheap.toml"
-    from smop_pricing.tariff import published_tariff, tariff_to_toml
+    from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
 
     whatif.write_text(tariff_to_toml(published_tariff()).replace('"2000"', '"1000"'), encoding="utf-8")
     data = json.loads(run("quote", "--users", "1000000", "--held-units", "2", "--tariff", str(whatif),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from smop_pricing.cli import main
-from smop_pricing.tariff import published_tariff, tariff_to_toml
+from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 

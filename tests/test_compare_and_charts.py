@@ -3,9 +3,9 @@
 import pytest
 
 from smop_pricing.charts.quote import capacity_chart, capacity_frame, compare_chart
-from smop_pricing.compare import Option, compare_costs, compare_frame
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.quote.options import Option, compare_costs, compare_frame
 
 TARIFF = published_tariff()
 E2 = quote(TARIFF, 1_000_000, 1)

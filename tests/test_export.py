@@ -8,9 +8,9 @@ import re
 
 from openpyxl import load_workbook
 
-from smop_pricing.export import export_filename, export_rows, quote_csv, quote_html, quote_xlsx
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.quote.export import export_filename, export_rows, quote_csv, quote_html, quote_xlsx
 
 TARIFF = published_tariff()
 E2 = quote(TARIFF, 1_000_000, 1)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle import (
+from smop_pricing.lifecycle.engine import (
     MAX_EVENTS,
     Event,
     Period,
@@ -25,8 +25,8 @@ from smop_pricing.lifecycle import (
     simulate,
     validate_events,
 )
-from smop_pricing.lifecycle_report import narrative, rejection_text
-from smop_pricing.tariff import published_tariff
+from smop_pricing.lifecycle.report import narrative, rejection_text
+from smop_pricing.pricing.tariff import published_tariff
 
 D = date.fromisoformat
 

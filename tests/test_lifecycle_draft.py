@@ -1,4 +1,4 @@
-"""The editable scenario (smop_pricing/lifecycle_draft.py): rows kept as typed, checked row by row."""
+"""The editable scenario (smop_pricing/lifecycle/draft.py): rows kept as typed, checked row by row."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle import ACTIONS, MAX_FILE_BYTES, list_presets, load_preset, simulate
-from smop_pricing.lifecycle_draft import (
+from smop_pricing.lifecycle.draft import (
     Draft,
     check_draft,
     draft_from_document,
@@ -21,6 +20,7 @@ from smop_pricing.lifecycle_draft import (
     rows_frame,
     rows_from_frame,
 )
+from smop_pricing.lifecycle.engine import ACTIONS, MAX_FILE_BYTES, list_presets, load_preset, simulate
 
 E3 = {"start": "2022-05-01", "months": 1, "until": "2022-10-01", "users": 150_000}
 

@@ -12,8 +12,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smop_pricing.lifecycle import SimulationResult, parse_scenario, scenario_to_dict, simulate
-from smop_pricing.tariff import Tariff, published_tariff
+from smop_pricing.lifecycle.engine import SimulationResult, parse_scenario, scenario_to_dict, simulate
+from smop_pricing.pricing.tariff import Tariff, published_tariff
 
 PUBLISHED = published_tariff()
 TARIFFS = [PUBLISHED, replace(PUBLISHED, grace_months=0), replace(PUBLISHED, grace_months=1)]

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from smop_pricing.tariff import published_tariff, tariff_to_toml
+from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
 from tests.conftest import app_test
 
 PAGE = "app_pages/review.py"

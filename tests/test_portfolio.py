@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smop_pricing.errors import InputError, PortfolioError
-from smop_pricing.portfolio import (
+from smop_pricing.portfolio.portfolio import (
     PRICE_COLUMNS,
     SAMPLE_BYTES,
     ReadProgress,
@@ -33,8 +33,8 @@ from smop_pricing.portfolio import (
     within_limits,
     yuan_text,
 )
-from smop_pricing.pricing import MAX_MONTHS, MAX_USERS, quote
-from smop_pricing.tariff import Tariff, published_tariff, tariff_from_dict
+from smop_pricing.pricing.rules import MAX_MONTHS, MAX_USERS, quote
+from smop_pricing.pricing.tariff import Tariff, published_tariff, tariff_from_dict
 from tests.oracle import priced_columns
 
 PUBLISHED = published_tariff()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from smop_pricing.charts.portfolio import difference_histogram_chart, histogram_data
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import LANGS, catalog
-from smop_pricing.portfolio import (
+from smop_pricing.portfolio.portfolio import (
     ReadProgress,
     compare,
     difference_histogram,
@@ -23,7 +23,7 @@ from smop_pricing.portfolio import (
     synthetic_portfolio,
     with_basis,
 )
-from smop_pricing.portfolio_report import (
+from smop_pricing.portfolio.report import (
     bad_rows_line,
     changes_on,
     column_labels,
@@ -41,8 +41,8 @@ from smop_pricing.portfolio_report import (
     source_line,
     synthetic_frame,
 )
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import Tier, published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import Tier, published_tariff
 
 PUBLISHED = published_tariff()
 CHEAPER_MIDDLE = replace(

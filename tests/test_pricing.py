@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from smop_pricing.errors import InputError
-from smop_pricing.pricing import (
+from smop_pricing.pricing.rules import (
     cheaper_ranges,
     cheapest_cover,
     make_purchase,
@@ -13,7 +13,7 @@ from smop_pricing.pricing import (
     quote,
     units_needed,
 )
-from smop_pricing.tariff import parse_tariff, published_tariff, tariff_to_toml
+from smop_pricing.pricing.tariff import parse_tariff, published_tariff, tariff_to_toml
 
 PUBLISHED = published_tariff()
 GRADUATED = parse_tariff(tariff_to_toml(PUBLISHED).replace('"volume"', '"graduated"'))

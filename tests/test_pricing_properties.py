@@ -7,10 +7,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smop_pricing.curve import cost_curve
 from smop_pricing.money import to_fen
-from smop_pricing.pricing import MAX_USERS, cheapest_cover, purchase_fee, quote
-from smop_pricing.tariff import Tariff, Tier, published_tariff
+from smop_pricing.pricing.rules import MAX_USERS, cheapest_cover, purchase_fee, quote
+from smop_pricing.pricing.tariff import Tariff, Tier, published_tariff
+from smop_pricing.pricing.vector import cost_curve
 
 PUBLISHED = published_tariff()
 users_st = st.integers(0, 30_000_000)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import LANGS, catalog
 from smop_pricing.money import format_rate
-from smop_pricing.pricing import MAX_TERM_MONTHS, quote, term_dates
-from smop_pricing.report import rules_that_bite, short_users, slip_note, tier_rows
-from smop_pricing.tariff import Tier, published_tariff
+from smop_pricing.pricing.rules import MAX_TERM_MONTHS, quote, term_dates
+from smop_pricing.pricing.tariff import Tier, published_tariff
+from smop_pricing.quote.report import rules_that_bite, short_users, slip_note, tier_rows
 
 TARIFF = published_tariff()
 

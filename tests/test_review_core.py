@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from smop_pricing.errors import InputError
-from smop_pricing.review import (
+from smop_pricing.pricing.tariff import Tier, published_tariff
+from smop_pricing.review.editor import (
     CLIFF_COLUMNS,
     COMPARE_COLUMNS,
     check_review_users,
@@ -27,7 +28,6 @@ from smop_pricing.review import (
     tariff_from_editor,
     tier_lines,
 )
-from smop_pricing.tariff import Tier, published_tariff
 
 PUBLISHED = published_tariff()
 GRADUATED = replace(PUBLISHED, tier_mode="graduated")

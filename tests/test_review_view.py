@@ -14,7 +14,7 @@ def _compare() -> None:
 
     import streamlit as st
 
-    from smop_pricing.tariff import published_tariff
+    from smop_pricing.pricing.tariff import published_tariff
     from smop_ui.review_view import compare_view
 
     published = published_tariff()

@@ -1,4 +1,4 @@
-"""Scenario links (smop_pricing/scenario_link.py): round trips, bounds, and every way a link can be bad."""
+"""Scenario links (smop_pricing/lifecycle/link.py): round trips, bounds, and every way a link can be bad."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle import ACTIONS, Event, Scenario, Settings, list_presets, scenario_to_dict
-from smop_pricing.lifecycle_draft import draft_from_document, draft_to_document
-from smop_pricing.scenario_link import (
+from smop_pricing.lifecycle.draft import draft_from_document, draft_to_document
+from smop_pricing.lifecycle.engine import ACTIONS, Event, Scenario, Settings, list_presets, scenario_to_dict
+from smop_pricing.lifecycle.link import (
     MAX_DECODED_BYTES,
     MAX_LINK_CHARS,
     decode_document,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from smop_pricing.errors import TariffError
-from smop_pricing.tariff import load_tariff, parse_tariff, published_tariff, tariff_to_toml
+from smop_pricing.pricing.tariff import load_tariff, parse_tariff, published_tariff, tariff_to_toml
 
 VALID = """
 name = "what-if"

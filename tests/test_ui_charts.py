@@ -10,8 +10,8 @@ def _both_ways() -> None:
     import streamlit as st
 
     from smop_pricing.charts.curve import chart_labels, cost_chart, tier_bands
-    from smop_pricing.curve import cost_curve, user_grid
-    from smop_pricing.tariff import published_tariff
+    from smop_pricing.pricing.tariff import published_tariff
+    from smop_pricing.pricing.vector import cost_curve, user_grid
     from smop_ui.charts import draw, vega_spec
 
     tariff = published_tariff()
@@ -55,8 +55,8 @@ def _cost_chart_both_ways() -> None:
     import streamlit as st
 
     from smop_pricing.charts.curve import chart_labels, cost_chart, tier_bands
-    from smop_pricing.curve import cost_curve, user_grid
-    from smop_pricing.tariff import published_tariff
+    from smop_pricing.pricing.tariff import published_tariff
+    from smop_pricing.pricing.vector import cost_curve, user_grid
     from smop_ui.charts import draw
     from smop_ui.curve_view import cost_spec
 

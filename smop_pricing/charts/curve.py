@@ -19,11 +19,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smop_pricing.curve import cost_curve
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, from_fen
-from smop_pricing.pricing import capacity, cheaper_ranges
-from smop_pricing.tariff import Tariff
+from smop_pricing.pricing.rules import capacity, cheaper_ranges
+from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.pricing.vector import cost_curve
 
 GRID_STEP = 100_000
 PER_THOUSAND_TERMS = (1, 12, 24)

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from smop_pricing.i18n import t
-from smop_pricing.pricing import Quote
+from smop_pricing.pricing.rules import Quote
 
 INCLUDED_COLOR = "#A9BCD6"
 HELD_COLOR = "#5A8DEE"

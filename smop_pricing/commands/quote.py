@@ -8,10 +8,10 @@ from typing import IO, Any
 
 from smop_pricing import jsonout
 from smop_pricing.i18n import t
-from smop_pricing.lifecycle_report import months_text
-from smop_pricing.pricing import MAX_HELD_UNITS, MAX_MONTHS, MAX_USERS, Quote, quote
-from smop_pricing.report import cheaper_callout, line_items
-from smop_pricing.tariff import load_tariff, published_tariff
+from smop_pricing.lifecycle.report import months_text
+from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_MONTHS, MAX_USERS, Quote, quote
+from smop_pricing.pricing.tariff import load_tariff, published_tariff
+from smop_pricing.quote.report import cheaper_callout, line_items
 
 
 def display_width(text: str) -> int:

@@ -17,7 +17,7 @@ from smop_pricing import jsonout
 from smop_pricing.errors import InputError, PortfolioError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
-from smop_pricing.portfolio import (
+from smop_pricing.portfolio.portfolio import (
     AGAINST,
     ENCODINGS,
     PortfolioFrame,
@@ -31,7 +31,7 @@ from smop_pricing.portfolio import (
     write_errors_csv,
     write_priced_csv,
 )
-from smop_pricing.tariff import load_tariff, published_tariff
+from smop_pricing.pricing.tariff import load_tariff, published_tariff
 
 HELP = "reprice a CSV of customers: literal and cheapest purchases per customer, with totals"
 

@@ -9,7 +9,7 @@ from smop_pricing import jsonout
 from smop_pricing.commands.quote import display_width, pad
 from smop_pricing.errors import ScenarioError
 from smop_pricing.i18n import t
-from smop_pricing.lifecycle import (
+from smop_pricing.lifecycle.engine import (
     Run,
     SimulationResult,
     load_preset,
@@ -17,7 +17,7 @@ from smop_pricing.lifecycle import (
     scenario_tariff,
     simulate,
 )
-from smop_pricing.lifecycle_report import (
+from smop_pricing.lifecycle.report import (
     assumptions_text,
     final_text,
     ledger_rows,
@@ -27,7 +27,7 @@ from smop_pricing.lifecycle_report import (
     reason_text,
 )
 from smop_pricing.money import format_money
-from smop_pricing.tariff import load_tariff
+from smop_pricing.pricing.tariff import load_tariff
 
 HELP = "simulate a lifecycle scenario: renewals, lapses, reclamation, packs, over-quota days"
 

@@ -15,8 +15,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from smop_pricing.money import format_money
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import published_tariff
 from tests.browser.conftest import IDLE
 
 USERS_LABEL = "Users to operate"

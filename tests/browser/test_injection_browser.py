@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from smop_pricing.tariff import published_tariff, tariff_to_toml
+from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
 from smop_ui.markdown import unlinked, visible
 from smop_ui.registry import PAGES
 from tests.browser.conftest import IDLE, open_app

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from smop_pricing.scenario_link import decode_document, encode_document
+from smop_pricing.lifecycle.link import decode_document, encode_document
 from smop_ui.registry import PAGES
 from tests.browser.conftest import IDLE, open_app, screenshot, start_server
 

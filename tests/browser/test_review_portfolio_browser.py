@@ -12,8 +12,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from smop_pricing.money import format_money
-from smop_pricing.pricing import quote
-from smop_pricing.tariff import Tariff, Tier, published_tariff
+from smop_pricing.pricing.rules import quote
+from smop_pricing.pricing.tariff import Tariff, Tier, published_tariff
 from tests.browser.conftest import FULL_HEIGHT, IDLE, SCREENSHOTS, open_app
 
 CHARTS = '[data-testid="stVegaLiteChart"]'

@@ -42,8 +42,8 @@ from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import ScenarioError, SmopError
 from smop_pricing.money import ZERO
-from smop_pricing.pricing import MAX_MONTHS, MAX_USERS, capacity, purchase_fee
-from smop_pricing.tariff import Tariff, load_tariff, published_tariff
+from smop_pricing.pricing.rules import MAX_MONTHS, MAX_USERS, capacity, purchase_fee
+from smop_pricing.pricing.tariff import Tariff, load_tariff, published_tariff
 
 State = Literal["active", "stopped", "reclaimed"]
 STATES: tuple[State, ...] = ("active", "stopped", "reclaimed")

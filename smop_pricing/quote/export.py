@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
-from smop_pricing.pricing import Quote, term_dates
-from smop_pricing.report import cheaper_callout, line_items, rules_that_bite, tier_rows
+from smop_pricing.pricing.rules import Quote, term_dates
+from smop_pricing.quote.report import cheaper_callout, line_items, rules_that_bite, tier_rows
 
 CSV_HEADER = ("section", "key", "label", "value", "unit", "formula")
 Value = str | int | Decimal | dt.date | None

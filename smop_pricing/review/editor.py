@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smop_pricing.curve import price_vectors
 from smop_pricing.errors import InputError, SmopError, TariffError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, from_fen
-from smop_pricing.pricing import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
-from smop_pricing.tariff import Tariff, published_tariff, tariff_from_dict, tariff_to_toml
+from smop_pricing.pricing.rules import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
+from smop_pricing.pricing.tariff import Tariff, published_tariff, tariff_from_dict, tariff_to_toml
+from smop_pricing.pricing.vector import price_vectors
 
 MAX_REVIEW_UNITS = 2_000
 MAX_TIERS = 50

@@ -8,7 +8,7 @@ rows. A bad row is never dropped silently: each of its problems becomes a row of
 the value and a rule; :func:`error_table` words the rules in zh or en.
 
 Pricing (``reprice``, ``price_table``) is vectorized over numpy int64 fen through
-:func:`smop_pricing.curve.price_vectors`: no Python loop per row. Money columns of
+:func:`smop_pricing.pricing.vector.price_vectors`: no Python loop per row. Money columns of
 the priced table end in ``_fen``; :func:`output_frame` turns them into exact yuan
 text ("38400", "38400.50") for the CSV. Summaries (:class:`TariffTotals`,
 :class:`Comparison`) carry money as Decimal.
@@ -34,12 +34,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from smop_pricing.curve import price_vectors
 from smop_pricing.errors import InputError, PortfolioError
 from smop_pricing.i18n import t
 from smop_pricing.money import from_fen
-from smop_pricing.pricing import MAX_HELD_UNITS, MAX_MONTHS, MAX_NEED_UNITS, MAX_USERS, IntArray
-from smop_pricing.tariff import Tariff
+from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_MONTHS, MAX_NEED_UNITS, MAX_USERS, IntArray
+from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.pricing.vector import price_vectors
 
 # ---------------------------------------------------------------------------------------------
 # Columns

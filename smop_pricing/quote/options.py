@@ -15,8 +15,8 @@ import pandas as pd
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_rate, group, quantize_fen
-from smop_pricing.pricing import Purchase, Quote, capacity
-from smop_pricing.report import plan_formula, short_users
+from smop_pricing.pricing.rules import Purchase, Quote, capacity
+from smop_pricing.quote.report import plan_formula, short_users
 
 Kind = Literal["literal", "cheapest"]
 KINDS: tuple[Kind, ...] = ("literal", "cheapest")

@@ -11,8 +11,8 @@ import pandas as pd
 
 from smop_pricing.errors import InputError
 from smop_pricing.money import to_fen
-from smop_pricing.pricing import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
-from smop_pricing.tariff import Tariff
+from smop_pricing.pricing.rules import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
+from smop_pricing.pricing.tariff import Tariff
 
 CURVE_COLUMNS = (
     "users",

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, group
-from smop_pricing.pricing import Purchase, Quote, last_renewal_day
+from smop_pricing.pricing.rules import Purchase, Quote, last_renewal_day
 
 
 @dataclass(frozen=True)

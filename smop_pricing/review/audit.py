@@ -25,11 +25,11 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from smop_pricing.i18n import t
-from smop_pricing.lifecycle import Event, Scenario, simulate
+from smop_pricing.lifecycle.engine import Event, Scenario, simulate
 from smop_pricing.money import format_money, format_users, group, quantize_fen
-from smop_pricing.pricing import MAX_NEED_UNITS, capacity, cheapest_cover, make_purchase, term_dates, units_needed
-from smop_pricing.report import plan_formula, purchase_formula
-from smop_pricing.tariff import Tariff, published_tariff
+from smop_pricing.pricing.rules import MAX_NEED_UNITS, capacity, cheapest_cover, make_purchase, term_dates, units_needed
+from smop_pricing.pricing.tariff import Tariff, published_tariff
+from smop_pricing.quote.report import plan_formula, purchase_formula
 
 FigureKind = Literal[
     "money", "price", "users", "months", "days", "date", "period", "range", "mode", "edition", "yesno"

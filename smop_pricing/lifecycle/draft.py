@@ -4,7 +4,7 @@ The lifecycle page must never drop what the user typed, yet simulate only what i
 valid. A :class:`Draft` therefore holds the scenario's header (start, term, span,
 users, settings: always valid) and its events as *rows*, one cell per column of the
 events table, which may break any rule. :func:`check_draft` validates the rows with
-:func:`~smop_pricing.lifecycle.validate_events`: the valid events make the
+:func:`~smop_pricing.lifecycle.engine.validate_events`: the valid events make the
 scenario to simulate, the others get their reason by row.
 
 A row keeps any value a typed table can show: a date (or nothing), any action text,
@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle import (
+from smop_pricing.lifecycle.engine import (
     ACTIONS,
     MAX_EVENTS,
     MAX_FILE_BYTES,

@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import InputError
 from smop_pricing.money import ZERO, from_fen, quantize_fen, to_fen
-from smop_pricing.tariff import Tariff
+from smop_pricing.pricing.tariff import Tariff
 
 MAX_USERS = 100_000_000
 MAX_MONTHS = 120

@@ -1,0 +1,1 @@
+"""lifecycle: see CONTRIBUTING.md (Architecture)."""

@@ -1,0 +1,1 @@
+"""portfolio: see CONTRIBUTING.md (Architecture)."""

@@ -1,0 +1,1 @@
+"""quote: see CONTRIBUTING.md (Architecture)."""

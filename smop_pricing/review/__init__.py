@@ -1,0 +1,1 @@
+"""review: see CONTRIBUTING.md (Architecture)."""
