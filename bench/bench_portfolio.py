@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import Figure, figure
 from smop_pricing.cli import main
 from smop_pricing.money import to_fen
-from smop_pricing.portfolio.portfolio import MONEY_COLUMNS, fen_column, price_table, synthetic_portfolio
+from smop_pricing.portfolio import MONEY_COLUMNS, fen_column, price_table, synthetic_portfolio
 from smop_pricing.pricing.rules import cover_table, fee_table_fen, quote
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 

@@ -1,6 +1,6 @@
 """The portfolio section of the pricing review page (an entry of app_pages/review.py's SECTIONS).
 
-The rules and the wording live in ``smop_pricing.portfolio.portfolio`` / ``portfolio_report`` and the
+The rules and the wording live in ``smop_pricing.portfolio`` / ``portfolio_report`` and the
 histogram in ``smop_pricing.charts.portfolio``; this module gathers the inputs, keeps what was
 read and priced in ``st.session_state`` (never at module level) and places the results.
 
@@ -28,7 +28,7 @@ from smop_pricing.charts.portfolio import difference_histogram_chart
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
-from smop_pricing.portfolio.portfolio import (
+from smop_pricing.portfolio import (
     Basis,
     Comparison,
     PortfolioFrame,

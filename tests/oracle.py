@@ -7,7 +7,7 @@ from smop_pricing.pricing.rules import Quote
 
 
 def priced_columns(q: Quote) -> dict[str, object]:
-    """Each priced column (``smop_pricing.portfolio.portfolio.PRICE_COLUMNS``) and its value for ``q``."""
+    """Each priced column (``smop_pricing.portfolio.PRICE_COLUMNS``) and its value for ``q``."""
     return {
         "base_fee": q.base_fee,
         "pack_units": q.purchase.units,

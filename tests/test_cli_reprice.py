@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from smop_pricing.cli import main
-from smop_pricing.portfolio.portfolio import PRICE_COLUMNS
+from smop_pricing.portfolio import PRICE_COLUMNS
 from smop_pricing.pricing.rules import quote
 from smop_pricing.pricing.tariff import published_tariff, tariff_from_dict, tariff_to_toml
 from tests.oracle import priced_columns

@@ -11,7 +11,7 @@ import pytest
 
 import smop_ui.portfolio_view as view
 from smop_pricing.money import format_money
-from smop_pricing.portfolio.portfolio import compare, synthetic_portfolio
+from smop_pricing.portfolio import compare, synthetic_portfolio
 from smop_pricing.pricing.rules import quote
 from smop_pricing.pricing.tariff import Tier, published_tariff, tariff_to_toml
 from tests.conftest import app_test

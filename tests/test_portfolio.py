@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smop_pricing.errors import InputError, PortfolioError
-from smop_pricing.portfolio.portfolio import (
+from smop_pricing.portfolio import (
     PRICE_COLUMNS,
     SAMPLE_BYTES,
     ReadProgress,

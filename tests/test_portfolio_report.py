@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from smop_pricing.charts.portfolio import difference_histogram_chart, histogram_data
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import LANGS, catalog
-from smop_pricing.portfolio.portfolio import (
+from smop_pricing.portfolio import (
     ReadProgress,
     compare,
     difference_histogram,

@@ -1,6 +1,6 @@
 """Portfolio charts: pure builders, a histogram frame in (yuan as Decimal), an Altair chart out.
 
-The histogram frame is :func:`smop_pricing.portfolio.portfolio.difference_histogram`'s: at most a few dozen
+The histogram frame is :func:`smop_pricing.portfolio.difference_histogram`'s: at most a few dozen
 bins however large the portfolio, so the chart stays small. Yuan become floats only inside the
 chart data (axes and tooltips).
 """

@@ -17,7 +17,7 @@ from smop_pricing import jsonout
 from smop_pricing.errors import InputError, PortfolioError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
-from smop_pricing.portfolio.portfolio import (
+from smop_pricing.portfolio import (
     AGAINST,
     ENCODINGS,
     PortfolioFrame,

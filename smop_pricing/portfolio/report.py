@@ -16,7 +16,7 @@ import pandas as pd
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
-from smop_pricing.portfolio.portfolio import (
+from smop_pricing.portfolio import (
     ENCODINGS,
     Comparison,
     PortfolioFrame,
@@ -56,9 +56,9 @@ ERROR_COLUMNS = ("line", "column", "value", "reason")
 class PricedPortfolio:
     """A portfolio priced under the published and a what-if tariff.
 
-    ``frame`` is the portfolio after :func:`~smop_pricing.portfolio.portfolio.within_limits` under both
+    ``frame`` is the portfolio after :func:`~smop_pricing.portfolio.within_limits` under both
     tariffs (rows the engine cannot price under either have moved to its errors);
-    ``comparison`` is on the literal basis (see :func:`~smop_pricing.portfolio.portfolio.with_basis`).
+    ``comparison`` is on the literal basis (see :func:`~smop_pricing.portfolio.with_basis`).
     """
 
     frame: PortfolioFrame

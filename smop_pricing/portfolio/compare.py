@@ -1,0 +1,224 @@
+"""Summaries: totals under a tariff and the published/what-if comparison (winners, losers, histogram)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from smop_pricing.errors import InputError
+from smop_pricing.money import from_fen
+from smop_pricing.portfolio.columns import AGAINST, NUMBER_COLUMNS, fen_column
+from smop_pricing.portfolio.price import price_table
+from smop_pricing.pricing.tariff import Tariff
+
+# ---------------------------------------------------------------------------------------------
+# Summaries
+# ---------------------------------------------------------------------------------------------
+
+
+def exact_sum(values: npt.ArrayLike) -> int:
+    """The sum of int64 values as a Python int, without int64 overflow."""
+    array = np.asarray(values, dtype=np.int64)
+    high = array >> 32
+    low = array & 0xFFFFFFFF
+    return int(high.sum(dtype=np.int64)) * (1 << 32) + int(low.sum(dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class TariffTotals:
+    """A portfolio's revenue under one tariff, literal and cheapest purchases (money in yuan)."""
+
+    name: str
+    name_en: str
+    version: str
+    mode: str
+    customers: int
+    base_fee: Decimal
+    pack_units: int
+    pack_fee: Decimal
+    total: Decimal
+    cheapest_pack_units: int
+    cheapest_total: Decimal
+    saving: Decimal
+
+    def display_name(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "mode": self.mode,
+            "customers": self.customers,
+            "base_fee": self.base_fee,
+            "pack_units": self.pack_units,
+            "pack_fee": self.pack_fee,
+            "total": self.total,
+            "cheapest_pack_units": self.cheapest_pack_units,
+            "cheapest_total": self.cheapest_total,
+            "saving": self.saving,
+        }
+
+
+def totals(table: pd.DataFrame, tariff: Tariff, prefix: str = "") -> TariffTotals:
+    """Sum the priced columns (``prefix`` = "" or "against_") of a priced table."""
+
+    def money(column: str) -> Decimal:
+        return from_fen(exact_sum(table[prefix + fen_column(column)].to_numpy()))
+
+    def count(column: str) -> int:
+        return exact_sum(table[prefix + column].to_numpy())
+
+    base, total, cheapest = money("base_fee"), money("total"), money("cheapest_total")
+    return TariffTotals(
+        name=tariff.name,
+        name_en=tariff.name_en,
+        version=tariff.version,
+        mode=tariff.tier_mode,
+        customers=len(table),
+        base_fee=base,
+        pack_units=count("pack_units"),
+        pack_fee=money("pack_fee"),
+        total=total,
+        cheapest_pack_units=count("cheapest_pack_units"),
+        cheapest_total=cheapest,
+        saving=total - cheapest,
+    )
+
+
+_NICE = (1, 2, 5)
+
+
+def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.DataFrame:
+    """Counts of per-customer differences in at most ``bins`` bins of a round width.
+
+    Columns ``lower``, ``upper`` (yuan, Decimal; a bin is lower <= d < upper) and ``count``.
+    Widths are 1, 2 or 5 times a power of ten fen (at least 1 yuan when every value is whole)
+    and edges are multiples of the width, except for one bin that cannot be aligned.
+    """
+    values = np.asarray(differences_fen, dtype=np.int64)
+    if bins < 1:
+        raise InputError("bins", bins, "range", minimum="1", maximum="1,000")
+    if len(values) == 0:
+        return pd.DataFrame({"lower": pd.Series([], dtype=object), "upper": pd.Series([], dtype=object),
+                             "count": pd.Series([], dtype="int64")})
+    low, high = int(values.min()), int(values.max())
+    smallest = 100 if not (values % 100).any() else 1
+    span = high - low + 1
+    widths = (m * 10**k for k in range(len(str(span)) + 2) for m in _NICE)
+    fitting = (w for w in widths if w >= smallest and (high - (low // w) * w) // w + 1 <= bins)
+    # with aligned edges a range across a bin edge needs two bins: one bin then starts at the lowest value
+    aligned = next(fitting, None)
+    if aligned is not None:
+        width, start = aligned, (low // aligned) * aligned
+    else:
+        width, start = -(-span // smallest) * smallest, low
+    index = (values - start) // width
+    count = np.bincount(index, minlength=int(index.max()) + 1).astype(np.int64)
+    lowers = start + width * np.arange(len(count), dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "lower": [from_fen(int(v)) for v in lowers],
+            "upper": [from_fen(int(v) + width) for v in lowers],
+            "count": count,
+        }
+    )
+
+
+Basis = Literal["literal", "cheapest"]
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """A portfolio under the published and a what-if tariff.
+
+    ``difference`` = what-if minus published (positive: customers pay more). ``winners``
+    are the customers whose bill falls most, ``losers`` those whose bill rises most, on
+    ``basis`` (literal or cheapest purchases); both have the input's ``customer`` column
+    when present, ``users, months, held_units, published, whatif, difference`` (yuan,
+    Decimal), indexed by line. ``histogram`` is :func:`difference_histogram` of the basis
+    difference. ``table`` is the full priced table with ``against_`` and difference columns.
+    """
+
+    published: TariffTotals
+    whatif: TariffTotals
+    difference: Decimal
+    cheapest_difference: Decimal
+    basis: Basis
+    winners: pd.DataFrame
+    losers: pd.DataFrame
+    histogram: pd.DataFrame
+    table: pd.DataFrame
+
+
+def _extremes(table: pd.DataFrame, basis: Basis, order: npt.NDArray[np.intp]) -> pd.DataFrame:
+    prefix = "" if basis == "literal" else "cheapest_"
+    first = table[f"{prefix}total_fen"].to_numpy()[order]
+    second = table[f"{AGAINST}{prefix}total_fen"].to_numpy()[order]
+    diff = table[f"{prefix}difference_fen"].to_numpy()[order]
+    data: dict[str, Any] = {}
+    if "customer" in table.columns:
+        data["customer"] = table["customer"].to_numpy()[order]
+    for column in NUMBER_COLUMNS:
+        data[column] = table[column].to_numpy()[order]
+    data["published"] = [from_fen(int(v)) for v in first]
+    data["whatif"] = [from_fen(int(v)) for v in second]
+    data["difference"] = [from_fen(int(v)) for v in diff]
+    return pd.DataFrame(data, index=pd.Index(table.index.to_numpy()[order], name="line"))
+
+
+def compare(
+    rows: pd.DataFrame,
+    published: Tariff,
+    whatif: Tariff,
+    *,
+    top: int = 10,
+    bins: int = 20,
+    basis: Basis = "literal",
+) -> Comparison:
+    """Price ``rows`` under both tariffs and summarize the change (see :class:`Comparison`)."""
+    if basis not in ("literal", "cheapest"):
+        raise InputError("basis", basis, "portfolio_basis")
+    table = price_table(rows, published, whatif, differences=True)
+    diff = table["difference_fen" if basis == "literal" else "cheapest_difference_fen"].to_numpy()
+    # stable sorts: among equal differences the earlier line comes first
+    falling = np.argsort(diff, kind="stable")
+    falling = falling[diff[falling] < 0][:top]
+    rising = np.argsort(-diff, kind="stable")
+    rising = rising[diff[rising] > 0][:top]
+    first, second = totals(table, published), totals(table, whatif, AGAINST)
+    return Comparison(
+        published=first,
+        whatif=second,
+        difference=second.total - first.total,
+        cheapest_difference=second.cheapest_total - first.cheapest_total,
+        basis=basis,
+        winners=_extremes(table, basis, falling),
+        losers=_extremes(table, basis, rising),
+        histogram=difference_histogram(diff, bins),
+        table=table,
+    )
+
+
+def with_basis(comparison: Comparison, basis: Basis, *, top: int = 10, bins: int = 20) -> Comparison:
+    """``comparison`` summarized on another basis (winners, losers, histogram), without repricing."""
+    if basis not in ("literal", "cheapest"):
+        raise InputError("basis", basis, "portfolio_basis")
+    table = comparison.table
+    diff = table["difference_fen" if basis == "literal" else "cheapest_difference_fen"].to_numpy()
+    falling = np.argsort(diff, kind="stable")
+    falling = falling[diff[falling] < 0][:top]
+    rising = np.argsort(-diff, kind="stable")
+    rising = rising[diff[rising] > 0][:top]
+    return replace(
+        comparison,
+        basis=basis,
+        winners=_extremes(table, basis, falling),
+        losers=_extremes(table, basis, rising),
+        histogram=difference_histogram(diff, bins),
+    )

@@ -1,0 +1,109 @@
+"""Writing a priced portfolio and its errors: exact yuan text, the input's encoding."""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from smop_pricing.errors import InputError
+from smop_pricing.i18n import t
+from smop_pricing.portfolio.columns import _CODEC, BOUNDS, ENCODINGS, _money_fen_columns
+from smop_pricing.pricing.rules import MAX_NEED_UNITS
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+
+def yuan_text(fen: npt.ArrayLike) -> pd.Series:
+    """Exact yuan for integer fen: int64 yuan when every value is whole, else text per value.
+
+    Whole values are written as integers ("38400"), others with two decimals ("38400.50").
+    """
+    values = np.asarray(fen, dtype=np.int64)
+    cents = np.abs(values) % 100
+    if not cents.any():
+        return pd.Series(values // 100, dtype="int64")
+    negative = values < 0
+    magnitude = np.abs(values)
+    whole = pa.array(magnitude // 100).cast(pa.string())
+    fraction = pc.utf8_lpad(pa.array(cents).cast(pa.string()), 2, "0")
+    text = pc.if_else(pa.array(cents == 0), whole, pc.binary_join_element_wise(whole, fraction, "."))
+    if negative.any():
+        text = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", text, ""), text)
+    return pd.Series(text.to_pandas(), dtype="str")
+
+
+def output_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The priced table as written: ``*_fen`` money columns become yuan columns without the suffix."""
+    money = _money_fen_columns()
+    frame = table.reset_index(drop=True)
+    data: dict[str, pd.Series] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if column in money and series.dtype.kind in "iu":
+            data[str(column)[: -len("_fen")]] = yuan_text(series.to_numpy())
+        else:
+            data[str(column)] = series
+    return pd.DataFrame(data, copy=False)
+
+
+def _codec(encoding: str) -> str:
+    if encoding not in _CODEC:
+        raise InputError("encoding", encoding, "portfolio_encoding_choice", choices=", ".join(ENCODINGS))
+    return _CODEC[encoding]
+
+
+def write_priced_csv(
+    table: pd.DataFrame, dest: str | os.PathLike[str] | IO[str], encoding: str = "utf-8"
+) -> None:
+    """Write the priced table as CSV (see :func:`output_frame`); ``encoding`` one of ENCODINGS."""
+    output_frame(table).to_csv(dest, index=False, encoding=_codec(encoding), lineterminator="\n")
+
+
+def priced_csv_bytes(table: pd.DataFrame, encoding: str = "utf-8") -> bytes:
+    """The CSV of :func:`write_priced_csv` as bytes (for a download button)."""
+    text = output_frame(table).to_csv(index=False, lineterminator="\n")
+    return text.encode(_codec(encoding))
+
+
+def write_errors_csv(
+    errors: pd.DataFrame, dest: str | os.PathLike[str] | IO[str], lang: str, encoding: str = "utf-8"
+) -> None:
+    """Write :func:`error_table` as CSV: ``line, column, value, reason``."""
+    error_table(errors, lang).to_csv(dest, index=False, encoding=_codec(encoding), lineterminator="\n")
+
+
+def error_table(errors: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The problems worded in ``lang``: columns ``line, column, value, reason``."""
+    keys = errors[["rule", "column", "detail"]].drop_duplicates()
+    wording: dict[tuple[str, str, str], str] = {}
+    for rule, column, detail in keys.itertuples(index=False):
+        wording[(rule, column, detail)] = _reason(str(rule), str(column), str(detail), lang)
+    reasons = [wording[key] for key in zip(errors["rule"], errors["column"], errors["detail"], strict=True)]
+    return pd.DataFrame(
+        {
+            "line": errors["line"].astype("int64"),
+            "column": errors["column"].astype("str"),
+            "value": errors["value"].astype("str"),
+            "reason": pd.Series(reasons, dtype="str", index=errors.index),
+        }
+    )
+
+
+def _reason(rule: str, column: str, detail: str, lang: str) -> str:
+    if rule == "range":
+        low, high = BOUNDS[column]
+        return t("portfolio.reason_range", lang, minimum=f"{low:,}", maximum=f"{high:,}")
+    if rule == "fields":
+        actual, expected = detail.split("/")
+        return t("portfolio.reason_fields", lang, actual=actual, expected=expected)
+    if rule == "too_many_units":
+        return t("portfolio.reason_too_many_units", lang, maximum=f"{MAX_NEED_UNITS:,}", tariff=detail)
+    return t(f"portfolio.reason_{rule}", lang)
