@@ -18,12 +18,9 @@ from dateutil.relativedelta import relativedelta
 from smop_pricing.errors import InputError
 from smop_pricing.money import ZERO, from_fen, quantize_fen, to_fen
 from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.validation import MAX_HELD_UNITS, MAX_MONTHS, MAX_NEED_UNITS, MAX_TERM_MONTHS, MAX_USERS
 
-MAX_USERS = 100_000_000
-MAX_MONTHS = 120
-MAX_HELD_UNITS = 10_000
-MAX_NEED_UNITS = 20_000
-MAX_TERM_MONTHS = 36  # the quote page offers terms of 1 to 36 months; the engine accepts MAX_MONTHS
+__all__ = ("MAX_HELD_UNITS", "MAX_MONTHS", "MAX_NEED_UNITS", "MAX_TERM_MONTHS", "MAX_USERS")  # limits: validation.py
 
 IntArray = npt.NDArray[np.int64]
 
