@@ -35,7 +35,7 @@ seed(PARAMS, lang)
 st.title(t("quote.title", lang))
 st.caption(t("quote.intro", lang))
 st.caption(t(
-    "quote.tariff_caption", lang, name=tariff.display_name(lang), version=tariff.version,
+    "quote.tariff_caption", lang, name=tariff.display_name(lang), version=tariff.version_text(lang),
     fee=format_money(tariff.monthly_fee, lang), included=f"{tariff.included_users:,}",
     pack=f"{tariff.pack_users:,}",
 ))

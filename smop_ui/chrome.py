@@ -47,4 +47,4 @@ def current_lang() -> str:
 
 def footer(tariff: Tariff, lang: str) -> None:
     st.divider()
-    st.caption(t("nav.footer", lang, tariff=tariff.display_name(lang), version=tariff.version))
+    st.caption(t("nav.footer", lang, tariff=tariff.display_name(lang), version=tariff.version_text(lang)))

@@ -27,7 +27,7 @@ def _csv(data: bytes) -> dict[tuple[str, str], dict[str, str]]:
 def test_the_csv_carries_the_tariff_its_version_and_the_date():
     rows = _csv(quote_csv(E2, "zh", ISSUED))
     assert rows["quote", "tariff"]["value"] == TARIFF.name
-    assert rows["quote", "tariff_version"]["value"] == "published"
+    assert rows["quote", "tariff_version"]["value"] == "公布版"  # the version in words, in the export's language
     assert rows["quote", "issued"]["value"] == "2026-11-27"
 
 

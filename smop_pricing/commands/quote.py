@@ -62,7 +62,7 @@ def quote_json(q: Quote) -> dict[str, Any]:
 
 def render_text(q: Quote, lang: str) -> str:
     lines = [
-        t("cli.quote_header", lang, name=q.tariff.display_name(lang), version=q.tariff.version),
+        t("cli.quote_header", lang, name=q.tariff.display_name(lang), version=q.tariff.version_text(lang)),
         t("cli.quote_inputs", lang, users=f"{q.users:,}", months=months_text(q.months, lang), held=f"{q.held_units:,}"),
         "",
     ]

@@ -31,7 +31,7 @@ from smop_pricing.portfolio import (
     write_errors_csv,
     write_priced_csv,
 )
-from smop_pricing.pricing.tariff import load_tariff, published_tariff
+from smop_pricing.pricing.tariff import load_tariff, published_tariff, version_text
 
 HELP = "reprice a CSV of customers: literal and cheapest purchases per customer, with totals"
 
@@ -82,7 +82,7 @@ def _signed(amount: Decimal, lang: str) -> str:
 def _tariff_lines(label: str, sums: TariffTotals, lang: str) -> list[str]:
     return [
         t("portfolio.summary_tariff", lang, label=t(f"portfolio.{label}", lang),
-          name=sums.display_name(lang), version=sums.version),
+          name=sums.display_name(lang), version=version_text(sums.version, lang)),
         t("portfolio.summary_literal", lang, total=format_money(sums.total, lang),
           base=format_money(sums.base_fee, lang), packs=format_money(sums.pack_fee, lang)),
         t("portfolio.summary_cheapest", lang, total=format_money(sums.cheapest_total, lang),

@@ -65,6 +65,10 @@ class Tariff:
     def display_name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
 
+    def version_text(self, lang: str) -> str:
+        """The version as a person reads it (see :func:`version_text`)."""
+        return version_text(self.version, lang)
+
     @property
     def open_tier_start(self) -> int:
         """First unit count priced by the open-ended last tier."""
@@ -265,3 +269,11 @@ def tariff_to_toml(tariff: Tariff) -> str:
             lines.append(f"max_units = {tier.max_units}")
         lines.append(f'unit_price = "{tier.unit_price}"')
     return "\n".join(lines) + "\n"
+
+
+def version_text(version: str, lang: str) -> str:
+    """A tariff version in words: a named version (``published``) in ``lang`` (公布版 in zh),
+    any other version string as written."""
+    from smop_pricing.i18n import catalog, t
+
+    return t(f"tariffver.{version}", lang) if f"tariffver.{version}" in catalog() else version
