@@ -6,6 +6,7 @@ from types import MappingProxyType
 import streamlit as st
 
 from smop_pricing.i18n import t
+from smop_pricing.lifecycle.link import quote_scenario_params
 from smop_pricing.money import format_money, format_rate, format_users
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
 from smop_pricing.pricing.tariff import published_tariff
@@ -119,6 +120,7 @@ with right:
     st.subheader(t("quote.rules", lang))
     st.markdown("\n".join(f"- {rule}" for rule in rules_that_bite(q, lang, dates)))
 
+st.page_link("app_pages/lifecycle.py", label=t("lifepage.simulate_quote", lang), icon=":material/hourglass_top:", query_params=quote_scenario_params(users, start or dt.date.today(), months))  # noqa: E501
 share = st.container()
 compared = compare_section(q, lang)
 with notices:

@@ -71,8 +71,8 @@ def _dt(day: date) -> alt.DateTime:
     return alt.DateTime(year=day.year, month=day.month, date=day.day)
 
 
-def _x(field: str, title: str, result: SimulationResult, axis: bool = True) -> alt.X:
-    scale = dict(domain=[_dt(result.scenario.start), _dt(result.scenario.until)])
+def _x(field: str, title: str, result: SimulationResult, axis: bool = True, end: date | None = None) -> alt.X:
+    scale = dict(domain=[_dt(result.scenario.start), _dt(end or result.scenario.until)])
     return alt.X(f"{field}:T", title=title, scale=scale,
                  axis=dict(format=DATE_FORMAT, labelAngle=0, tickCount=8) if axis else None)
 
@@ -149,13 +149,26 @@ def expiry_days(result: SimulationResult) -> list[date]:
 
 
 def reclamation_days(result: SimulationResult) -> list[date]:
-    """The reclamation deadline of each lapse (expiry + grace), and of the last term, within the span."""
+    """The reclamation deadlines that held: a lapse's (expiry + grace) when it was reached or is still
+    to come at the end of the span (a renewal before it cancels it: no line), and the last term's
+    while the service is in use. A deadline after the span is kept: :func:`timeline_end` makes room."""
     grace = relativedelta(months=result.settings.grace_months)
-    days = {p.start + grace for p in result.periods if p.state == "stopped"}
+    scenario = result.scenario
+    days = {p.start + grace for p in result.periods
+            if p.state == "stopped" and (p.end >= p.start + grace or p.end >= scenario.until)}
     if result.final_state == "active":
         days.add(result.reclamation)
-    scenario = result.scenario
-    return sorted(d for d in days if scenario.start <= d <= scenario.until)
+    return sorted(d for d in days if scenario.start <= d)
+
+
+def timeline_end(result: SimulationResult) -> date:
+    """The timeline's last day: the end of the span, or a little after a deadline still to come."""
+    until = result.scenario.until
+    later = [d for d in reclamation_days(result) if d > until]
+    if not later:
+        return until
+    last = max(later)
+    return last + timedelta(days=max(7, (last - result.scenario.start).days // 25))
 
 
 def rule_frame(result: SimulationResult) -> pd.DataFrame:
@@ -174,7 +187,7 @@ def rule_label_frame(result: SimulationResult, labels: TimelineLabels) -> pd.Dat
     right in the last :data:`EDGE` of the span, so no label runs off the plot).
     """
     rules = rule_frame(result)
-    span = max(1, result.scenario.days)
+    span = max(1, (timeline_end(result) - result.scenario.start).days)
     names = {"expiry": labels.expiry, "reclamation": labels.reclamation}
     groups = list(rules.groupby("date", sort=True))
     named = len(groups) <= NAMED_LABELS
@@ -210,6 +223,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
                    describe: Describe | None = None) -> alt.LayerChart:
     """A Gantt of the state periods, a lane of markers per kind, labelled rules for expiries and
     reclamation deadlines."""
+    end = timeline_end(result)
     periods = period_frame(result).assign(lane=labels.service,
                                           state_label=lambda f: f["state"].map(labels.states))
     markers = marker_frame(result, describe)
@@ -220,7 +234,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
                             maxExtent=AXIS_EXTENT))
     state_scale = dict(domain=[labels.states[s] for s in STATES], range=[STATE_COLORS[s] for s in STATES])
     bars = alt.Chart(periods).mark_bar(cornerRadius=3, height=LANE_HEIGHT - 10).encode(
-        x=_x("start", labels.date, result),
+        x=_x("start", labels.date, result, end=end),
         x2=alt.X2("end:T"),
         y=y,
         color=alt.Color("state_label:N", title=labels.state, scale=state_scale,
@@ -239,7 +253,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         alt.Tooltip("detail:N", title=labels.detail),
     ]
     points = alt.Chart(markers).mark_point(filled=True, size=140, opacity=1, strokeWidth=3).encode(
-        x=_x("date", labels.date, result),
+        x=_x("date", labels.date, result, end=end),
         y=y,
         shape=alt.Shape("lane:N", scale=shape_scale, legend=None),
         color=alt.ColorValue(**alt.condition(alt.datum.kind == "refused", alt.value(REFUSED_COLOR),
@@ -249,7 +263,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     rules = rule_frame(result)
     rules["color"] = rules["kind"].map({"expiry": EXPIRY_COLOR, "reclamation": RECLAIM_COLOR})
     rule_marks = alt.Chart(rules).mark_rule(strokeDash=[5, 3], strokeWidth=1.5).encode(
-        x=_x("date", labels.date, result),
+        x=_x("date", labels.date, result, end=end),
         color=alt.Color("color:N", scale=None),
     )
     texts = rule_label_frame(result, labels)
@@ -259,7 +273,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         dx=alt.expr("datum.align == 'left' ? 3 : datum.align == 'right' ? -3 : 0"),
         dy=alt.expr(f"-datum.tier * {LABEL_ROW}"),
     ).encode(
-        x=_x("date", labels.date, result),
+        x=_x("date", labels.date, result, end=end),
         y=alt.YValue(-4),  # type: ignore[no-untyped-call]  # (altair leaves YValue unannotated)
         text=alt.Text("text:N"),
         color=alt.Color("kind:N", scale=dict(domain=["expiry", "reclamation"],

@@ -24,9 +24,10 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, MAX_FILE_BYTES, Event, Scenario
+from smop_pricing.lifecycle.model import _ALLOWED, ACTIONS, MAX_DATE, MAX_EVENTS, MAX_FILE_BYTES, Event, Scenario
 from smop_pricing.lifecycle.scenario import event_to_dict, json_text, parse_scenario, scenario_to_dict, validate_events
 
 COLUMNS = ("date", "action", "months", "units", "users", "on")
@@ -225,10 +226,32 @@ def check_draft(draft: Draft) -> DraftCheck:
 
 
 def row_error_text(error: ScenarioError, lang: str) -> str:
-    """The reason of a bad row without its ``events[k].`` prefix: 'units: must be from 1 ...'."""
-    field = error.field.split(".", 1)[1] if error.field.startswith("events[") and "." in error.field else ""
-    shown = ScenarioError(field or "event", error.value, error.rule, **error.params)
-    return shown.message(lang)
+    """The reason of a bad row in the page's words, without the row: '月数：必须是 1 到 ... 的整数（收到 0）'."""
+    from smop_pricing.lifecycle.wording import error_text
+
+    return error_text(error, lang, in_row=True)
+
+
+def follow_start(header: Scenario, start: date) -> date:
+    """The "simulate until" day that keeps the header's span when the first purchase moves to ``start``
+    (in calendar months and days: 2022-05-01 .. 2022-10-01 moved to 2026-12-01 ends 2027-05-01)."""
+    return min(start + relativedelta(header.until, header.start), MAX_DATE)
+
+
+def follow_action(before: Sequence[Row], after: Sequence[Row]) -> tuple[Row, ...]:
+    """``after`` (the rows an edit gave) where a row whose action alone changed to a known action has
+    lost the values that action does not use: 续费 with 12 months changed to 购买叠加包 keeps no months."""
+    rows = list(after)
+    for index, (old, new) in enumerate(zip(before, after, strict=False)):
+        action = new[1]
+        if action == old[1] or action not in ACTIONS or old[:1] + old[2:] != new[:1] + new[2:]:
+            continue
+        allowed = _ALLOWED[str(action)]
+        cells = [new[0], action, *(v if name in allowed else None
+                                   for name, v in zip(NUMBER_COLUMNS, new[2:5], strict=True))]
+        cells.append(bool(new[5]) if action == "auto_renew" else None)
+        rows[index] = tuple(cells)
+    return tuple(rows)
 
 
 # --------------------------------------------------------------------------- tables
