@@ -37,6 +37,8 @@ from smop_pricing.portfolio import (
     read_portfolio,
     with_basis,
 )
+from smop_pricing.portfolio.columns import AGAINST
+from smop_pricing.portfolio.compare import SIDES_SHOWN, change_groups, period_revenue, split_histogram
 from smop_pricing.portfolio.report import (
     BINS,
     DEFAULT_SYNTHETIC_SIZE,
@@ -55,12 +57,14 @@ from smop_pricing.portfolio.report import (
     customers_table,
     errors_csv_bytes,
     errors_file_name,
+    group_text,
     notes,
     price_portfolio,
     priced_file_name,
     progress_text,
     revenue_table,
     shown_errors,
+    signed_money,
     source_line,
     synthetic_frame,
 )
@@ -219,25 +223,51 @@ def _bad_rows(frame: PortfolioFrame, lang: str, labels: dict[str, str]) -> None:
     )
 
 
+def groups_row(priced: PricedPortfolio, lang: str, basis: Basis = "literal") -> None:
+    """Who pays more, less and the same: counts, shares and the sums of their differences."""
+    groups = change_groups(priced.comparison.table, basis)
+    with st.container(horizontal=True):
+        for side in SIDES_SHOWN:
+            group = groups[side]
+            st.metric(t(f"portui.group_{side}", lang), group_text(group, lang), width=180,
+                      delta=t("portui.group_sum", lang, amount=signed_money(group.amount, lang)) if group.amount
+                      else None, delta_color="inverse", delta_arrow="off")
+
+
 def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
     c = priced.comparison
-    first, second = c.published, c.whatif
     st.subheader(t("portui.revenue", lang))
-    # three wide columns: a revenue of a million customers runs to 18 characters
-    cols = st.columns([1, 2, 2])
-    cols[0].metric(t("portui.customers", lang), f"{first.customers:,}")
-    cols[1].metric(t("portui.metric_published", lang), format_money(first.total, lang))
-    cols[2].metric(
-        t("portui.metric_whatif", lang), format_money(second.total, lang),
-        delta=change_text(first.total, second.total, lang) if c.difference else None,
-        help=t("portui.metric_help", lang),
-    )
+    _money_row(priced, lang)
     # kept as an Arrow table for this portfolio, both tariffs and the language (see smop_ui.charts.arrow)
     table = memo("pf_revenue_table", (st.session_state[PRICED][0], lang), lambda: arrow(revenue_table(c, lang)))
     st.dataframe(
         table, hide_index=True, width="stretch",
         column_config={name: labels[name] for name in ("purchase", "published", "whatif", "difference", "change")},
     )
+    st.caption(t("portui.revenue_note", lang))
+
+
+def _money_row(priced: PricedPortfolio, lang: str) -> None:
+    """The platform fee a year and the one-time packs, what-if against published."""
+    table = priced.comparison.table
+    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    with st.container(horizontal=True):
+        st.metric(t("portui.customers", lang), f"{priced.comparison.published.customers:,}", width=140)
+        for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
+                                ("portui.packs_metric", before.packs_once, after.packs_once)):
+            st.metric(t(label, lang), format_money(new, lang), width=220,
+                      delta=change_text(old, new, lang) if new != old else None, help=t("portui.metric_help", lang))
+
+
+def portfolio_summary(priced: PricedPortfolio | None, lang: str) -> None:
+    """The effect of the what-if tariff on the portfolio, beside the editor: counts and money by period."""
+    st.markdown(f"**{t('portui.summary_title', lang)}**")
+    if priced is None:
+        st.caption(t("portui.summary_none", lang))
+        return
+    groups_row(priced, lang)
+    _money_row(priced, lang)
+    st.caption(_literal(t("portui.summary_source", lang, source=source_line(priced.frame, lang))))
 
 
 def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
@@ -246,6 +276,7 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
         horizontal=True, key=BASIS,
     )
     view = _view(priced, basis)
+    groups_row(priced, lang, basis)
     if priced.unchanged:
         st.info(t("portui.unchanged", lang), icon=":material/info:")
     elif not changes_on(view, basis):
@@ -253,7 +284,9 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
     else:  # a histogram of one bin of zeros says nothing
         # kept in the session for this portfolio, both tariffs, basis and language (see smop_ui.charts)
         key = (st.session_state[PRICED][0], basis, lang)
-        draw(memo("pf_histogram", key, lambda: vega_spec(difference_histogram_chart(view.histogram, lang, basis))))
+        draw(memo("pf_histogram", key, lambda: vega_spec(
+            difference_histogram_chart(split_histogram(view.table, basis, BINS), lang, basis))))
+        st.caption(t("portui.histogram_note", lang))
     config: dict[str, Any] = {
         "line": st.column_config.NumberColumn(labels["line"], format="%d"),
         "customer": st.column_config.TextColumn(labels["customer"]),
@@ -293,7 +326,7 @@ def _download(priced: PricedPortfolio, lang: str) -> None:
     )
 
 
-def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
+def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPortfolio | None:
     """Choose a portfolio, then show its revenue under both tariffs and who wins and loses."""
     _ensure_widgets()
     st.caption(t("portui.help", lang))
@@ -305,7 +338,7 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
     if loaded is None:
         _remember()
         st.info(t("portui.upload_first", lang), icon=":material/upload_file:")
-        return
+        return None
     priced = _priced(loaded, published, whatif, lang)
     labels = column_labels(lang)
     st.caption(_literal(source_line(priced.frame, lang)))
@@ -316,3 +349,4 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
     _customers(priced, lang, labels)
     _download(priced, lang)
     _remember()
+    return priced

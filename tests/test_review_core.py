@@ -228,10 +228,10 @@ def test_an_editor_error_names_the_row_and_column_in_the_users_language():
     rows = [dict(r) for r in ROWS]
     rows[1]["unit_price"] = "abc"
     (error,) = edit(tiers=rows).errors
-    assert error_text(error, "en") == 'Row 2 · unit_price: must be an amount in yuan, such as "2000" (got abc)'
-    assert error_text(error, "zh").startswith("第 2 行 · unit_price：必须是以元为单位的金额")
+    assert error_text(error, "en") == 'Tier 2 · Price per unit (CNY): must be an amount in yuan, such as "2000" (got abc)'
+    assert error_text(error, "zh").startswith("第 2 档 · 每单位价格（元）：必须是以元为单位的金额")
     (fee,) = edit(fee="-1").errors
-    assert error_text(fee, "en") == "Monthly fee (CNY) (monthly_fee): must be greater than zero (got -1)"
+    assert error_text(fee, "en") == "Monthly fee (CNY): must be greater than zero (got -1)"
 
 
 def test_the_diff_lists_each_changed_setting_and_tier_cell():

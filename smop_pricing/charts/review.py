@@ -16,6 +16,18 @@ BASELINE_COLOR = "#8A94A6"
 WHATIF_COLOR = "#E8590C"
 
 
+# 万/亿 on a Chinese chart (20万, 1.5亿), SI suffixes in English (200k, 1.5M)
+_WAN_YI = ("datum.value >= 100000000 ? format(datum.value / 100000000, ',~r') + '亿' : "
+           "datum.value >= 10000 ? format(datum.value / 10000, ',~r') + '万' : format(datum.value, ',')")
+
+
+def users_axis(lang: str) -> dict[str, Any]:
+    """A user-count axis in the page's language."""
+    if lang == "zh":
+        return dict(labelExpr=_WAN_YI, labelFlush=True)
+    return dict(format="~s", labelFlush=True)
+
+
 def _yuan(fen: pd.Series) -> pd.Series:
     return fen.astype("int64") / 100.0
 
@@ -58,7 +70,7 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data, title=t("review.chart_compare_title", lang))
         .mark_line(interpolate="step-before")
         .encode(
-            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s")),
+            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=users_axis(lang)),
             y=alt.Y("yuan:Q", title=t("review.axis_total", lang), axis=dict(format=",.0f")),
             color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
             # the published line is drawn wider so it stays visible under an identical what-if line
@@ -108,7 +120,7 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         alt.Chart(data)
         .mark_line(interpolate="step-before", strokeWidth=2, color=WHATIF_COLOR)
         .encode(
-            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s")),
+            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=users_axis(lang)),
             y=alt.Y("yuan:Q", title=t("review.axis_difference", lang), axis=dict(format=",.0f")),
             strokeDash=alt.StrokeDash(
                 "purchase:N",

@@ -28,6 +28,8 @@ from smop_pricing.portfolio import (
     synthetic_portfolio,
     within_limits,
 )
+from smop_pricing.portfolio.columns import AGAINST
+from smop_pricing.portfolio.compare import ChangeGroup, period_revenue
 from smop_pricing.pricing.tariff import Tariff
 
 MIN_SYNTHETIC_SIZE = 100
@@ -122,24 +124,41 @@ def change_text(before: Decimal, after: Decimal, lang: str) -> str:
     return f"{signed_money(after - before, lang)} ({signed_percent(percent_change(before, after))})"
 
 
+REVENUE_ROWS = ("platform_year", "packs_literal", "packs_cheapest", "terms_literal", "terms_cheapest")
+"""The revenue table's rows, each with its period: the platform fee for a year (recurring), pack purchases
+(one-time, literal and cheapest), and the purchases as quoted (each customer's own term of 1–36 months)."""
+
+
 def revenue_table(comparison: Comparison, lang: str) -> pd.DataFrame:
-    """Revenue under both tariffs, literal and cheapest purchases, as text (:data:`REVENUE_COLUMNS`)."""
+    """Revenue under both tariffs by period, as text (:data:`REVENUE_COLUMNS`, rows :data:`REVENUE_ROWS`)."""
     first, second = comparison.published, comparison.whatif
+    table = comparison.table
+    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    amounts = {
+        "platform_year": (before.platform_per_year, after.platform_per_year),
+        "packs_literal": (before.packs_once, after.packs_once),
+        "packs_cheapest": (before.cheapest_packs_once, after.cheapest_packs_once),
+        "terms_literal": (first.total, second.total),
+        "terms_cheapest": (first.cheapest_total, second.cheapest_total),
+    }
     rows = []
-    for purchase, before, after in (
-        ("purchase_literal", first.total, second.total),
-        ("purchase_cheapest", first.cheapest_total, second.cheapest_total),
-    ):
+    for name in REVENUE_ROWS:
+        old, new = amounts[name]
         rows.append(
             {
-                "purchase": t(f"portui.{purchase}", lang),
-                "published": format_money(before, lang),
-                "whatif": format_money(after, lang),
-                "difference": signed_money(after - before, lang),
-                "change": signed_percent(percent_change(before, after)),
+                "purchase": t(f"portui.revenue_{name}", lang),
+                "published": format_money(old, lang),
+                "whatif": format_money(new, lang),
+                "difference": signed_money(new - old, lang),
+                "change": signed_percent(percent_change(old, new)),
             }
         )
     return pd.DataFrame(rows, columns=list(REVENUE_COLUMNS))
+
+
+def group_text(group: ChangeGroup, lang: str) -> str:
+    """A group of customers as the summary says it: "31,538 (31.5%)"."""
+    return t("portui.group_count", lang, count=f"{group.customers:,}", share=f"{group.share}")
 
 
 def customers_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
