@@ -121,7 +121,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     timeline, capacity, spend = view.chart_specs(result, lang)  # kept: each chart by what it reads
     st.markdown(f"#### {md(t('lifepage.timeline_title', lang))}")
     draw(timeline)
-    st.caption(t("lifepage.timeline_caption", lang))
+    st.caption(md(view.rules_text(result, lang)) + "  \n" + t("lifepage.timeline_caption", lang))
     st.markdown(f"#### {md(t('lifepage.capacity_title', lang))}")
     draw(capacity)
     st.caption(t("lifepage.capacity_caption", lang))

@@ -27,6 +27,7 @@ from smop_pricing.charts.lifecycle import (
     SpendLabels,
     TimelineLabels,
     capacity_chart,
+    rule_lines,
     spend_chart,
     spend_reads,
     timeline_chart,
@@ -467,3 +468,8 @@ def _periods_table(result: SimulationResult, lang: str) -> pa.Table:
 def periods_table(result: SimulationResult, lang: str) -> pa.Table:
     """The state periods, worded, kept (they change only with the periods and language)."""
     return memo("life_periods_table", (result.periods, lang), lambda: _periods_table(result, lang))
+
+
+def rules_text(result: SimulationResult, lang: str) -> str:
+    """The timeline's expiry days and reclamation deadlines in words (the caption under it)."""
+    return rule_lines(result, _labels(lang)[0])

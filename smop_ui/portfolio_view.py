@@ -57,15 +57,15 @@ from smop_pricing.portfolio.report import (
     customers_table,
     errors_csv_bytes,
     errors_file_name,
-    group_text,
+    group_delta,
     notes,
     price_portfolio,
     priced_file_name,
     progress_text,
     revenue_table,
     shown_errors,
-    signed_money,
     source_line,
+    summary_lines,
     synthetic_frame,
 )
 from smop_pricing.pricing.tariff import Tariff
@@ -229,9 +229,8 @@ def groups_row(priced: PricedPortfolio, lang: str, basis: Basis = "literal") -> 
     with st.container(horizontal=True):
         for side in SIDES_SHOWN:
             group = groups[side]
-            st.metric(t(f"portui.group_{side}", lang), group_text(group, lang), width=180,
-                      delta=t("portui.group_sum", lang, amount=signed_money(group.amount, lang)) if group.amount
-                      else None, delta_color="inverse", delta_arrow="off")
+            st.metric(t(f"portui.group_{side}", lang), f"{group.customers:,}", width="stretch",
+                      delta=group_delta(group, lang), delta_color="off", delta_arrow="off")
 
 
 def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
@@ -252,21 +251,21 @@ def _money_row(priced: PricedPortfolio, lang: str) -> None:
     table = priced.comparison.table
     before, after = period_revenue(table), period_revenue(table, AGAINST)
     with st.container(horizontal=True):
-        st.metric(t("portui.customers", lang), f"{priced.comparison.published.customers:,}", width=140)
+        st.metric(t("portui.customers", lang), f"{priced.comparison.published.customers:,}", width="stretch")
         for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
                                 ("portui.packs_metric", before.packs_once, after.packs_once)):
-            st.metric(t(label, lang), format_money(new, lang), width=220,
+            st.metric(t(label, lang), format_money(new, lang), width="stretch",
                       delta=change_text(old, new, lang) if new != old else None, help=t("portui.metric_help", lang))
 
 
 def portfolio_summary(priced: PricedPortfolio | None, lang: str) -> None:
-    """The effect of the what-if tariff on the portfolio, beside the editor: counts and money by period."""
+    """The effect of the what-if tariff on the portfolio, beside the editor: counts and money by period,
+    as lines that fit a narrow column (metrics would cut a long amount off)."""
     st.markdown(f"**{t('portui.summary_title', lang)}**")
     if priced is None:
         st.caption(t("portui.summary_none", lang))
         return
-    groups_row(priced, lang)
-    _money_row(priced, lang)
+    st.markdown("\n".join(f"- {line}" for line in summary_lines(priced.comparison.table, lang)))
     st.caption(_literal(t("portui.summary_source", lang, source=source_line(priced.frame, lang))))
 
 

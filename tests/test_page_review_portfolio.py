@@ -360,13 +360,16 @@ def test_the_review_page_counts_who_pays_more_less_and_the_same_beside_the_edito
     expected = change_groups(compare(synthetic_portfolio(10_000, 0), PUBLISHED, replace(
         CHEAPER_MIDDLE, tiers=(replace(PUBLISHED.tiers[0], unit_price=Decimal(6500)), *CHEAPER_MIDDLE.tiers[1:]))).table)
     assert expected["more"].customers and expected["less"].customers and expected["same"].customers
+    summary = texts(at.markdown)
     for side, label in (("more", "多付的客户"), ("less", "少付的客户"), ("same", "不变的客户")):
         group = expected[side]
-        shown = [m.value for m in at.metric if m.label == label]
-        assert shown[0] == f"{group.customers:,} 位（{group.share}%）"  # the summary beside the editor
-        assert len(shown) == 2  # and again in the portfolio tab
-    more_delta = next(m.delta for m in at.metric if m.label == "多付的客户")
-    assert more_delta == f"合计 +{expected['more'].amount:,} 元"
+        # beside the editor, in words
+        assert f"{label}：**{group.customers:,}** 位（{group.share}% · 合计 " in summary
+        # in the portfolio tab, as figures
+        shown = next(m for m in at.metric if m.label == label)
+        assert shown.value == f"{group.customers:,}"
+        assert shown.delta.startswith(f"{group.share}% · 合计 ")
+    assert f"合计 +{expected['more'].amount:,} 元" in summary
 
 
 def test_the_summary_states_the_platform_fee_a_year_and_the_one_time_packs_apart():
@@ -376,3 +379,4 @@ def test_the_summary_states_the_platform_fee_a_year_and_the_one_time_packs_apart
     assert metric(at, "Platform fee a year") == "CNY 300,000,000"  # 10,000 customers × 2,500 × 12
     assert metric_delta(at, "Platform fee a year").startswith("+CNY 60,000,000 (+25.0%)")
     assert "Packs (one-time)" in [m.label for m in at.metric]
+    assert "Platform fee a year: **CNY 300,000,000** (+CNY 60,000,000 (+25.0%))" in texts(at.markdown)

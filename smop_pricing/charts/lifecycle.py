@@ -47,11 +47,14 @@ SERIES_COLORS = MappingProxyType({
 })
 SPEND_COLOR = "#006EFF"
 DATE_FORMAT = "%Y-%m-%d"
+TICK_MONTH = "%Y-%m"
+TICK_DAY = "%m-%d"
+NARROW = 520  # px: a plot narrower than this (a phone) shows the rules' labels in the caption, not on top
 LANE_HEIGHT = 34
 LABEL_ROW = 14  # px between the two rows of rule labels above the plot
 NAMED_LABELS = 4  # up to this many labelled days, a label names its kind; beyond, the date alone
 EDGE = 0.1  # rule labels this close (a share of the span) to an end align away from it
-AXIS_EXTENT = 140  # px for the y axis of the full-width charts, so their time axes line up
+AXIS_EXTENT = 110  # px for the y axis of the full-width charts, so their time axes line up
 
 Describe = Callable[[LedgerEntry | Rejection | Event], str]
 
@@ -72,9 +75,13 @@ def _dt(day: date) -> alt.DateTime:
 
 
 def _x(field: str, title: str, result: SimulationResult, axis: bool = True, end: date | None = None) -> alt.X:
-    scale = dict(domain=[_dt(result.scenario.start), _dt(end or result.scenario.until)])
-    return alt.X(f"{field}:T", title=title, scale=scale,
-                 axis=dict(format=DATE_FORMAT, labelAngle=0, tickCount=8) if axis else None)
+    last = end or result.scenario.until
+    scale = dict(domain=[_dt(result.scenario.start), _dt(last)])
+    # Months (2022-06) over a span of months: twice as many ticks fit a phone as full dates do.
+    short = TICK_MONTH if (last - result.scenario.start).days > 92 else TICK_DAY
+    return alt.X(f"{field}:T", title=None, scale=scale,
+                 axis=dict(format=short, labelAngle=0, tickCount=8, labelSeparation=6, labelFlush=True)
+                 if axis else None)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -238,7 +245,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         x2=alt.X2("end:T"),
         y=y,
         color=alt.Color("state_label:N", title=labels.state, scale=state_scale,
-                        legend=dict(orient="bottom")),
+                        legend=dict(orient="bottom", columns=3)),
         tooltip=[
             alt.Tooltip("state_label:N", title=labels.state),
             alt.Tooltip("start:T", title=labels.first, format=DATE_FORMAT),
@@ -269,7 +276,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     texts = rule_label_frame(result, labels)
     # One text layer: the alignment and the row come from the data (mark properties as expressions).
     label_marks = alt.Chart(texts).mark_text(
-        baseline="bottom", fontSize=11, align=alt.expr("datum.align"),
+        baseline="bottom", fontSize=11, align=alt.expr("datum.align"), opacity=alt.expr(f"width < {NARROW} ? 0 : 1"),
         dx=alt.expr("datum.align == 'left' ? 3 : datum.align == 'right' ? -3 : 0"),
         dy=alt.expr(f"-datum.tier * {LABEL_ROW}"),
     ).encode(
@@ -360,7 +367,8 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
     shown = [key for key in SERIES_COLORS if present[key]]
     color_scale = dict(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
     color = alt.Color("series:N", title=None, scale=color_scale,
-                      legend=dict(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
+                      legend=dict(orient="bottom", columns=3, labelLimit=160, symbolOpacity=0.9,
+                                  symbolStrokeWidth=3))
 
     end_rows = segments.tail(1).assign(start=segments["end"].tail(1))
     steps = pd.concat([segments, end_rows], ignore_index=True)
@@ -460,3 +468,15 @@ def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart
                      alt.Tooltip("total:Q", title=labels.total, format=",.2~f")],
         ),
     ], height=220)
+
+
+def rule_lines(result: SimulationResult, labels: TimelineLabels) -> str:
+    """The timeline's dashed rules in words ("到期 2022-06-01、2022-09-01 · 回收期限 2022-12-01"): the
+    text under the chart that says what the labels above it say (on a phone those are hidden)."""
+    rules = rule_frame(result)
+    parts = []
+    for kind, name in (("expiry", labels.expiry), ("reclamation", labels.reclamation)):
+        days = [pd.Timestamp(d).date().isoformat() for d in rules[rules["kind"] == kind]["date"]]
+        if days:
+            parts.append(f"{name} {', '.join(days)}")
+    return " · ".join(parts)

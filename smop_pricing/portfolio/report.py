@@ -29,7 +29,7 @@ from smop_pricing.portfolio import (
     within_limits,
 )
 from smop_pricing.portfolio.columns import AGAINST
-from smop_pricing.portfolio.compare import ChangeGroup, period_revenue
+from smop_pricing.portfolio.compare import ChangeGroup, change_groups, period_revenue
 from smop_pricing.pricing.tariff import Tariff
 
 MIN_SYNTHETIC_SIZE = 100
@@ -156,9 +156,25 @@ def revenue_table(comparison: Comparison, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(REVENUE_COLUMNS))
 
 
-def group_text(group: ChangeGroup, lang: str) -> str:
-    """A group of customers as the summary says it: "31,538 (31.5%)"."""
-    return t("portui.group_count", lang, count=f"{group.customers:,}", share=f"{group.share}")
+def group_delta(group: ChangeGroup, lang: str) -> str:
+    """A group's share and sum: "31.5% · in all +CNY 44,679,000"."""
+    return t("portui.group_delta", lang, share=f"{group.share}",
+             amount=signed_money(group.amount, lang))
+
+
+def summary_lines(table: pd.DataFrame, lang: str) -> list[str]:
+    """The portfolio summary beside the review's editor: who pays more, less, the same, and the
+    platform fee a year and the one-time packs under the what-if tariff (with the change)."""
+    groups = change_groups(table)
+    lines = [t("portui.summary_group", lang, label=t(f"portui.group_{side}", lang),
+               count=f"{groups[side].customers:,}", delta=group_delta(groups[side], lang))
+             for side in ("more", "less", "same")]
+    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
+                            ("portui.packs_metric", before.packs_once, after.packs_once)):
+        lines.append(t("portui.summary_money", lang, label=t(label, lang), amount=format_money(new, lang),
+                       change=change_text(old, new, lang)))
+    return lines
 
 
 def customers_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
