@@ -204,9 +204,9 @@ def cost_chart(
     y = alt.Y("fee:Q", title=labels["axis_total" if measure == "total" else "axis_packs"],
               axis=dict(format=",.0f"))
     color = alt.Color("series:N", scale=dict(domain=series, range=[_LITERAL_COLOR, _CHEAPEST_COLOR]),
-                      legend=dict(title=None, orient="top", symbolStrokeWidth=3))
+                      legend=dict(title=None, orient="top", columns=1, symbolStrokeWidth=3))
     dash = alt.StrokeDash("series:N", scale=dict(domain=series, range=[[1, 0], [6, 3]]),
-                          legend=dict(title=None, orient="top"))
+                          legend=dict(title=None, orient="top", columns=1))  # one a line: fits a phone
     hover = alt.selection_point(name="hover", fields=["users"], nearest=True, on="pointerover",
                                 clear="pointerout", empty=False)
 

@@ -72,7 +72,8 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         .encode(
             x=alt.X("users:Q", title=t("review.axis_users", lang), axis=users_axis(lang)),
             y=alt.Y("yuan:Q", title=t("review.axis_total", lang), axis=dict(format=",.0f")),
-            color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
+            color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang),
+                            legend=dict(orient="bottom", direction="vertical")),
             # the published line is drawn wider so it stays visible under an identical what-if line
             strokeWidth=alt.StrokeWidth(
                 "series:N", scale=dict(domain=["baseline", "whatif"], range=[5, 2]), legend=None
@@ -81,6 +82,7 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
                 "purchase:N",
                 title=t("review.legend_purchase", lang),
                 scale=dict(domain=purchases, range=[[1, 0], [6, 4]]),
+                legend=dict(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
@@ -126,6 +128,7 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
                 "purchase:N",
                 title=t("review.legend_purchase", lang),
                 scale=dict(domain=purchases, range=[[1, 0], [6, 4]]),
+                legend=dict(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("purchase:N", title=t("review.legend_purchase", lang)),
@@ -170,7 +173,8 @@ def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     encoding: dict[str, Any] = {
         "x": x,
         "y": alt.Y("yuan:Q", title=t("review.axis_overpay", lang), stack=None, axis=dict(format=",.0f")),
-        "color": alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
+        "color": alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang),
+                            legend=dict(orient="bottom", direction="vertical")),
         "tooltip": [
             alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
             alt.Tooltip("need:Q", title=t("review.axis_need", lang)),
