@@ -20,13 +20,13 @@ from smop_pricing.charts.lifecycle import (
     marker_frame,
     period_frame,
     reclamation_days,
-    timeline_end,
     rule_frame,
     rule_label_frame,
     spend_chart,
     spend_frame,
     spend_reads,
     timeline_chart,
+    timeline_end,
     timeline_reads,
 )
 from smop_pricing.lifecycle.engine import simulate

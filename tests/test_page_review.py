@@ -82,7 +82,8 @@ def test_a_cheaper_middle_tier_moves_the_what_if_cliffs_the_comparison_and_the_a
     assert metric(at, "Agree with the page") == "21 / 25"
     assert metric(at, "Agree under the published tariff") == "23 / 25"
     changes = next(df.value for df in at.dataframe if "key" in df.value.columns)
-    assert changes.to_dict("records") == [{"key": "Tier 2 · Price per unit (CNY)", "published": "4800", "whatif": "4000"}]
+    assert changes.to_dict("records") == [
+        {"key": "Tier 2 · Price per unit (CNY)", "published": "4800", "whatif": "4000"}]
 
 
 def test_switching_the_what_if_to_graduated_leaves_it_without_cliffs():
@@ -120,7 +121,8 @@ def test_an_added_tier_row_asks_for_the_old_last_tiers_bound_in_english():
     at = open_review("en")
     edit_tiers(at, {}, added_rows=[{"unit_price": "2500"}])
     tiers_column = next(col for col in at.columns if col.data_editor)
-    assert texts(tiers_column.error) == "Tier 3 · Up to units in one purchase: is missing (only the last tier is open-ended)"
+    assert texts(tiers_column.error) == (
+        "Tier 3 · Up to units in one purchase: is missing (only the last tier is open-ended)")
     edit_tiers(at, {2: {"max_units": 20}}, added_rows=[{"unit_price": "2500"}])
     assert not at.error
     assert "Tier 4: 21 units or more" in texts(at.caption)

@@ -357,8 +357,9 @@ def test_the_review_page_counts_who_pays_more_less_and_the_same_beside_the_edito
     at = open_review("zh")
     edit_tiers(at, {0: {"unit_price": "6500"}, 1: {"unit_price": "4000"}})
     assert not at.exception
-    expected = change_groups(compare(synthetic_portfolio(10_000, 0), PUBLISHED, replace(
-        CHEAPER_MIDDLE, tiers=(replace(PUBLISHED.tiers[0], unit_price=Decimal(6500)), *CHEAPER_MIDDLE.tiers[1:]))).table)
+    whatif = replace(CHEAPER_MIDDLE, tiers=(replace(PUBLISHED.tiers[0], unit_price=Decimal(6500)),
+                                            *CHEAPER_MIDDLE.tiers[1:]))
+    expected = change_groups(compare(synthetic_portfolio(10_000, 0), PUBLISHED, whatif).table)
     assert expected["more"].customers and expected["less"].customers and expected["same"].customers
     summary = texts(at.markdown)
     for side, label in (("more", "多付的客户"), ("less", "少付的客户"), ("same", "不变的客户")):

@@ -228,7 +228,8 @@ def test_an_editor_error_names_the_row_and_column_in_the_users_language():
     rows = [dict(r) for r in ROWS]
     rows[1]["unit_price"] = "abc"
     (error,) = edit(tiers=rows).errors
-    assert error_text(error, "en") == 'Tier 2 · Price per unit (CNY): must be an amount in yuan, such as "2000" (got abc)'
+    assert error_text(error, "en") == (
+        'Tier 2 · Price per unit (CNY): must be an amount in yuan, such as "2000" (got abc)')
     assert error_text(error, "zh").startswith("第 2 档 · 每单位价格（元）：必须是以元为单位的金额")
     (fee,) = edit(fee="-1").errors
     assert error_text(fee, "en") == "Monthly fee (CNY): must be greater than zero (got -1)"

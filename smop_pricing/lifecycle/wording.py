@@ -9,18 +9,19 @@ those words, in either language. Labels live in ``data/i18n/lifepage.toml``.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from smop_pricing.errors import SmopError, _shown
 from smop_pricing.i18n import catalog, t
 from smop_pricing.lifecycle.model import ACTIONS
 
-HEADER_LABELS = {
+HEADER_LABELS = MappingProxyType({
     "start": "start_label", "months": "months_label", "until": "until_label", "users": "users_label",
     "settings.packs_survive_lapse": "survive_label", "settings.over_quota_lock_days": "lock_label",
     "settings.warn_ratio": "warn_label", "settings.auto_renew_months": "auto_label",
-}
-COLUMN_LABELS = {"date": "col_date", "action": "col_action", "months": "col_months", "units": "col_units",
-                 "users": "col_users", "on": "col_on"}
+})
+COLUMN_LABELS = MappingProxyType({"date": "col_date", "action": "col_action", "months": "col_months",
+                                  "units": "col_units", "users": "col_users", "on": "col_on"})
 _EVENT = re.compile(r"events\[(\d+)\](?:\.(\w+))?")
 
 
