@@ -13,7 +13,7 @@ import streamlit as st
 
 from smop_pricing import jsonout
 from smop_pricing.i18n import t
-from smop_pricing.lifecycle.draft import check_draft, draft_to_document
+from smop_pricing.lifecycle.draft import draft_to_document
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import MAX_DATE, MIN_DATE, SimulationResult
 from smop_pricing.lifecycle.report import assumptions_text, days_in, final_text, note_text, rejection_text, state_label
@@ -176,7 +176,7 @@ if header_problem is not None:  # the last valid settings still simulate, and th
     shown = view.draft().header
     st.error(md(t("lifepage.header_invalid", lang, reason=error_text(header_problem, lang),
                   start=shown.start.isoformat(), until=shown.until.isoformat())), icon=":material/block:")
-checked = check_draft(view.draft())
+checked = view.checked(view.draft())
 # The scenario is the session's own: its result is kept in the session (a rerun that changes
 # nothing, such as the one after an events-table edit is committed, reuses it).
 _results(memo("life_result", checked.scenario, lambda: simulate(checked.scenario, tariff)), checked.event_rows)

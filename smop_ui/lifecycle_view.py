@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -134,7 +135,9 @@ def _normal(draft: Draft) -> Draft:
     return replace(draft, header=header)
 
 
+@lru_cache(maxsize=32)
 def preset_draft(name: str) -> Draft:
+    """A shipped example as a draft (frozen, the same for every session: kept per server)."""
     return _normal(draft_from_scenario(presets()[name].scenario))
 
 
@@ -323,7 +326,7 @@ class EventsTable:
 def events_table(lang: str) -> EventsTable:
     """The events table as the editor shows it: numbered rows, each row's problem, worded columns."""
     current = draft()
-    check = check_draft(current)
+    check = checked(current)
     frame = rows_frame(current.rows)
     frame[PROBLEM] = [row_error_text(check.errors[i], lang) if i in check.errors else ""
                       for i in range(len(current.rows))]
@@ -471,5 +474,13 @@ def periods_table(result: SimulationResult, lang: str) -> pa.Table:
 
 
 def rules_text(result: SimulationResult, lang: str) -> str:
-    """The timeline's expiry days and reclamation deadlines in words (the caption under it)."""
-    return rule_lines(result, _labels(lang)[0])
+    """The timeline's expiry days and reclamation deadlines in words (the caption under it), kept
+    with the timeline by what it reads."""
+    text: str = memo("life_rules_text", (timeline_reads(result), lang), lambda: rule_lines(result, _labels(lang)[0]))
+    return text
+
+
+def checked(current: Draft) -> DraftCheck:
+    """The draft's check (its valid scenario, its rows' problems), kept while the draft is the same."""
+    check: DraftCheck = memo("life_check", current, lambda: check_draft(current))
+    return check
