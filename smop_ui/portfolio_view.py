@@ -225,7 +225,8 @@ def _bad_rows(frame: PortfolioFrame, lang: str, labels: dict[str, str]) -> None:
 
 def groups_row(priced: PricedPortfolio, lang: str, basis: Basis = "literal") -> None:
     """Who pays more, less and the same: counts, shares and the sums of their differences."""
-    groups = change_groups(priced.comparison.table, basis)
+    groups = memo("pf_groups", (st.session_state[PRICED][0], basis),
+                  lambda: change_groups(priced.comparison.table, basis))
     with st.container(horizontal=True):
         for side in SIDES_SHOWN:
             group = groups[side]
@@ -249,7 +250,8 @@ def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None
 def _money_row(priced: PricedPortfolio, lang: str) -> None:
     """The platform fee a year and the one-time packs, what-if against published."""
     table = priced.comparison.table
-    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    before, after = memo("pf_periods", st.session_state[PRICED][0],
+                         lambda: (period_revenue(table), period_revenue(table, AGAINST)))
     with st.container(horizontal=True):
         st.metric(t("portui.customers", lang), f"{priced.comparison.published.customers:,}", width="stretch")
         for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
@@ -265,7 +267,9 @@ def portfolio_summary(priced: PricedPortfolio | None, lang: str) -> None:
     if priced is None:
         st.caption(t("portui.summary_none", lang))
         return
-    st.markdown("\n".join(f"- {line}" for line in summary_lines(priced.comparison.table, lang)))
+    lines = memo("pf_summary", (st.session_state[PRICED][0], lang),
+                 lambda: summary_lines(priced.comparison.table, lang))
+    st.markdown("\n".join(f"- {line}" for line in lines))
     st.caption(_literal(t("portui.summary_source", lang, source=source_line(priced.frame, lang))))
 
 
