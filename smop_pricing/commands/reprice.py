@@ -40,7 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="IN.csv", help="customers: users (required), months, held_units")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the priced CSV to write")
     parser.add_argument("--tariff", help="a what-if tariff TOML file (default: the published one)")
-    parser.add_argument("--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns (default: none)")
+    parser.add_argument(
+        "--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns (default: none)"
+    )
     parser.add_argument(
         "--errors", metavar="FILE", help="where rejected rows go (default: OUT with .errors.csv)"
     )
