@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import expect
@@ -92,14 +93,16 @@ def start_server(
     assert proc.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
 
-    def drain() -> None:
+    def drain(stream: IO[str]) -> None:
         # Read the log in a thread: the server never blocks on a full pipe, and the
-        # wait below sees each line as it comes (no buffered-readline stall).
-        for line in proc.stdout or []:
-            lines.put(line)
+        # wait below sees each line as it comes (no buffered-readline stall). The pipe is
+        # closed here, once the server has gone (no ResourceWarning for an unclosed pipe).
+        with stream:
+            for line in stream:
+                lines.put(line)
         lines.put(None)
 
-    threading.Thread(target=drain, daemon=True).start()
+    threading.Thread(target=drain, args=(proc.stdout,), daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
     seen: list[str] = []
     while time.monotonic() < deadline:
@@ -115,6 +118,7 @@ def start_server(
     base = f"http://127.0.0.1:{port}"
     if not _healthy(base):
         proc.kill()
+        proc.wait(timeout=10)
         raise RuntimeError("streamlit did not start:\n" + "".join(seen))
     return proc, base
 
