@@ -16,7 +16,7 @@ from typing import IO, NoReturn, Protocol
 from smop_pricing.errors import InputError, SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
 
-COMMANDS = ("quote", "simulate", "reprice")
+COMMANDS = ("quote", "simulate", "reprice", "plan")
 
 
 class Command(Protocol):

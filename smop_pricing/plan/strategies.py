@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from typing import Literal
 
@@ -119,6 +119,26 @@ def check_held(held: int) -> int:
     if isinstance(held, bool) or not isinstance(held, int) or not 0 <= held <= MAX_HELD_UNITS:
         raise InputError("held_units", held, "range", minimum="0", maximum=f"{MAX_HELD_UNITS:,}")
     return held
+
+
+def parse_rate(text: object, field: str = "rate") -> Decimal:
+    """An annual discount rate as a fraction (``0.08``) or a percentage (``8%``), 0 to 1."""
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, str) and 0 < len(text.strip()) <= 20:
+        cleaned = text.strip().replace("％", "%")
+        percent = cleaned.endswith("%")
+        try:
+            value = Decimal(cleaned.removesuffix("%").strip())
+        except InvalidOperation:
+            raise InputError(field, text.strip(), "plan_rate") from None
+        if percent and value.is_finite():
+            value = value / 100
+    else:
+        raise InputError(field, str(text)[:40], "plan_rate")
+    if not value.is_finite() or not ZERO <= value <= MAX_RATE:
+        raise InputError(field, str(text).strip()[:40], "plan_rate")
+    return value.normalize() if value else ZERO
 
 
 @lru_cache(maxsize=64)
