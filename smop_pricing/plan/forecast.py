@@ -206,7 +206,7 @@ def read_forecast_csv(data: bytes | str) -> Forecast:
 
 def forecast_csv(forecast: Forecast) -> str:
     """The CSV text :func:`read_forecast_csv` reads back to an equal forecast."""
-    lines = ["month,users"] + [f"{label},{users}" for label, users in zip(forecast.labels, forecast.users)]
+    lines = ["month,users"] + [f"{label},{users}" for label, users in zip(forecast.labels, forecast.users, strict=True)]
     return "\n".join(lines) + "\n"
 
 

@@ -24,6 +24,7 @@ for a what-if tariff whose prices rise, it is the cheapest set of purchases of e
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -43,7 +44,7 @@ _CHUNK = 2_000_000  # matrix cells per vectorized step
 def prices_fall_with_size(tariff: Tariff) -> bool:
     """True when no tier is dearer per unit than an earlier one (then one purchase beats two)."""
     prices = [tier.unit_price for tier in tariff.tiers]
-    return all(b <= a for a, b in zip(prices, prices[1:]))
+    return all(b <= a for a, b in itertools.pairwise(prices))
 
 
 @lru_cache(maxsize=32)
@@ -61,7 +62,7 @@ def _batch_table(tariff: Tariff, size: int) -> tuple[IntArray, IntArray]:
         cost = fees.copy()
         for k in range(2, size + 1):
             combos = fees[1:k] + cost[k - 1 : 0 : -1]
-            j = int(np.argmin(combos))
+            j = k - 2 - int(np.argmin(combos[::-1]))  # of equal costs, the largest first purchase
             if combos[j] < cost[k]:
                 cost[k], first[k] = combos[j], j + 1
     cost.setflags(write=False)

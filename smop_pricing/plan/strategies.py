@@ -155,7 +155,7 @@ def present_value(payments: Sequence[Decimal], rate: Decimal) -> Decimal:
     factors = discount_factors(rate, len(payments))
     with localcontext() as context:
         context.prec = 34
-        total = sum((p * f for p, f in zip(payments, factors)), ZERO)
+        total = sum((p * f for p, f in zip(payments, factors, strict=True)), ZERO)
     return quantize_fen(total)
 
 

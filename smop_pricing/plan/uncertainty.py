@@ -76,10 +76,10 @@ def analyse(problem: Problem, forecasts: Sequence[tuple[str, Forecast]]) -> Unce
     plans = tuple(all_strategies(p) for p in problems)
     optimum = tuple(by_name[0] for by_name in plans)  # STRATEGIES begins with "optimal"
     candidates: list[Candidate] = []
-    for planned_on, by_name in zip(cases, plans):
+    for planned_on, by_name in zip(cases, plans, strict=True):
         for plan in by_name:
             outcomes = []
-            for case, other, best in zip(cases, problems, optimum):
+            for case, other, best in zip(cases, problems, optimum, strict=True):
                 followed = follow(plan, other)
                 outcomes.append(Outcome(case, followed, without_top_ups(plan, other),
                                         followed.present_value - best.present_value))
