@@ -12,7 +12,7 @@ import streamlit as st
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_users
-from smop_pricing.plan.forecast import SHAPES, shaped
+from smop_pricing.plan.forecast import SHAPES
 from smop_pricing.plan.report import (
     budget_csv,
     budget_frame,
@@ -43,6 +43,7 @@ from smop_ui.plan_view import (
     parsed,
     results,
     seed_plan_params,
+    shape_inputs,
     table_forecast,
     table_frame,
     upload_forecast,
@@ -81,17 +82,8 @@ write_url(PARAMS)
 write_plan_url()
 
 state = st.session_state
-errors: list[str] = []
-first, last, rate = parsed("from"), parsed("to"), parsed("rate")
-for value in (first, last, rate):
-    if isinstance(value, SmopError):
-        errors.append(value.message(lang))
-shape_forecast = None
-if not errors:
-    try:
-        shape_forecast = shaped(state["start"], first, last, int(state["months"]), str(state["shape"]))
-    except SmopError as exc:
-        errors.append(exc.message(lang))
+shape_forecast, errors = shape_inputs(lang)
+rate = parsed("rate")
 
 forecast = shape_forecast
 if source == "table":

@@ -32,6 +32,7 @@ from smop_pricing.plan.forecast import (
     parse_month,
     read_forecast_csv,
     scaled,
+    shaped,
 )
 from smop_pricing.plan.strategies import STRATEGIES, PlanResult, Problem, all_strategies, parse_rate
 from smop_pricing.plan.uncertainty import Uncertainty, analyse
@@ -133,14 +134,31 @@ def seed_plan_params(lang: str) -> None:
         return
     raw = _raw("start")
     if raw is not None:
-        try:
-            state["start"] = parse_month(raw.strip()[:MAX_PARAM_CHARS])
+        month = read_start(raw)
+        if month is not None:
+            state["start"] = month
             return
-        except SmopError:
+        else:
             _notice("start", raw, t("plan.rule_month", lang), month_label(default_start()), lang)
             fallbacks["start"] = default_start()
             del st.query_params["start"]
     state["start"] = _month_of(start) if isinstance(start, dt.date) else default_start()
+
+
+def read_start(raw: str) -> dt.date | None:
+    """A URL's ``start``: YYYY-MM, or a date YYYY-MM-DD (the quote page's) taken as its month."""
+    text = raw.strip()
+    if len(text) > MAX_PARAM_CHARS:
+        return None
+    try:
+        return parse_month(text)
+    except SmopError:
+        pass
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+    return day.replace(day=1) if day is not None and MIN_START <= day.replace(day=1) <= MAX_START else None
 
 
 def _month_of(day: dt.date) -> dt.date:
@@ -182,6 +200,19 @@ def parsed(name: str) -> Any:
 
 
 # --------------------------------------------------------------------------- forecast sources
+
+
+def shape_inputs(lang: str) -> tuple[Forecast | None, tuple[str, ...]]:
+    """The growth shape's forecast from the inputs, or the messages saying what is wrong."""
+    state = st.session_state
+    values = (parsed("from"), parsed("to"), parsed("rate"))
+    errors = tuple(v.message(lang) for v in values if isinstance(v, SmopError))
+    if errors:
+        return None, errors
+    try:
+        return shaped(state["start"], values[0], values[1], int(state["months"]), str(state["shape"])), ()
+    except SmopError as exc:
+        return None, (exc.message(lang),)
 
 
 def table_frame(forecast: Forecast) -> pd.DataFrame:
