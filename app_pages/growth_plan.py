@@ -150,7 +150,7 @@ st.subheader(t("plan.detail_title", lang))
 tabs = st.tabs([strategy_label(plan.name, lang) for plan in plans])
 for tab, plan in zip(tabs, plans, strict=True):
     with tab:
-        link = memo(f"plan_link_{plan.name}", plan, lambda plan=plan: scenario_link(plan))
+        link = memo(f"plan_link_{plan.name}", (plan, lang), lambda plan=plan: scenario_link(plan, lang))
         st.link_button(t("plan.simulate", lang), link.url, help=t("plan.simulate_help", lang),
                        icon=":material/play_circle:")
         if plan.problem.held_units:

@@ -105,8 +105,12 @@ def test_each_plan_links_to_the_lifecycle_page_with_a_scenario_that_stays_within
     assert len(urls) == 4
     for url in urls:
         assert url.startswith("/lifecycle-simulator?s=")
-        result = simulate(parse_scenario(decode_document(url.split("=", 1)[1])))
+        result = simulate(parse_scenario(decode_document(url.split("=", 1)[1].split("&")[0])))
         assert result.over_quota == () and result.rejected == ()
+
+
+def test_in_english_the_link_opens_the_lifecycle_page_in_english():
+    assert all(url.endswith("&lang=en") for url in links(open_page(**EXAMPLE, lang="en")))
 
 
 def test_the_uncertainty_section_names_the_robust_plan_and_lists_twelve_candidates():

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from smop_pricing.errors import ScenarioError
+from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.lifecycle.link import encode_document
 from smop_pricing.plan.strategies import PlanResult
-from smop_pricing.pricing.rules import make_purchase
 
 LIFECYCLE_PATH = "/lifecycle-simulator"
 
@@ -66,12 +66,12 @@ class ScenarioLink:
     compact: bool
 
 
-def scenario_link(plan: PlanResult) -> ScenarioLink:
-    """``/lifecycle-simulator?s=...`` for ``plan``; the compact form when the full one is too long."""
+def scenario_link(plan: PlanResult, lang: str = DEFAULT_LANG) -> ScenarioLink:
+    """``/lifecycle-simulator?s=...`` for ``plan`` (``&lang=en`` in English); the compact form when
+    the full one is too long."""
+    suffix = "" if lang == DEFAULT_LANG else f"&lang={lang}"
     try:
-        return ScenarioLink(f"{LIFECYCLE_PATH}?s={encode_document(scenario_document(plan))}", False)
+        return ScenarioLink(f"{LIFECYCLE_PATH}?s={encode_document(scenario_document(plan))}{suffix}", False)
     except ScenarioError:
-        return ScenarioLink(f"{LIFECYCLE_PATH}?s={encode_document(scenario_document(plan, True))}", True)
+        return ScenarioLink(f"{LIFECYCLE_PATH}?s={encode_document(scenario_document(plan, True))}{suffix}", True)
 
-
-__all__ = ("LIFECYCLE_PATH", "ScenarioLink", "make_purchase", "scenario_document", "scenario_link")
