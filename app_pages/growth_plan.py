@@ -134,8 +134,8 @@ st.subheader(t("plan.compare_title", lang))
 st.caption(t("plan.compare_caption", lang))
 st.dataframe(memo("plan_compare", (plans, lang), lambda: arrow(comparison_frame(plans, lang))), hide_index=True,
              width="stretch")
-for name in STRATEGIES:
-    st.caption(f"**{strategy_label(name, lang)}**: {t(f'plan.what_{name}', lang)}")
+st.caption("  \n".join(t("plan.what_line", lang, name=strategy_label(name, lang), what=t(f"plan.what_{name}", lang))
+                       for name in STRATEGIES))
 
 capacity_spec, spend_spec = chart_specs(plans, lang)
 left, right = st.columns(2, gap="large")
@@ -157,11 +157,11 @@ for tab, plan in zip(tabs, plans, strict=True):
             st.caption(t("plan.simulate_held", lang, units=f"{plan.problem.held_units:,}"))
         if link.compact:
             st.caption(t("plan.simulate_compact", lang))
-        buy, budget = st.columns([1, 1.6], gap="large")
+        buy, budget = st.columns([1.2, 1.5], gap="medium")
         with buy:
             st.markdown(f"**{t('plan.purchases_title', lang)}**")
             if plan.purchases:
-                st.dataframe(purchases_frame(plan, lang), hide_index=True, width="stretch")
+                st.dataframe(purchases_frame(plan, lang), hide_index=True, width="stretch", height=260)
             else:
                 st.info(t("plan.no_purchases", lang))
         with budget:

@@ -71,7 +71,7 @@ def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.users_axis, axis=dict(format=",.0f")),
         color=alt.Color("series:N", title=labels.series, scale=_series_scale(labels, True),
-                        legend=dict(orient="bottom", columns=3)),
+                        legend=dict(orient="bottom", columns=2)),
         strokeDash=alt.StrokeDash("series:N", scale=dict(domain=domain, range=[list(d) for d in DASHES]),
                                   legend=None),
         tooltip=[alt.Tooltip("month:T", title=labels.month, format="%Y-%m"),

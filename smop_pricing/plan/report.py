@@ -23,6 +23,11 @@ from smop_pricing.plan.uncertainty import Uncertainty
 _BOLD = Font(bold=True)
 
 
+def count_text(users: int, lang: str) -> str:
+    """A count in a table cell: zh in 万 when round ("160万"), en digits alone (the column names the unit)."""
+    return format_users(users, lang) if lang == "zh" else f"{users:,}"
+
+
 def strategy_label(name: str, lang: str) -> str:
     return t(f"plan.strategy_{name}", lang)
 
@@ -73,7 +78,7 @@ def purchases_frame(plan: PlanResult, lang: str) -> pd.DataFrame:
                 t("plan.col_units", lang): p.units,
                 t("plan.col_tier", lang): format_rate(p.purchase.rate, lang),
                 t("plan.col_fee", lang): format_money(p.fee, lang),
-                t("plan.col_capacity_after", lang): format_users(rows[p.month].capacity, lang),
+                t("plan.col_capacity_after", lang): count_text(rows[p.month].capacity, lang),
             }
             for p in plan.purchases
         ],
@@ -105,7 +110,7 @@ def budget_frame(plan: PlanResult, lang: str) -> pd.DataFrame:
     """The monthly budget, formatted for the page."""
     return pd.DataFrame(
         [
-            (month, format_users(users, lang), units, format_users(cap, lang), format_money(platform, lang),
+            (month, count_text(users, lang), units, count_text(cap, lang), format_money(platform, lang),
              format_money(packs, lang), format_money(total, lang), format_money(cumulative, lang))
             for month, users, units, cap, platform, packs, total, cumulative in budget_rows(plan)
         ],
@@ -169,13 +174,13 @@ def uncertainty_frame(result: Uncertainty, lang: str) -> pd.DataFrame:
             t("plan.col_strategy", lang): strategy_label(candidate.strategy, lang)
             + (" ★" if index == result.robust else ""),
             t("plan.col_planned_on", lang): case_label(candidate.planned_on, lang),
+            t("plan.col_worst_regret", lang): format_money(candidate.worst_regret, lang),
         }
         for outcome in candidate.outcomes:
             case = case_label(outcome.case, lang)
             row[t("plan.col_cost_under", lang, case=case)] = format_money(outcome.followed.present_value, lang)
             row[t("plan.col_regret_under", lang, case=case)] = format_money(outcome.regret, lang)
             row[t("plan.col_over_months", lang, case=case)] = len(outcome.alone.over_months)
-        row[t("plan.col_worst_regret", lang)] = format_money(candidate.worst_regret, lang)
         rows.append(row)
     return pd.DataFrame(rows)
 
