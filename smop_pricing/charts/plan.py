@@ -37,7 +37,7 @@ def _month(plan: PlanResult, m: int) -> pd.Timestamp:
 
 def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, series (users or a strategy's capacity) and the count, for every month."""
-    names = dict(zip(STRATEGIES, labels.strategies, strict=True))
+    names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
     first = plans[0]
     rows = [{"month": _month(first, r.month), "series": labels.users, "value": float(r.users)} for r in first.rows]
     for plan in plans:
@@ -48,7 +48,7 @@ def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFr
 
 def spend_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, strategy and cumulative spend (platform fee and packs) by the end of that month."""
-    names = dict(zip(STRATEGIES, labels.strategies, strict=True))
+    names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
     rows = []
     for plan in plans:
         total = 0.0
@@ -67,7 +67,7 @@ def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:
 def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Users as a line, each strategy's capacity as a step line over the months."""
     domain = [labels.users, *labels.strategies]
-    return alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
+    chart: alt.Chart = alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.users_axis, axis=dict(format=",.0f")),
         color=alt.Color("series:N", title=labels.series, scale=_series_scale(labels, True),
@@ -78,11 +78,12 @@ def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
                  alt.Tooltip("series:N", title=labels.series),
                  alt.Tooltip("value:Q", title=labels.users_axis, format=",.0f")],
     )
+    return chart
 
 
 def spend_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Cumulative spend by strategy as step lines."""
-    return alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
+    chart: alt.Chart = alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.spend_axis, axis=dict(format=",.0f")),
         color=alt.Color("series:N", title=labels.series, scale=_series_scale(labels, False),
@@ -93,3 +94,4 @@ def spend_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
                  alt.Tooltip("series:N", title=labels.series),
                  alt.Tooltip("value:Q", title=labels.spend_axis, format=",.2f")],
     )
+    return chart
