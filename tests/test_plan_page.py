@@ -165,3 +165,54 @@ def test_the_budget_exports_carry_exact_yuan_month_by_month():
     book = openpyxl.load_workbook(io.BytesIO(budget_xlsx(plans, "zh")))
     assert book.sheetnames == ["方案比较", "最优方案", "随增长购买", "按季度购买", "一次性预购"]
     assert book["随增长购买"].cell(25, 8).value == 216000
+
+
+GOOD_CSV = "month,users\n2026-01,30万\n2026-02,\"1,000,000\"\n2026-03,2.5M\n"
+BAD_CSV = {
+    "empty file": b"",
+    "whitespace only": b" \n\t\n",
+    "over the limit": b" " * 200_001,
+    "binary file renamed": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16,
+    "nul bytes": b"\x00" * 64,
+    "utf-16": "month,users\n2026-01,5\n".encode("utf-16"),
+    "a gap in the months": GOOD_CSV.replace("2026-02", "2026-04").encode(),
+    "a repeated month": GOOD_CSV.replace("2026-02", "2026-01").encode(),
+    "text in users": GOOD_CSV.replace("2.5M", "lots").encode(),
+    "negative users": GOOD_CSV.replace("2.5M", "-5").encode(),
+    "no users column": GOOD_CSV.replace("users", "people").encode(),
+    "121 months": ("month,users\n" + "".join(f"{2020 + m // 12}-{m % 12 + 1:02d},1\n" for m in range(121))).encode(),
+}
+
+
+def csv_page(lang: str) -> AppTest:
+    at = open_page(**EXAMPLE, lang=lang, held="2")
+    at.session_state["plan_source"] = "csv"
+    at.run()
+    return at
+
+
+def upload(at: AppTest, content: bytes) -> AppTest:
+    return at.file_uploader[0].set_value(("forecast.csv", content, "text/csv")).run(timeout=60)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_good_csv_in_utf8_with_a_bom_or_gbk_is_planned(lang):
+    for content in (b"\xef\xbb\xbf" + GOOD_CSV.encode(), GOOD_CSV.encode("gbk")):
+        at = upload(csv_page(lang), content)
+        assert not at.exception and not at.error
+        assert any("2026-01" in c.value and "2026-03" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("case", list(BAD_CSV))
+def test_a_bad_csv_gets_one_message_and_every_input_stays(case):
+    at = upload(csv_page("en"), BAD_CSV[case])
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [shown(e.value) for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("The forecast cannot be used:"), errors
+    assert at.number_input(key="held").value == 2 and at.text_input(key="to").value == "3000000"
+    assert not any(d.value.columns[0] == "Plan" for d in at.dataframe)
+
+
+def test_a_bad_csv_row_is_named_in_chinese():
+    at = upload(csv_page("zh"), BAD_CSV["a gap in the months"])
+    assert shown(at.error[0].value) == "预测无法使用：rows[3].month：月份必须连续：这里应为 2026-02（收到 2026-04）。其余输入保持不变。"

@@ -171,14 +171,17 @@ def _cell_text(value: object) -> object:
 
 
 def read_forecast_csv(data: bytes | str) -> Forecast:
-    """The forecast in CSV text (UTF-8, a BOM allowed) with a header naming ``month`` and ``users``."""
+    """The forecast in CSV text (UTF-8, a BOM allowed, or GBK) with a header naming ``month`` and ``users``."""
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
             raise InputError("forecast", f"{len(data):,} bytes", "file_large", limit="200 KB")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InputError("forecast", "", "not_utf8") from None
+            try:  # what spreadsheets in Chinese export
+                text = data.decode("gbk")
+            except UnicodeDecodeError:
+                raise InputError("forecast", "", "not_utf8") from None
     else:
         text = data.removeprefix("\ufeff")
         if len(text) > MAX_CSV_BYTES:
