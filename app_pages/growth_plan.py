@@ -41,6 +41,7 @@ from smop_ui.plan_view import (
     chart_specs,
     month_options,
     parsed,
+    reset_table,
     results,
     seed_plan_params,
     shape_inputs,
@@ -88,6 +89,7 @@ rate = parsed("rate")
 forecast = shape_forecast
 if source == "table":
     st.caption(t("plan.table_help", lang))
+    st.button(t("plan.table_reset", lang), on_click=reset_table, icon=":material/restart_alt:")
     if shape_forecast is not None and state.get(TABLE_KEY + "_seed") is None:
         state[TABLE_KEY + "_seed"] = table_frame(shape_forecast)
     seeded = state.get(TABLE_KEY + "_seed")

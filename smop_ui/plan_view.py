@@ -220,6 +220,12 @@ def table_frame(forecast: Forecast) -> pd.DataFrame:
     return pd.DataFrame({"month": list(forecast.labels), "users": [str(u) for u in forecast.users]})
 
 
+def reset_table() -> None:
+    """Refill the month-by-month table from the growth shape on the next run (a button's callback)."""
+    st.session_state.pop(TABLE_KEY + "_seed", None)
+    st.session_state.pop(TABLE_KEY, None)
+
+
 def table_forecast(frame: pd.DataFrame) -> Forecast:
     """The forecast the edited table gives; a bad row raises SmopError naming it (rows[n], n from 1)."""
     cells = frame.reindex(columns=["month", "users"])

@@ -215,4 +215,17 @@ def test_a_bad_csv_gets_one_message_and_every_input_stays(case):
 
 def test_a_bad_csv_row_is_named_in_chinese():
     at = upload(csv_page("zh"), BAD_CSV["a gap in the months"])
-    assert shown(at.error[0].value) == "预测无法使用：rows[3].month：月份必须连续：这里应为 2026-02（收到 2026-04）。其余输入保持不变。"
+    assert shown(at.error[0].value) == (
+        "预测无法使用：rows[3].month：月份必须连续：这里应为 2026-02（收到 2026-04）。其余输入保持不变。"
+    )
+
+
+def test_the_table_refills_from_the_growth_shape_on_request():
+    at = open_page(**EXAMPLE, lang="en")
+    at.session_state["plan_source"] = "table"
+    at.run()
+    at.text_input(key="to").input("6000000").run()
+    assert comparison(at).loc["Buy upfront", "Pack units"] == 28  # the table keeps the forecast it was filled with
+    next(b for b in at.button if b.label.startswith("Refill")).click().run()
+    assert not at.exception
+    assert comparison(at).loc["Buy upfront", "Pack units"] == 58
