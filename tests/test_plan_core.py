@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from smop_pricing.errors import InputError
-from smop_pricing.lifecycle.engine import parse_scenario, simulate
+from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.link import decode_document
+from smop_pricing.lifecycle.scenario import parse_scenario
 from smop_pricing.plan.forecast import (
     Forecast,
     compound_users,

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smop_pricing.lifecycle.engine import parse_scenario, simulate
+from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.link import decode_document
+from smop_pricing.lifecycle.scenario import parse_scenario
 from smop_pricing.plan.forecast import shaped
 from smop_pricing.plan.report import budget_csv, budget_xlsx
 from smop_pricing.plan.strategies import Problem, all_strategies
