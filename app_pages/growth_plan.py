@@ -163,7 +163,8 @@ for tab, plan in zip(tabs, plans, strict=True):
         with buy:
             st.markdown(f"**{t('plan.purchases_title', lang)}**")
             if plan.purchases:
-                st.dataframe(purchases_frame(plan, lang), hide_index=True, width="stretch", height=260)
+                st.dataframe(purchases_frame(plan, lang), hide_index=True, width="stretch",
+                             height=min(260, 38 + 35 * len(plan.purchases)))
             else:
                 st.info(t("plan.no_purchases", lang))
         with budget:
@@ -188,7 +189,8 @@ else:
     st.info(robust_text(uncertainty, lang))
     st.caption(t("plan.uncertainty_caption", lang))
     st.dataframe(memo("plan_uncertainty", (uncertainty.candidates, lang),
-                      lambda: arrow(uncertainty_frame(uncertainty, lang))), hide_index=True, width="stretch")
+                      lambda: arrow(uncertainty_frame(uncertainty, lang))), hide_index=True, width="stretch",
+                 height=38 + 35 * len(uncertainty.candidates))
     lines = over_text(uncertainty, lang)
     if lines:
         with st.expander(t("plan.over_title", lang, count=len(lines))):
