@@ -218,3 +218,10 @@ def test_the_plan_command_matches_an_independent_reading_of_r11(tmp_path_factory
         packs_only = exact_pv(payments, rate) - exact_pv([PUBLISHED.monthly_fee] * len(users), rate)
         assert abs(packs_only - best) < Decimal("1e-20")
     assert Decimal(optimal["present_value"]) <= min(Decimal(s["present_value"]) for s in data["strategies"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(tariffs(), st.lists(st.integers(0, 40), min_size=1, max_size=8))
+def test_at_rate_zero_the_optimum_costs_what_upfront_costs_on_random_what_if_tariffs(tariff, users):
+    plans = {p.name: p for p in all_strategies(Problem(tariff, Forecast(JAN, tuple(users))))}
+    assert plans["optimal"].present_value == plans["upfront"].present_value

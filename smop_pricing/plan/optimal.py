@@ -107,7 +107,8 @@ def optimal_units(tariff: Tariff, need: Sequence[int], rate: Decimal) -> tuple[i
     """Units bought in each month by a schedule of least present value covering ``need``.
 
     ``need[m]`` is the units month m needs beyond those held before the plan (0 or less:
-    none). Ties go to the schedule found first (fewer, later purchases first).
+    none). Of schedules of equal value, a month without a purchase is preferred to one with,
+    and the fewest units at the end.
     """
     months = len(need)
     if months == 0:
