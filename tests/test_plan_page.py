@@ -230,3 +230,13 @@ def test_the_table_refills_from_the_growth_shape_on_request():
     next(b for b in at.button if b.label.startswith("Refill")).click().run()
     assert not at.exception
     assert comparison(at).loc["Buy upfront", "Pack units"] == 58
+
+
+def test_a_bad_discount_rate_is_named_and_the_rate_text_kept():
+    at = open_page(**EXAMPLE, lang="en")
+    at.text_input(key="rate").input("12").run()
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == ["rate: must be a fraction from 0 to 1, such as 0.08 (got 12)"]
+    assert at.text_input(key="rate").value == "12"
+    at.text_input(key="rate").input("8%").run()
+    assert not at.error and at.query_params["rate"] == "8%"
