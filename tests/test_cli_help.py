@@ -94,3 +94,8 @@ def test_reprice_json_names_both_tariffs_in_english_with_lang_en(tmp_path):
     )
     assert tariff_name(data) == published_tariff().name_en
     assert tariff_name(data, "against") == "What-if: bigger middle tier"
+
+
+def test_plan_json_names_the_tariff_in_english_with_lang_en():
+    data = run_json("plan", str(EXAMPLES / "forecast.csv"), "--json", "--lang", "en")
+    assert tariff_name(data) == published_tariff().name_en

@@ -10,7 +10,7 @@ import tomllib
 
 import pytest
 
-from smop_pricing.lifecycle.engine import _SETTING_KEYS
+from smop_pricing.lifecycle.model import _SETTING_KEYS
 from tests.conftest import ROOT
 
 RULES = (ROOT / "docs" / "rules.md").read_text("utf-8")
