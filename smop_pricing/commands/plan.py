@@ -73,19 +73,20 @@ def render_text(plans: tuple[PlanResult, ...], lang: str) -> str:
     lines = [
         t("plan.cli_header", lang, name=tariff.display_name(lang), version=tariff.version, first=forecast.label(0),
           last=forecast.label(forecast.months - 1), months=forecast.months, held=f"{problem.held_units:,}",
-          rate=f"{problem.rate * 100:f}".rstrip("0").rstrip(".") + "%"),
+          rate=f"{(Decimal(problem.rate) * 100).normalize():f}%"),
         "",
     ]
     for plan in plans:
         lines.append(
-            f"{t('plan.strategy_' + plan.name, lang)}: "
+            f"{t('plan.strategy_' + plan.name, lang)}{'：' if lang == 'zh' else ': '}"
             f"{t('plan.col_pack_fees', lang)} {format_money(plan.pack_fees, lang)} · "
             f"{t('plan.col_total', lang)} {format_money(plan.total, lang)} · "
             f"{t('plan.col_pv', lang)} {format_money(plan.present_value, lang)}"
         )
         rows = {row.month: row for row in plan.rows}
         for p in plan.purchases:
-            lines.append(t("plan.cli_purchase", lang, month=forecast.label(p.month), units=f"{p.units:,}",
+            units = t("plan.units_one" if p.units == 1 else "plan.units_many", lang, n=f"{p.units:,}")
+            lines.append(t("plan.cli_purchase", lang, month=forecast.label(p.month), units=units,
                            price=format_rate(p.purchase.rate, lang), fee=format_money(p.fee, lang),
                            capacity=format_users(rows[p.month].capacity, lang)))
         if not plan.purchases:
