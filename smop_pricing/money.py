@@ -41,7 +41,7 @@ def group(amount: Decimal) -> str:
 
 
 def format_money(amount: Decimal, lang: str) -> str:
-    """SPEC R10: zh '38,400 元', en 'CNY 38,400'."""
+    """docs/rules.md R10: zh '38,400 元', en 'CNY 38,400'."""
     sign = "-" if amount < 0 else ""
     text = group(abs(amount))
     return f"{sign}{text} 元" if lang == "zh" else f"{sign}CNY {text}"
@@ -57,7 +57,7 @@ def format_rate(amount: Decimal | None, lang: str, missing: str = "—") -> str:
 
 
 def format_users(users: int, lang: str) -> str:
-    """SPEC R10: zh shows 万 for round counts ('100万'), en '1,000,000 users'."""
+    """docs/rules.md R10: zh shows 万 for round counts ('100万'), en '1,000,000 users'."""
     if lang == "zh":
         if users >= 10_000 and users % 10_000 == 0:
             return f"{users // 10_000:,}万"
