@@ -195,7 +195,8 @@ def questions_section(r: Review) -> None:
                 st.markdown(f"{mark} **{label}** — {status.reading_text(reading, lang)}")
             if q.setting:
                 st.caption(
-                    t("review.setting_line", lang, setting=status.setting_text(), default=status.default_setting_text())
+                    t("review.setting_line", lang, name=status.setting_name(lang), value=status.setting_value(lang),
+                      default=status.setting_value(lang, default=True), file_key=q.setting)
                 )
             else:
                 st.caption(t("review.setting_none", lang))

@@ -300,3 +300,11 @@ def test_user_counting_has_no_setting_and_every_question_has_both_languages():
             assert status.reading_text(reading, "zh") and status.reading_text(reading, "en")
     counting = {s.id: s for s in open_questions()}["user_counting"]
     assert counting.setting_text() == ""
+
+
+def test_a_switching_setting_is_named_and_valued_in_the_pages_language():
+    changed = replace(PUBLISHED, packs_survive_lapse=False)
+    packs = {s.id: s for s in open_questions(changed)}["packs_across_lapse"]
+    assert packs.setting_name("zh") == "到期后叠加包保留"
+    assert (packs.setting_value("zh"), packs.setting_value("zh", default=True)) == ("否", "是")
+    assert packs.setting_value("en") == "no"
