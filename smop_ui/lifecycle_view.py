@@ -336,9 +336,9 @@ def events_table(lang: str) -> EventsTable:
     column = st.column_config
     config = {
         ROW: column.NumberColumn("#", disabled=True, width=40, pinned=True),
-        "date": column.DateColumn(t("lifepage.col_date", lang), format="YYYY-MM-DD", width=100),
+        "date": column.DateColumn(t("lifepage.col_date", lang), format="YYYY-MM-DD", width=96),
         "action": column.SelectboxColumn(t("lifepage.col_action", lang), options=actions,
-                                         format_func=lambda a: action_text(a, lang), width="medium"),
+                                         format_func=lambda a: action_text(a, lang), width=120),
         "months": column.NumberColumn(t("lifepage.col_months", lang), step=1, width=60, **bounds),
         "units": column.NumberColumn(t("lifepage.col_units", lang), step=1, width=60, **bounds),
         "users": column.NumberColumn(t("lifepage.col_users", lang), step=1, format="localized", width=100,

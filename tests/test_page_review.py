@@ -225,8 +225,9 @@ def test_the_open_questions_show_the_reading_in_force_and_the_setting_that_switc
     body = texts(at.markdown)
     assert "Reading A" in body and "Reading B" in body
     captions = texts(at.caption)
-    assert "Switched by: packs_survive_lapse = true (default packs_survive_lapse = true)" in captions
-    assert "Switched by: over_quota_lock_days = 60 (default over_quota_lock_days = 60)" in captions
+    assert ("Switched by: Packs kept across a lapse, now yes (default yes; the tariff file's key "
+            "`packs_survive_lapse`)") in captions
+    assert "Switched by: Days over capacity before the lock, now 60 (default 60;" in captions
 
 
 def test_a_tariff_too_fine_for_the_curve_range_says_so_and_the_rest_of_the_page_works():
