@@ -65,7 +65,7 @@ def line_items(q: Quote, lang: str) -> list[LineItem]:
         ),
         LineItem(
             "total",
-            t("core.line_total", lang),
+            t("quote.line_total_literal", lang),
             f"{group(q.base_fee)} + {group(q.pack_fee)} = {group(q.total)}",
             q.total,
             format_money(q.total, lang),
@@ -87,6 +87,13 @@ def line_items(q: Quote, lang: str) -> list[LineItem]:
                 plan_formula(q.cheapest.purchases),
                 q.cheapest.fee,
                 format_money(q.cheapest.fee, lang),
+            ),
+            LineItem(
+                "cheapest_total",
+                t("quote.line_total_cheapest", lang),
+                f"{group(q.base_fee)} + {group(q.cheapest.fee)} = {group(q.cheapest_total)}",
+                q.cheapest_total,
+                format_money(q.cheapest_total, lang),
             ),
             LineItem(
                 "cheapest_capacity",
