@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_users
+from smop_pricing.money import format_money
 from smop_pricing.pricing.rules import Quote, term_dates
 from smop_pricing.quote.options import Option, compare_frame
 from smop_pricing.quote.report import cheaper_callout, line_items, rules_that_bite, tier_rows

@@ -80,6 +80,13 @@ class Summary:
     def monthly_equivalent(self) -> Decimal:
         return quantize_fen(self.first_term_total / self.quote.months)
 
+    @property
+    def cost_per_thousand(self) -> Decimal | None:
+        """First-term total per 1,000 users per month; None for zero users."""
+        if self.quote.users == 0:
+            return None
+        return quantize_fen(self.first_term_total * 1000 / (self.quote.months * self.quote.users))
+
 
 def summarize(q: Quote, basis: Basis = DEFAULT_BASIS) -> Summary:
     """The quote ``q`` as bought on ``basis``."""
