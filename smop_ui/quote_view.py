@@ -25,7 +25,7 @@ from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.quote.export import export_filename, quote_csv, quote_html, quote_xlsx
 from smop_pricing.quote.options import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
 from smop_pricing.quote.report import LineItem, tier_rows
-from smop_pricing.quote.summary import BASES, DEFAULT_BASIS, Basis, SheetInfo, Summary, sheet_info
+from smop_pricing.quote.summary import BASES, DEFAULT_BASIS, Basis, SheetInfo, Summary, sheet_info, term_text
 from smop_pricing.validation import parse_users
 from smop_ui.charts import Spec, draw, vega_spec
 from smop_ui.markdown import escaped, quoted
@@ -161,8 +161,9 @@ def headline(s: Summary, lang: str) -> None:
         ("sum_next_12", s.next_12_months, "quote.sum_next_12_help"),
     )
     for column, (key, amount, help_key) in zip(st.columns(4), figures, strict=True):
-        column.metric(t(f"quote.{key}_short", lang, months=q.months), format_money(amount, lang),
-                      help=t(help_key, lang, months=q.months))
+        term = term_text(q.months, lang)
+        column.metric(t(f"quote.{key}_short", lang, term=term), format_money(amount, lang),
+                      help=t(help_key, lang, term=term))
 
 
 def sheet_details(lang: str, issued: dt.date) -> SheetInfo:

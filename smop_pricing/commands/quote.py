@@ -13,7 +13,16 @@ from smop_pricing.money import format_money
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, quote
 from smop_pricing.pricing.tariff import load_tariff, published_tariff
 from smop_pricing.quote.report import cheaper_callout, line_items
-from smop_pricing.quote.summary import BASES, DEFAULT_BASIS, Basis, Summary, summarize, summary_json, tariff_label
+from smop_pricing.quote.summary import (
+    BASES,
+    DEFAULT_BASIS,
+    Basis,
+    Summary,
+    summarize,
+    summary_json,
+    tariff_label,
+    term_text,
+)
 from smop_pricing.validation import parse_users
 
 
@@ -80,7 +89,7 @@ def summary_lines(s: Summary, lang: str) -> list[str]:
         lines.append(t(f"cli.alternative_{s.alternative_basis}", lang, total=money["alternative_total"])
                      + t(f"cli.alternative_{key}", lang, amount=format_money(abs(s.alternative_difference), lang)))
     lines.append(t("cli.summary", lang, one_time=money["one_time"], monthly=money["recurring_monthly"],
-                   months=s.quote.months, first=money["first_term_total"], next=money["next_12_months"]))
+                   term=term_text(s.quote.months, lang), first=money["first_term_total"], next=money["next_12_months"]))
     return lines
 
 

@@ -36,6 +36,7 @@ from smop_pricing.quote.summary import (
     sheet_info,
     summarize,
     tariff_label,
+    term_text,
 )
 
 CSV_COLUMNS = ("section", "label", "value", "unit", "formula")
@@ -118,7 +119,7 @@ def export_rows(
         _money_row("summary", "headline", t(f"quote.sum_headline_{basis}", lang), s.first_term_total, lang),
         _money_row("summary", "one_time", t("quote.sum_one_time", lang), s.one_time, lang),
         _money_row("summary", "recurring_monthly", t("quote.sum_monthly", lang), s.recurring_monthly, lang),
-        _money_row("summary", "first_term_total", t("quote.sum_first_term", lang, months=q.months),
+        _money_row("summary", "first_term_total", t("quote.sum_first_term", lang, term=term_text(q.months, lang)),
                    s.first_term_total, lang),
         _money_row("summary", "next_12_months", t("quote.sum_next_12", lang), s.next_12_months, lang),
     ]

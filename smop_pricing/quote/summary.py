@@ -33,6 +33,11 @@ PUBLISHED_VERSION = "published"
 PUBLISHED_AS_OF = dt.date(2026, 11, 27)  # the day the billing page was read into published.toml
 
 
+def term_text(months: int, lang: str) -> str:
+    """'1 个月' / '1 month', '12 months'."""
+    return t("quote.row_month_one" if months == 1 else "quote.row_months_value", lang, months=months)
+
+
 def other_basis(basis: Basis) -> Basis:
     return "literal" if basis == "cheapest" else "cheapest"
 
