@@ -338,7 +338,13 @@ button { font: inherit; white-space: nowrap; padding: 6px 14px; border: 1px soli
   background: var(--accent); border-radius: 4px; cursor: pointer; }
 @page { size: A4; margin: 10mm; }
 @media print {
-  body { background: #fff; font-size: 10.5px; }
+  body { background: #fff; font-size: 10px; line-height: 1.35; }
+  th, td { padding: 2px 5px; }
+  h2 { margin: 8px 0 3px; }
+  header { padding-bottom: 5px; margin-bottom: 6px; }
+  .headline { padding: 5px 10px; margin-top: 6px; }
+  .callout { margin-top: 5px; padding: 4px 8px; }
+  footer { margin-top: 8px; padding-top: 4px; }
   .sheet { margin: 0; padding: 0; box-shadow: none; max-width: none; }
   .no-print { display: none; }
   table, .callout, .headline, li { break-inside: avoid; }

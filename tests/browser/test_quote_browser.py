@@ -111,7 +111,7 @@ def test_the_csv_download_is_chinese_throughout_and_carries_the_summary(page, ap
     with page.expect_download() as csv_download:
         page.get_by_role("button", name="下载 CSV").click()
     text = Path(csv_download.value.path()).read_text("utf-8-sig")
-    assert text.startswith("部分,项目,数值,单位,计算\r\n")
+    assert text.startswith("部分,项目,数值,单位,计算\n")  # read_text turns the CSV's \r\n into \n
     assert "明细,用户叠加包（单次购买）,38400,元,\"8 × 4,800 = 38,400\"" in text
     assert "费用摘要,推荐购买（最省钱）首期合计,57000,元," in text
     assert "费用摘要,之后 12 个月（按时续费、用户量不变，叠加包仍有效）,24000,元," in text
