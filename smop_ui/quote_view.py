@@ -25,7 +25,17 @@ from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.quote.export import export_filename, quote_csv, quote_html, quote_xlsx
 from smop_pricing.quote.options import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
 from smop_pricing.quote.report import LineItem, tier_rows
-from smop_pricing.quote.summary import BASES, DEFAULT_BASIS, Basis, SheetInfo, Summary, sheet_info, term_text
+from smop_pricing.quote.summary import (
+    BASES,
+    DEFAULT_BASIS,
+    Basis,
+    SheetInfo,
+    Summary,
+    quote_number,
+    sheet_info,
+    summarize,
+    term_text,
+)
 from smop_pricing.validation import parse_users
 from smop_ui.charts import Spec, draw, vega_spec
 from smop_ui.markdown import escaped, quoted
@@ -184,6 +194,8 @@ def exports(q: Quote, lang: str, info: SheetInfo, start: dt.date | None, basis: 
             compared: Sequence[Option]) -> None:
     """CSV, Excel and the printable quote sheet, built by the core when their button is clicked."""
     args = (q, lang, info, start, basis, tuple(compared))
+    st.caption(t("quote.sheet_number_line", lang, number=quote_number(summarize(q, basis), info, start),
+                 until=info.valid_until.isoformat()))
     csv_col, xlsx_col, html_col = st.columns(3)
     csv_col.download_button(
         t("quote.export_csv", lang), lambda: quote_csv(*args), export_filename(q, "csv"),

@@ -121,9 +121,12 @@ def test_the_quote_sheet_prints_to_one_a4_page_with_the_customer_number_validity
     page, app_url, tmp_path: Path,
 ):
     open_app(page, f"{app_url}/?users=1000000&months=12&start=2026-12-01&compare=3&c1_name=标准方案")
-    _type(page.get_by_role("textbox", name="客户"), "示例科技有限公司")
-    page.wait_for_selector(IDLE)
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("报价单号 Q-")
+    before = re.search(r"Q-\d{8}-[0-9A-F]{6}", main.inner_text()).group(0)
     _type(page.get_by_role("textbox", name="报价人"), "王五")
+    _type(page.get_by_role("textbox", name="客户"), "示例科技有限公司")
+    expect(main).not_to_contain_text(before)  # the customer's rerun has run: the number names them
     page.wait_for_selector(IDLE)
     with page.expect_download() as html_download:
         page.get_by_role("button", name="下载报价单（可打印为 PDF）").click()
@@ -144,7 +147,7 @@ def test_the_quote_sheet_prints_to_one_a4_page_with_the_customer_number_validity
         sheet_page.close()
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
-    assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info, re.MULTILINE), info
+    assert re.search(r"^Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info, re.MULTILINE), info
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     squeezed = re.sub(r"\s+", "", text)
     for words in ("示例科技有限公司", "王五", "报价单号", "有效期至", "57,000元", "62,400元", "33,000元",
