@@ -142,7 +142,7 @@ def headline(s: Summary, lang: str) -> None:
     """The recommended (or the chosen) purchase's total first, the other beside it as the
     alternative, never styled as a price change; then upfront · monthly · first term · next 12 months."""
     q = s.quote
-    m_total, m_alt, m_capacity, m_thousand = st.columns([1.3, 1.3, 1, 1])
+    m_total, m_alt, m_capacity, m_thousand = st.columns([1.25, 1.45, 1, 1])
     m_total.metric(
         t(f"quote.metric_headline_{s.basis}", lang), format_money(s.first_term_total, lang), border=True,
         help=t("quote.metric_headline_help", lang, base=format_money(q.base_fee, lang),
@@ -170,7 +170,9 @@ def headline(s: Summary, lang: str) -> None:
         ("sum_first_term", s.first_term_total, "quote.sum_first_term_help"),
         ("sum_next_12", s.next_12_months, "quote.sum_next_12_help"),
     )
-    for column, (key, amount, help_key) in zip(st.columns(4), figures, strict=True):
+    box = st.container(border=True)
+    box.markdown(f"**{t('quote.summary_section', lang)}**")
+    for column, (key, amount, help_key) in zip(box.columns(4), figures, strict=True):
         term = term_text(q.months, lang)
         column.metric(t(f"quote.{key}_short", lang, term=term), format_money(amount, lang),
                       help=t(help_key, lang, term=term))
