@@ -172,7 +172,10 @@ def test_screenshots_of_the_new_headline_in_chinese_and_english_at_1440_and_390_
         page.set_viewport_size({"width": width, "height": height})
         for lang in ("zh", "en"):
             open_app(page, f"{app_url}/?users=100万&months=12&lang={lang}")
-            expect(page.locator(METRIC).first).to_have_text("57,000 元" if lang == "zh" else "CNY 57,000")
+            _metrics(page, "57,000 元" if lang == "zh" else "CNY 57,000")
+            page.wait_for_selector(IDLE)
+            expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+            expect(page.get_by_role("textbox").first).to_be_visible()
             path = SCREENSHOTS / f"quote-headline-{lang}-{width}.png"
             page.screenshot(path=str(path))
             assert path.stat().st_size > 20_000
