@@ -2,7 +2,6 @@
 the as-needed purchase as the alternative, tiers, dates, the quote as a document, compare."""
 
 import datetime as dt
-from types import MappingProxyType
 from typing import cast
 
 import streamlit as st
@@ -11,7 +10,7 @@ from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
 from smop_pricing.pricing.tariff import published_tariff
-from smop_pricing.quote.report import cheaper_callout, line_items, rules_that_bite, slip_note
+from smop_pricing.quote.report import cheaper_callout, rules_that_bite, slip_note
 from smop_pricing.quote.summary import Basis, summarize, tariff_label
 from smop_ui.charts import draw
 from smop_ui.chrome import LANG_PARAM, current_lang, footer
@@ -81,7 +80,6 @@ users = accepted
 q = quote(tariff, users, months, held)
 s = summarize(q, basis)
 dates = term_dates(start, months, tariff) if start else None
-items = MappingProxyType({item.key: item for item in line_items(q, lang)})
 
 headline(s, lang)
 
@@ -94,7 +92,7 @@ else:
     st.info(t("core.no_cheaper", lang))
 
 with st.expander(t("quote.calculation", lang), expanded=True):
-    line_table(list(items.values()), lang)
+    line_table(q, lang)
     slip = slip_note(q, lang)
     if slip:
         st.caption(slip)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import cast
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from smop_pricing.charts.quote import capacity_chart, compare_chart
@@ -24,7 +25,7 @@ from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USER
 from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.quote.export import export_filename, quote_csv, quote_html, quote_xlsx
 from smop_pricing.quote.options import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
-from smop_pricing.quote.report import LineItem, tier_rows
+from smop_pricing.quote.report import LineItem, line_items, tier_rows
 from smop_pricing.quote.summary import (
     BASES,
     DEFAULT_BASIS,
@@ -37,7 +38,7 @@ from smop_pricing.quote.summary import (
     term_text,
 )
 from smop_pricing.validation import parse_users
-from smop_ui.charts import Spec, draw, vega_spec
+from smop_ui.charts import Spec, arrow, draw, vega_spec
 from smop_ui.markdown import escaped, quoted
 from smop_ui.params import ChoiceParam, IntParam, Param, TextParam, clear_url, seed, write_url
 
@@ -57,8 +58,7 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("|", "\\|")
 
 
-def line_table(items: Sequence[LineItem], lang: str) -> None:
-    """Every line item with its formula; the total in bold."""
+def _line_frame(items: Sequence[LineItem], lang: str) -> pd.DataFrame:
     rows = []
     for item in items:
         label, value = _cell(item.label), _cell(item.value)
@@ -69,7 +69,22 @@ def line_table(items: Sequence[LineItem], lang: str) -> None:
             t("quote.col_formula", lang): f"`{item.formula}`",
             t("quote.col_value", lang): value,
         })
-    st.table(pd.DataFrame(rows), hide_index=True)
+    return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=_CHART_ENTRIES)
+def _published_lines(users: int, months: int, held: int, lang: str) -> pa.Table:
+    return arrow(_line_frame(line_items(quote(published_tariff(), users, months, held), lang), lang))
+
+
+def line_table(q: Quote, lang: str) -> None:
+    """Every line item with its formula; the totals in bold. Kept as Arrow per input for the
+    published tariff (a DataFrame would be converted again on every rerun)."""
+    if q.tariff == published_tariff():
+        table = _published_lines(q.users, q.months, q.held_units, lang)
+    else:
+        table = arrow(_line_frame(line_items(q, lang), lang))
+    st.table(table, hide_index=True)
 
 
 def _filled(text: str, fill: str) -> str:
@@ -80,8 +95,7 @@ def _filled(text: str, fill: str) -> str:
     return f":{fill}[{inner}]"
 
 
-def tier_table(q: Quote, lang: str) -> None:
-    """The tariff's tiers, the literal purchase's tier (and the cheaper one's) highlighted."""
+def _tier_arrow(q: Quote, lang: str) -> pa.Table:
     rows = tier_rows(q, lang)
     fills = [LITERAL_FILL if r.literal else CHEAPEST_FILL if r.cheapest else "" for r in rows]
     columns = {
@@ -90,9 +104,22 @@ def tier_table(q: Quote, lang: str) -> None:
         t("quote.tier_price", lang): [r.unit_price for r in rows],
         t("quote.tier_mark", lang): [r.mark for r in rows],
     }
-    frame = pd.DataFrame({name: [_filled(text, fill) for text, fill in zip(values, fills, strict=True)]
-                          for name, values in columns.items()})
-    st.table(frame, hide_index=True)
+    return arrow(pd.DataFrame({name: [_filled(text, fill) for text, fill in zip(values, fills, strict=True)]
+                               for name, values in columns.items()}))
+
+
+@lru_cache(maxsize=_CHART_ENTRIES)
+def _published_tiers(users: int, months: int, held: int, lang: str) -> pa.Table:
+    return _tier_arrow(quote(published_tariff(), users, months, held), lang)
+
+
+def tier_table(q: Quote, lang: str) -> None:
+    """The tariff's tiers, the literal purchase's tier orange and the cheaper one's green, with a key."""
+    if q.tariff == published_tariff():
+        table = _published_tiers(q.users, q.months, q.held_units, lang)
+    else:
+        table = _tier_arrow(q, lang)
+    st.table(table, hide_index=True)
     caption = "quote.tiers_caption" if q.tariff.tier_mode == "volume" else "quote.tiers_caption_graduated"
     st.caption(t(caption, lang))
 
@@ -221,6 +248,20 @@ def capacity_spec(users: int, months: int, held: int, lang: str) -> Spec:
     return vega_spec(capacity_chart(quote(published_tariff(), users, months, held), lang))
 
 
+def _compare_arrow(options: Sequence[Option], lang: str) -> pa.Table:
+    """The compare table with its figure labels as a first, unnamed column (names are the user's:
+    escaped, as st.table reads Markdown in headers too)."""
+    frame = compare_frame(options, lang).rename(columns=escaped)
+    return arrow(frame.rename_axis("").reset_index())
+
+
+@lru_cache(maxsize=_CHART_ENTRIES)
+def _published_compare(slots: tuple[Slot, ...], lang: str) -> pa.Table:
+    tariff = published_tariff()
+    return _compare_arrow([Option(quote(tariff, users, months, held), cast(Kind, kind), name)
+                           for users, months, held, kind, name in slots], lang)
+
+
 @lru_cache(maxsize=_CHART_ENTRIES)
 def compare_spec(slots: tuple[Slot, ...], lang: str) -> Spec:
     """The compare chart of the published tariff's quotes for these slots."""
@@ -312,10 +353,12 @@ def compare_section(q: Quote, basis: Basis, lang: str) -> tuple[list[Param], lis
         st.info(t("quote.compare_none", lang))
         return shown, options
     table, chart = st.columns([3, 2], gap="large")
-    table.table(compare_frame(options, lang).rename(columns=escaped))  # names are the user's: Markdown
+    published = q.tariff == published_tariff()
+    table.table(_published_compare(tuple(slot_inputs), lang) if published else _compare_arrow(options, lang),
+                hide_index=True)
     with chart:
         st.markdown(f"**{t('quote.compare_chart', lang)}**")
-        if q.tariff == published_tariff():
+        if published:
             draw(compare_spec(tuple(slot_inputs), lang))
         else:
             draw(vega_spec(compare_chart(compare_costs(options, lang), lang)))

@@ -21,6 +21,11 @@ def _texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _compare(at):
+    """The compare table with its figure labels (its first, unnamed column) as the index."""
+    return at.table[-1].value.set_index("")
+
+
 def _users(at, key: str = "users") -> str:
     return at.text_input(key=f"{key}_text").value
 
@@ -291,7 +296,7 @@ def test_the_quote_sheet_details_default_to_valid_for_30_days():
 
 def test_compare_starts_like_for_like_from_the_main_quote_on_its_basis_and_other_terms():
     at = run_app(lang="en")
-    frame = at.table[-1].value
+    frame = _compare(at)
     assert list(frame.columns) == ["Quote 1", "Quote 2"]
     assert frame.loc["Purchase"].tolist() == ["Recommended (cheapest)"] * 2
     assert frame.loc["First-term total", "Quote 1"] == "CNY 35,000"
@@ -301,13 +306,13 @@ def test_compare_starts_like_for_like_from_the_main_quote_on_its_basis_and_other
 
 def test_compared_options_start_on_the_literal_basis_when_the_quote_is_on_it():
     at = run_app(lang="en", buy="literal")
-    assert at.table[-1].value.loc["Purchase"].tolist() == ["As needed"] * 2
+    assert _compare(at).loc["Purchase"].tolist() == ["As needed"] * 2
 
 
 def test_a_third_quote_compares_another_term():
     at = run_app(lang="en")
     at.button_group(key="compare").set_value("3").run()
-    frame = at.table[-1].value
+    frame = _compare(at)
     assert list(frame.columns) == ["Quote 1", "Quote 2", "Quote 3"]
     assert frame.loc["Term", "Quote 3"] == "24 months"
     assert frame.loc["First-term total", "Quote 3"] == "CNY 81,000"  # 24 × 2,000 + 33,000
@@ -317,10 +322,10 @@ def test_a_third_quote_compares_another_term():
 def test_each_compared_quote_has_its_own_inputs_and_name_bound_to_the_link():
     at = run_app(lang="en", c2_months="6")
     assert at.number_input(key="c2_months").value == 6
-    assert at.table[-1].value.loc["First-term total", "Quote 2"] == "CNY 45,000"
+    assert _compare(at).loc["First-term total", "Quote 2"] == "CNY 45,000"
     _type_users(at, "15万", "c1_users")
     at.text_input(key="c1_name").set_value("Small plan").run()
-    frame = at.table[-1].value
+    frame = _compare(at)
     assert frame.loc["First-term total", "Small plan"] == "CNY 2,000"
     link = at.code[0].value
     assert "c1_users=150000" in link and "c2_months=6" in link and "c1_name=Small+plan" in link
@@ -328,7 +333,7 @@ def test_each_compared_quote_has_its_own_inputs_and_name_bound_to_the_link():
 
 def test_a_named_option_from_a_link_heads_its_column():
     at = run_app(lang="en", c1_name="Plan A", c2_name="Plan B", c2_users="2.5M")
-    frame = at.table[-1].value
+    frame = _compare(at)
     assert list(frame.columns) == ["Plan A", "Plan B"]
     assert frame.loc["Users to operate", "Plan B"] == "2,500,000"
 
@@ -361,7 +366,7 @@ def test_the_reset_button_starts_every_option_again_from_the_main_quote():
 def test_a_refused_count_in_an_option_leaves_that_option_out_and_says_why():
     at = _type_users(run_app(lang="en"), "lots", "c2_users")
     assert "lots" in shown(at.error[0].value)
-    assert list(at.table[-1].value.columns) == ["Quote 1"]
+    assert list(_compare(at).columns) == ["Quote 1"]
     assert _metrics(at)["Total (recommended purchase)"] == "CNY 35,000"  # the main quote stands
 
 
