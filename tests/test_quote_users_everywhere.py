@@ -1,12 +1,21 @@
 """One parser for user counts wherever a count enters (issue 13): the portfolio CSV's users column
 here (the page, the links and --users have their own suites)."""
 
+import io
+import json
+
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from smop_pricing.cli import main
+from smop_pricing.money import users_in_wan
 from smop_pricing.portfolio import read, read_portfolio
+from smop_pricing.validation import MAX_USERS, parse_users
 
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 CSV = (
     "customer,users,months\n甲,35万,12\n乙,1000000,1\n丙,2.5M,1\n丁,1.5亿,1\n戊,1.23456万,1\n"
     "己,１００万,1\n庚,\"1,000,000\",1\n"
@@ -52,3 +61,32 @@ def test_each_way_of_writing_a_million_reads_as_a_million(text):
     values, codes = read.parse_whole_numbers(column, 0, 100_000_000)
     read.reread_written_counts(column, values, codes, 0, 100_000_000)
     assert (values.tolist(), np.count_nonzero(codes)) == ([1_000_000], 0)
+
+
+@given(st.text(max_size=70))
+def test_a_users_link_parameter_is_read_as_the_parser_reads_it_or_falls_back_with_the_rule(text):
+    from smop_pricing.errors import InputError
+    from smop_ui.params import IntParam, _parse
+
+    value, rule = _parse(IntParam("users", 1_000_000, 0, MAX_USERS), text, "en")
+    try:
+        expected = parse_users(text.strip()) if len(text) <= 64 else None
+    except InputError:
+        expected = None
+    if expected is None:
+        assert (value, rule is not None) == (1_000_000, True)
+    else:
+        assert (value, rule) == (expected, None)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, MAX_USERS))
+def test_the_command_line_reads_a_count_written_in_wan_grouped_or_full_width_as_that_count(users):
+    forms = [f"{users:,}", f"{users}".translate(FULL_WIDTH)]
+    wan = users_in_wan(users, places=4)
+    if wan:
+        forms.append(wan)
+    for text in forms:
+        out = io.StringIO()
+        assert main(["quote", "--users", text, "--json"], out=out, err=io.StringIO()) == 0, text
+        assert json.loads(out.getvalue())["users"] == users
