@@ -41,7 +41,7 @@ def group(amount: Decimal) -> str:
 
 
 def format_money(amount: Decimal, lang: str) -> str:
-    """SPEC R10: zh '38,400 元', en 'CNY 38,400'."""
+    """docs/rules.md R10: zh '38,400 元', en 'CNY 38,400'."""
     sign = "-" if amount < 0 else ""
     text = group(abs(amount))
     return f"{sign}{text} 元" if lang == "zh" else f"{sign}CNY {text}"
@@ -96,7 +96,7 @@ def users_echo(users: int, lang: str) -> str:
 
 
 def format_users(users: int, lang: str) -> str:
-    """SPEC R10: zh shows 万 or 亿 for round counts ('100万', '1亿'), en '1,000,000 users'."""
+    """docs/rules.md R10: zh shows 万 or 亿 for round counts ('100万', '1亿'), en '1,000,000 users'."""
     if lang == "zh":
         return users_in_wan(users) or f"{users:,}"
     return f"{users:,} users"

@@ -49,11 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tariff", help="a what-if tariff TOML file (default: the published one)")
     parser.add_argument("--buy", choices=BASES, default=DEFAULT_BASIS,
                         help="the purchase the summary is for: cheapest (recommended, default) or literal")
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of the text")
 
 
-def quote_json(q: Quote, basis: Basis = DEFAULT_BASIS) -> dict[str, Any]:
-    """The CLI's JSON contract (also what the exports carry): the quote, then the summary on ``basis``."""
+def quote_json(q: Quote, lang: str = "zh", basis: Basis = DEFAULT_BASIS) -> dict[str, Any]:
+    """The CLI's JSON contract (also what the exports carry): the quote, the tariff's name in ``lang``,
+    then the summary on ``basis``."""
     return {
         "users": q.users,
         "months": q.months,
@@ -74,7 +75,7 @@ def quote_json(q: Quote, basis: Basis = DEFAULT_BASIS) -> dict[str, Any]:
         },
         "monthly_equivalent": q.monthly_equivalent,
         "cost_per_1000_users_per_month": q.cost_per_thousand,
-        "tariff": {"name": q.tariff.name, "version": q.tariff.version, "mode": q.tariff.tier_mode},
+        "tariff": {"name": q.tariff.display_name(lang), "version": q.tariff.version, "mode": q.tariff.tier_mode},
         **summary_json(summarize(q, basis)),
     }
 
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     tariff = load_tariff(args.tariff) if args.tariff else published_tariff()
     q = quote(tariff, users, months, held)
     if args.json:
-        out.write(jsonout.dumps(quote_json(q, args.buy)) + "\n")
+        out.write(jsonout.dumps(quote_json(q, args.lang, args.buy)) + "\n")
     else:
         out.write(render_text(q, args.lang, args.buy) + "\n")
     return 0
