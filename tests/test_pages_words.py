@@ -1,5 +1,5 @@
-"""Every registered page in Chinese shows no English word of ours: the tariff version is named in
-words (公布版), not by its key ``published``. The rendered text is gathered from every element's
+"""Every registered page in Chinese shows no English word of ours: the tariff is named in words,
+never by its version key ``published``. The rendered text is gathered from every element's
 message (labels, help, options, captions, metrics, table headers and cells, chart titles)."""
 
 from __future__ import annotations
@@ -83,5 +83,5 @@ def test_a_chinese_page_never_shows_the_word_published(spec):
     at = page_test(spec)
     assert not at.exception
     text = shown_text(at)
-    assert "公布版" in text  # the footer names the version in words
+    assert "腾讯" in text  # the footer names the tariff (in words, with its date)
     assert "published" not in text.lower()
