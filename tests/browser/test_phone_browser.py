@@ -50,6 +50,7 @@ def _headline(page: Page):  # type: ignore[no-untyped-def]
 
 def _main_chart(page: Page):  # type: ignore[no-untyped-def]
     """The first chart on show; one inside a tab that is not open opens its tab first."""
+    page.wait_for_selector(IDLE)
     charts = page.locator(f"{CHART}:visible")
     if charts.count() == 0:
         tabs = page.get_by_role("tab")
@@ -58,7 +59,9 @@ def _main_chart(page: Page):  # type: ignore[no-untyped-def]
             page.wait_for_selector(IDLE)
             if page.locator(f"{CHART}:visible").count():
                 break
+    page.wait_for_selector(IDLE)
     chart = page.locator(f"{CHART}:visible").first
+    expect(chart).to_be_visible()
     chart.scroll_into_view_if_needed()
     expect(chart.locator("svg.marks, canvas.marks").first).to_be_visible()
     return chart
