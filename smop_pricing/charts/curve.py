@@ -21,7 +21,7 @@ import pandas as pd
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, from_fen
-from smop_pricing.pricing.rules import capacity, cheaper_ranges
+from smop_pricing.pricing.rules import capacity, cheaper_runs, need_users, per_thousand_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import cost_curve
 
@@ -90,12 +90,12 @@ def tier_bands(tariff: Tariff, x_max: int, lang: str) -> pd.DataFrame:
     pack = format_users(tariff.pack_users, lang)
     for index, tier in enumerate(tariff.tiers):
         lo = tariff.tier_lower(index)
-        start = tariff.included_users + (lo - 1) * tariff.pack_users
+        start = capacity(tariff, lo - 1)
         if tier.max_units is None:
             units, end = f"{lo:,}+", max(x_max, start)
         else:
             units = f"{lo:,}" if lo == tier.max_units else f"{lo:,}–{tier.max_units:,}"
-            end = tariff.included_users + tier.max_units * tariff.pack_users
+            end = capacity(tariff, tier.max_units)
         price = format_money(tier.unit_price, lang)
         rows.append({
             "start": start,
@@ -268,14 +268,16 @@ def term_curves(tariff: Tariff, users: npt.ArrayLike, terms: Sequence[int]) -> p
 def per_thousand_frame(curves: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """Literal total per 1,000 users per month (yuan float) for each user count above zero."""
     rows = curves[curves["users"] > 0]
-    months = rows["months"].astype("int64")
-    per_thousand = rows["total_fen"].astype("float64") * 1000 / (months * rows["users"]) / 100
+    months = rows["months"].to_numpy(dtype=np.int64)
+    per_thousand = per_thousand_fen(
+        rows["total_fen"].to_numpy(dtype=np.int64), months, rows["users"].to_numpy(dtype=np.int64)
+    ) / 100
     term = [labels["term_one" if m == 1 else "term_many"].format(months=m) for m in months]
     return pd.DataFrame({
         "users": rows["users"].to_numpy(),
-        "months": months.to_numpy(),
+        "months": months,
         "term": term,
-        "per_thousand": per_thousand.to_numpy(),
+        "per_thousand": per_thousand,
         "total": rows["total_fen"].to_numpy().astype("float64") / 100,
     })
 
@@ -372,17 +374,18 @@ class InversionRow:
 
 
 def inversion_rows(tariff: Tariff, max_need: int) -> list[InversionRow]:
-    """R9 from the engine: the need ranges (up to ``max_need`` units) where buying more costs less."""
+    """R9 from the engine (:func:`cheaper_runs`): the need ranges up to ``max_need`` where buying more costs less."""
     rows = []
-    for lo, hi, plan, saving in cheaper_ranges(tariff, max_need):
+    for run in cheaper_runs(tariff, max_need):
+        users_lo, users_hi = need_users(tariff, run.need_from, run.need_to)
         rows.append(InversionRow(
-            need_lo=lo,
-            need_hi=hi,
-            plan=plan,
-            max_saving=saving,
-            users_lo=tariff.included_users + (lo - 1) * tariff.pack_users + 1,
-            users_hi=tariff.included_users + hi * tariff.pack_users,
-            capacity=capacity(tariff, sum(plan)),
+            need_lo=run.need_from,
+            need_hi=run.need_to,
+            plan=run.plan,
+            max_saving=run.max_overpay,
+            users_lo=users_lo,
+            users_hi=users_hi,
+            capacity=capacity(tariff, run.units),
         ))
     return rows
 

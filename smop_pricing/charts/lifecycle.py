@@ -17,9 +17,9 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 
 from smop_pricing.lifecycle.model import STATES, Event, LedgerEntry, Rejection, SimulationResult
+from smop_pricing.pricing.rules import reclamation_day
 
 STATE_COLORS = MappingProxyType({"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"})
 KINDS = ("purchase", "renew", "auto_renew", "buy_packs", "set_users", "auto_switch", "refused")
@@ -150,8 +150,8 @@ def expiry_days(result: SimulationResult) -> list[date]:
 
 def reclamation_days(result: SimulationResult) -> list[date]:
     """The reclamation deadline of each lapse (expiry + grace), and of the last term, within the span."""
-    grace = relativedelta(months=result.settings.grace_months)
-    days = {p.start + grace for p in result.periods if p.state == "stopped"}
+    grace = result.settings.grace_months
+    days = {reclamation_day(p.start, grace) for p in result.periods if p.state == "stopped"}
     if result.final_state == "active":
         days.add(result.reclamation)
     scenario = result.scenario

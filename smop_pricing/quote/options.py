@@ -14,8 +14,8 @@ from typing import Literal
 import pandas as pd
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_rate, group, quantize_fen
-from smop_pricing.pricing.rules import Purchase, Quote, capacity
+from smop_pricing.money import format_money, format_rate, group
+from smop_pricing.pricing.rules import Purchase, Quote, capacity, per_month, per_thousand
 from smop_pricing.quote.report import plan_formula, short_users
 
 Kind = Literal["literal", "cheapest"]
@@ -58,13 +58,11 @@ class Option:
 
     @property
     def monthly_equivalent(self) -> Decimal:
-        return quantize_fen(self.total / self.quote.months)
+        return per_month(self.total, self.quote.months)
 
     @property
     def cost_per_thousand(self) -> Decimal | None:
-        if self.quote.users == 0:
-            return None
-        return quantize_fen(self.total * 1000 / (self.quote.months * self.quote.users))
+        return per_thousand(self.total, self.quote.months, self.quote.users)
 
 
 def _signed_money(amount: Decimal, lang: str) -> str:
