@@ -13,8 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import IO, NoReturn, Protocol
 
-from smop_pricing.errors import InputError, SmopError
+from smop_pricing.errors import SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
+from smop_pricing.validation import parse_digits
 
 COMMANDS = ("quote", "simulate", "reprice")
 
@@ -68,25 +69,7 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_whole(field: str, text: object, minimum: int, maximum: int) -> int:
-    """A command-line whole number: decimal digits (full-width too), one optional minus, within bounds.
-
-    Superscripts like '²' count as digits to ``str.isdigit`` but not to ``int``, and a number
-    of thousands of digits is beyond what ``int`` converts: both are refused here, not crashed on.
-    """
-    if not isinstance(text, str):  # argparse gives a list for `--users=--`
-        raise InputError(field, " ".join(map(str, text)) if isinstance(text, list) else text, "whole_number",
-                         minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    stripped = text.strip().replace("_", "")
-    digits = stripped.removeprefix("-")
-    if not digits.isdecimal():
-        raise InputError(field, text, "whole_number", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    if len(digits.lstrip("0")) > len(str(max(abs(minimum), abs(maximum)))):
-        raise InputError(field, text, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    value = int(stripped)
-    if not minimum <= value <= maximum:
-        raise InputError(field, value, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    return value
+parse_whole = parse_digits  # the command line's whole numbers: plain digits (validation.parse_digits)
 
 
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:

@@ -17,7 +17,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
+from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
+from smop_pricing.validation import parse_digits
 from smop_ui.markdown import quoted
 
 _NOTICES = "_url_notices"
@@ -63,14 +65,13 @@ def _parse(param: Param, raw: str, lang: str) -> tuple[object, str | None]:
     """(value, None) when ``raw`` is valid for ``param``, else (default, rule text)."""
     text = raw.strip()[:MAX_PARAM_CHARS]
     if isinstance(param, IntParam):
-        cleaned = text.replace(",", "").replace("_", "")
         rule = t("nav.rule_whole", lang, minimum=f"{param.minimum:,}", maximum=f"{param.maximum:,}")
-        if not cleaned.isdecimal() or len(raw) > MAX_PARAM_CHARS:  # isdigit() lets '²' through to int()
+        if len(raw) > MAX_PARAM_CHARS:
             return param.default, rule
-        value = int(cleaned)
-        if not param.minimum <= value <= param.maximum:
+        try:
+            return parse_digits(param.name, text, param.minimum, param.maximum), None
+        except InputError:
             return param.default, rule
-        return value, None
     if isinstance(param, DateParam):
         rule = t("nav.rule_date", lang, minimum=param.minimum.isoformat(), maximum=param.maximum.isoformat())
         try:

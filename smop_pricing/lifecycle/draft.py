@@ -26,8 +26,9 @@ from typing import Any
 import pandas as pd
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, MAX_FILE_BYTES, Event, Scenario
+from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, Event, Scenario
 from smop_pricing.lifecycle.scenario import event_to_dict, json_text, parse_scenario, scenario_to_dict, validate_events
+from smop_pricing.validation import MAX_FILE_BYTES, is_blank, is_missing
 
 COLUMNS = ("date", "action", "months", "units", "users", "on")
 NUMBER_COLUMNS = ("months", "units", "users")
@@ -62,17 +63,8 @@ class DraftCheck:
 # --------------------------------------------------------------------------- cells
 
 
-def _empty(value: object) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    try:
-        return bool(value != value)  # NaN
-    except (TypeError, ValueError, ArithmeticError):
-        return False
-
-
 def _date_cell(where: str, value: object) -> date | None:
-    if _empty(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):  # pandas Timestamp included
         return value.date()
@@ -80,8 +72,6 @@ def _date_cell(where: str, value: object) -> date | None:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if not text:
-            return None
         try:
             if len(text) == 10:
                 return date.fromisoformat(text)
@@ -91,16 +81,16 @@ def _date_cell(where: str, value: object) -> date | None:
 
 
 def _action_cell(where: str, value: object) -> str | None:
-    if _empty(value):
+    if is_blank(value):
         return None
     if not isinstance(value, str) or len(value.strip()) > MAX_ACTION_CHARS:
         shown = value if isinstance(value, (int, str)) else type(value).__name__
         raise ScenarioError(where, shown, "action", actions=", ".join(ACTIONS))
-    return value.strip() or None
+    return value.strip()
 
 
 def _number_cell(where: str, value: object) -> int | float | None:
-    if _empty(value):
+    if is_missing(value):
         return None
     number: int | float | None = None
     if isinstance(value, bool):
@@ -118,7 +108,7 @@ def _number_cell(where: str, value: object) -> int | float | None:
 
 
 def _bool_cell(where: str, value: object) -> bool | None:
-    if _empty(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool):
         return value

@@ -25,7 +25,6 @@ MAX_PACK_UNITS = 10_000  # per purchase
 MAX_PREPAID_MONTHS = 1_200  # an expiry at most 100 years after the day it is set
 MIN_DATE = date(2000, 1, 1)
 MAX_DATE = date(2100, 12, 31)
-MAX_FILE_BYTES = 1_000_000
 
 _ACTIVE, _STOPPED, _RECLAIMED = 0, 1, 2
 _EPOCH = date(1970, 1, 1).toordinal()

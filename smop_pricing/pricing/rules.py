@@ -19,20 +19,21 @@ from dateutil.relativedelta import relativedelta
 from smop_pricing.errors import InputError
 from smop_pricing.money import ZERO, from_fen, to_fen
 from smop_pricing.pricing.tariff import Tariff
-from smop_pricing.validation import MAX_HELD_UNITS, MAX_MONTHS, MAX_NEED_UNITS, MAX_TERM_MONTHS, MAX_USERS
+from smop_pricing.validation import (
+    MAX_HELD_UNITS,
+    MAX_MONTHS,
+    MAX_NEED_UNITS,
+    MAX_TERM_MONTHS,
+    MAX_USERS,
+    whole_value,
+)
 
 __all__ = ("MAX_HELD_UNITS", "MAX_MONTHS", "MAX_NEED_UNITS", "MAX_TERM_MONTHS", "MAX_USERS")  # limits: validation.py
 
 IntArray = npt.NDArray[np.int64]
 
 
-def check_whole(field: str, value: object, minimum: int, maximum: int) -> int:
-    """Return ``value`` as an int when it is a whole number within bounds."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(field, value, "whole_number", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    if value < minimum or value > maximum:
-        raise InputError(field, value, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    return value
+check_whole = whole_value  # the engine's inputs: ints within bounds (validation.whole_value)
 
 
 def units_needed(tariff: Tariff, users: int, held_units: int = 0) -> int:
