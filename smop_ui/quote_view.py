@@ -24,6 +24,7 @@ from smop_pricing.quote.export import export_filename, quote_csv, quote_html, qu
 from smop_pricing.quote.options import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
 from smop_pricing.quote.report import LineItem, tier_rows
 from smop_ui.charts import Spec, draw, vega_spec
+from smop_ui.markdown import escaped
 from smop_ui.params import ChoiceParam, IntParam, Param, clear_url, seed, write_url
 
 _CHART_ENTRIES = 256  # a spec is a few kB
@@ -36,9 +37,7 @@ CHEAPEST_FILL = "green-background"
 STRONG_KEYS = ("total",)
 
 
-def _cell(text: str) -> str:
-    """Table cells are Markdown: escape the few characters our figures could carry."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("|", "\\|")
+_cell = escaped  # table cells are Markdown
 
 
 def line_table(items: Sequence[LineItem], lang: str) -> None:
@@ -60,7 +59,7 @@ def _filled(text: str, fill: str) -> str:
     """A table cell's text on a coloured background (Markdown), or as it is when ``fill`` is empty."""
     if not fill or not text:
         return _cell(text)
-    inner = _cell(text).replace("[", "\\[").replace("]", "\\]")
+    inner = _cell(text)
     return f":{fill}[{inner}]"
 
 

@@ -170,8 +170,8 @@ def test_the_tier_table_marks_the_tier_of_this_purchase():
     at = run_app(lang="en")
     tiers = at.table[1].value
     marks = tiers["This quote"].tolist()
-    assert marks[1].startswith(":orange-background[◀ literal purchase (8 units)")
-    assert marks[2].startswith(":green-background[◀ cheaper (11 units)")
+    assert marks[1].startswith(":orange-background[◀ literal purchase \\(8 units\\)")  # cells are escaped Markdown
+    assert marks[2].startswith(":green-background[◀ cheaper \\(11 units\\)")
 
 
 def test_the_tier_table_fills_the_literal_tiers_row_orange_the_cheaper_ones_green_and_no_other():

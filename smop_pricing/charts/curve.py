@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any, Literal
 
 import altair as alt
@@ -20,7 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_users, from_fen
+from smop_pricing.money import format_money, format_users, plan_text, users_axis_expr, yuan_text
 from smop_pricing.pricing.rules import capacity, cheaper_runs, need_users, per_thousand_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import cost_curve
@@ -41,10 +40,6 @@ LABEL_KEYS = (
     "sign_up", "sign_down",
 )
 # Vega expressions for the user axis: 万 in Chinese (SPEC R10), SI suffixes in English.
-_USERS_AXIS_EXPR = MappingProxyType({
-    "zh": "datum.value >= 10000 ? format(datum.value / 10000, ',') + '万' : format(datum.value, ',')",
-    "en": "format(datum.value, '~s')",
-})
 _LITERAL_COLOR = "#d62728"
 _CHEAPEST_COLOR = "#1f77b4"
 _BAND_COLORS = ("#9e9e9e", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
@@ -56,7 +51,7 @@ _LABEL_ROWS = 6
 def chart_labels(lang: str, users: int | None = None) -> dict[str, str]:
     """Every text the builders show, in ``lang``; ``marker`` names the user's own count."""
     labels = {key: t(f"curve.{key}", lang) for key in LABEL_KEYS}
-    labels["users_axis_expr"] = _USERS_AXIS_EXPR.get(lang, _USERS_AXIS_EXPR["en"])
+    labels["users_axis_expr"] = users_axis_expr(lang)
     if users is not None:
         labels["marker"] = t("curve.marker", lang, users=format_users(users, lang))
     return labels
@@ -370,7 +365,7 @@ class InversionRow:
 
     @property
     def buy_text(self) -> str:
-        return " + ".join(f"{m:,}" for m in self.plan)
+        return plan_text(self.plan)
 
 
 def inversion_rows(tariff: Tariff, max_need: int) -> list[InversionRow]:
@@ -410,22 +405,13 @@ def inversion_table(rows: Sequence[InversionRow], lang: str) -> pd.DataFrame:
     return pd.DataFrame(records, columns=columns)
 
 
-def _yuan_text(fen: pd.Series) -> list[str]:
-    """Exact yuan text of integer fen: 3840000 -> '38400', 12345 -> '123.45'."""
-    values = fen.to_numpy(dtype=np.int64)
-    if not (values % 100).any():  # whole yuan (the published tariff): no Decimal per value
-        texts: list[str] = (values // 100).astype(str).tolist()
-        return texts
-    return [str(from_fen(int(value))) for value in values]
-
-
 def curve_csv(curve: pd.DataFrame, months: int) -> str:
     """The curve as CSV: the term, user counts and units, money in exact yuan (no float)."""
     out = pd.DataFrame({"months": np.full(len(curve), months, dtype=np.int64)}, index=curve.index)
     for name in curve.columns:
         if name.endswith("_fen"):
             column = name.removesuffix("_fen").replace("unit_rate", "unit_price")
-            out[f"{column}_cny"] = _yuan_text(curve[name])
+            out[f"{column}_cny"] = yuan_text(curve[name].to_numpy()).to_numpy()
         else:
             out[name] = curve[name]
     return out.to_csv(index=False, lineterminator="\n")

@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 
 from smop_pricing.lifecycle.model import STATES, Event, LedgerEntry, Rejection, SimulationResult
+from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import reclamation_day
 
 STATE_COLORS = MappingProxyType({"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"})
@@ -325,8 +326,7 @@ def capacity_frame(result: SimulationResult) -> pd.DataFrame:
 def _users_axis(wan: bool) -> dict[str, Any]:
     """No title (the legend names the lines): the axis takes :data:`AXIS_EXTENT`, as the timeline's."""
     if wan:
-        wan_label = "datum.value == 0 ? '0' : format(datum.value / 10000, ',') + '万'"
-        return dict(labelExpr=wan_label, minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
+        return dict(labelExpr=users_axis_expr("zh"), minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
     return dict(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
 
 

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from smop_pricing.i18n import t
+from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import Quote
 
 INCLUDED_COLOR = "#A9BCD6"
@@ -29,8 +30,7 @@ def _fit_width() -> dict[str, str]:
 
 def _users_axis(lang: str, title: str) -> dict[str, Any]:
     if lang == "zh":
-        # zh counts users in 万 (10,000): 1,000,000 -> "100万"
-        return dict(title=title, labelExpr="format(datum.value / 10000, ',') + '万'", grid=True)
+        return dict(title=title, labelExpr=users_axis_expr(lang), grid=True)
     return dict(title=title, format=",d", grid=True)
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from smop_pricing import jsonout
 from smop_pricing.errors import InputError, PortfolioError
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money
+from smop_pricing.money import format_money, signed_money
 from smop_pricing.portfolio import (
     AGAINST,
     ENCODINGS,
@@ -75,10 +74,6 @@ def _write(path: Path, action: Any) -> None:
         raise PortfolioError(str(path), "", "portfolio_unwritable", reason=reason) from None
 
 
-def _signed(amount: Decimal, lang: str) -> str:
-    return ("+" if amount > 0 else "") + format_money(amount, lang)
-
-
 def _tariff_lines(label: str, sums: TariffTotals, lang: str) -> list[str]:
     return [
         t("portfolio.summary_tariff", lang, label=t(f"portfolio.{label}", lang),
@@ -117,8 +112,8 @@ def render_text(
         lines += _tariff_lines("label_against", second, lang)
         lines.append(
             t("portfolio.summary_difference", lang,
-              literal=_signed(second.total - first.total, lang),
-              cheapest=_signed(second.cheapest_total - first.cheapest_total, lang))
+              literal=signed_money(second.total - first.total, lang),
+              cheapest=signed_money(second.cheapest_total - first.cheapest_total, lang))
         )
     lines.append(t("portfolio.summary_written", lang, path=str(output)))
     return "\n".join(lines)

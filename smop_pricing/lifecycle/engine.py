@@ -50,7 +50,7 @@ from smop_pricing.lifecycle.model import (
     SimulationResult,
 )
 from smop_pricing.lifecycle.scenario import parse_scenario, scenario_to_dict
-from smop_pricing.money import ZERO
+from smop_pricing.money import ZERO, ratio_percent
 from smop_pricing.pricing.rules import base_fee, capacity, purchase_fee, reclamation_day, term_end
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 
@@ -401,7 +401,7 @@ def _result(
             status.append(Note(day_of(b), "lock_end", ()))
     for a, _b in _runs(warn_col):
         if not over_mask[a]:
-            percent = f"{(settings.warn_ratio * 100).normalize():f}%"
+            percent = ratio_percent(settings.warn_ratio)
             status.append(Note(day_of(a), "warning", (("percent", percent), ("users", int(users_col[a])),
                                                       ("capacity", int(cap_col[a])))))
     status.sort(key=lambda n: n.date)

@@ -14,7 +14,7 @@ from typing import Literal
 import pandas as pd
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_rate, group
+from smop_pricing.money import format_money, format_rate, group, signed_money
 from smop_pricing.pricing.rules import Purchase, Quote, capacity, per_month, per_thousand
 from smop_pricing.quote.report import plan_formula, short_users
 
@@ -65,13 +65,6 @@ class Option:
         return per_thousand(self.total, self.quote.months, self.quote.users)
 
 
-def _signed_money(amount: Decimal, lang: str) -> str:
-    if amount == 0:
-        return format_money(amount, lang)
-    sign = "+" if amount > 0 else "−"
-    return sign + format_money(abs(amount), lang)
-
-
 def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
     """Rows of figures (localized labels) by one column per option ("Quote 1", ...)."""
     if not 1 <= len(options) <= MAX_OPTIONS:
@@ -104,7 +97,7 @@ def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
             format_money(option.pack_fee, lang),
             f"{group(q.tariff.monthly_fee)} × {q.months} = {group(option.base_fee)}",
             format_money(option.total, lang),
-            _signed_money(option.total - first, lang),
+            signed_money(option.total - first, lang),
             short_users(option.capacity, lang),
             format_money(option.monthly_equivalent, lang),
             format_rate(per_thousand, lang, t("quote.not_applicable", lang)),

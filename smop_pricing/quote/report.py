@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, group
+from smop_pricing.money import format_money, group, users_text
 from smop_pricing.pricing.rules import Purchase, Quote, last_renewal_day
 
 
@@ -125,9 +125,7 @@ def cheaper_callout(q: Quote, lang: str) -> str | None:
 
 def short_users(users: int, lang: str) -> str:
     """A user count without a unit word: zh '50万' for round counts, en '500,000'."""
-    if lang == "zh" and users >= 10_000 and users % 10_000 == 0:
-        return f"{users // 10_000:,}万"
-    return f"{users:,}"
+    return users_text(users, lang)
 
 
 @dataclass(frozen=True)

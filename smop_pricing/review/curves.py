@@ -11,7 +11,7 @@ import pandas as pd
 
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, from_fen, to_fen
+from smop_pricing.money import format_money, from_fen, plan_text, to_fen
 from smop_pricing.pricing.rules import (
     MAX_NEED_UNITS,
     IntArray,
@@ -128,11 +128,6 @@ def overpay_fen(tariff: Tariff, max_units: int) -> IntArray:
     """For needs 0..max_units: the literal purchase's fee minus the cheapest cover's (fen)."""
     _check_units(max_units)
     return rules_overpay_fen(tariff, max_units)
-
-
-def plan_text(plan: Sequence[int]) -> str:
-    """Purchase sizes as '11' or '6 + 5'."""
-    return " + ".join(f"{units:,}" for units in plan)
 
 
 def cliffs(tariff: Tariff, max_units: int) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from smop_pricing.i18n import t
+from smop_pricing.money import ratio_percent
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 
 # --- open questions -----------------------------------------------------------------------------
@@ -116,7 +117,7 @@ class QuestionStatus:
         if isinstance(shown, int) and not isinstance(shown, bool):
             params["next"] = str(shown + 1)
         if isinstance(shown, Decimal):
-            params["percent"] = f"{(shown * 100).normalize():f} %"
+            params["percent"] = ratio_percent(shown)
         text = reading.en if lang == "en" else reading.zh
         return text.format(**params)
 
