@@ -83,7 +83,7 @@ def test_event_rows_point_each_simulated_event_back_at_its_row():
 
 def test_an_auto_renewal_row_with_an_empty_box_switches_auto_renewal_off():
     d = draft({"date": "2022-05-10", "action": "auto_renew"})
-    assert d.rows[0][5] is False
+    assert d.rows[0].on is False
     assert check_draft(d).scenario.events[0].on is False
 
 
@@ -95,7 +95,7 @@ def test_a_ticked_box_on_another_action_is_kept_and_marked_as_not_used():
 
 def test_an_unticked_box_on_another_action_is_no_value():
     d = draft({"date": "2022-08-01", "action": "renew", "months": 1, "on": False})
-    assert d.rows[0][5] is None
+    assert d.rows[0].on is None
     assert not check_draft(d).errors
 
 

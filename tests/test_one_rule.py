@@ -11,17 +11,15 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smop_pricing.charts.curve import inversion_rows, per_thousand_frame, term_curves
+from smop_pricing.charts.curve import cliff_rows, per_thousand_frame, term_curves
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import Scenario
 from smop_pricing.money import from_fen, to_fen
 from smop_pricing.portfolio.price import reprice
 from smop_pricing.pricing.rules import (
-    average_price,
-    average_price_fen,
     capacity,
     capacity_vector,
-    cheaper_runs,
+    cliff_runs,
     cover_table,
     fee_table_fen,
     make_purchase,
@@ -31,6 +29,8 @@ from smop_pricing.pricing.rules import (
     purchase_fee,
     quote,
     term_dates,
+    unit_price,
+    unit_price_fen,
     units_needed,
     units_needed_vector,
 )
@@ -94,8 +94,8 @@ def test_the_fee_table_is_the_fee_of_one_purchase_of_each_size(tariff, upto):
 def test_the_vectorized_unit_price_is_the_purchases_unit_price(tariff, sizes):
     units = np.array(sizes, dtype=np.int64)
     fees = fee_table_fen(tariff, 40)[units]
-    expected = [to_fen(make_purchase(tariff, m).rate) for m in sizes]
-    assert average_price_fen(fees, units).tolist() == expected
+    expected = [to_fen(make_purchase(tariff, m).unit_price) for m in sizes]
+    assert unit_price_fen(fees, units).tolist() == expected
 
 
 @settings(max_examples=60, deadline=None)
@@ -106,7 +106,7 @@ def test_the_cost_curve_prices_every_user_count_as_the_quote_does(tariff, users,
         q = quote(tariff, int(row.users), months, held)
         assert (row.units, row.capacity, row.cheapest_units, row.cheapest_capacity) == (
             q.purchase.units, q.capacity, q.cheapest.units, q.cheapest.capacity)
-        assert from_fen(int(row.unit_rate_fen)) == q.purchase.rate
+        assert from_fen(int(row.unit_price_fen)) == q.purchase.unit_price
         assert from_fen(int(row.pack_fee_fen)) == q.pack_fee
         assert from_fen(int(row.total_fen)) == q.total
         assert from_fen(int(row.cheapest_total_fen)) == q.cheapest_total
@@ -124,7 +124,7 @@ def test_the_portfolio_prices_every_customer_as_the_quote_does(tariff, users, mo
     priced = reprice(rows, tariff)
     for position, customers in enumerate(users):
         q = quote(tariff, customers, months, held)
-        assert from_fen(int(priced["pack_rate_fen"].iloc[position])) == q.purchase.rate
+        assert from_fen(int(priced["pack_rate_fen"].iloc[position])) == q.purchase.unit_price
         assert from_fen(int(priced["total_fen"].iloc[position])) == q.total
 
 
@@ -160,24 +160,24 @@ def test_a_graduated_purchase_has_one_unit_price_on_the_curve_the_quote_and_the_
     tariff = graduated("6000", "5099.43")  # 6 units: 30,000 + 5,099.43 = 35,099.43 / 6 = 5,849.905
     users = 200_000 + 6 * 100_000
     q = quote(tariff, users)
-    assert q.purchase.rate == Decimal("5849.91")  # half up, as a bill rounds
+    assert q.purchase.unit_price == Decimal("5849.91")  # half up, as a bill rounds
     curve = cost_curve(tariff, [users])
-    assert int(curve["unit_rate_fen"].iloc[0]) == 584991
+    assert int(curve["unit_price_fen"].iloc[0]) == 584991
     rows = pd.DataFrame({"users": [users], "months": [1], "held_units": [0]})
     assert int(reprice(rows, tariff)["pack_rate_fen"].iloc[0]) == 584991
 
 
 def test_a_unit_price_rounds_half_a_fen_up():
-    assert average_price(Decimal("0.01"), 2) == Decimal("0.01")
-    assert average_price(Decimal("0.05"), 3) == Decimal("0.02")
-    assert average_price(Decimal(0), 0) == Decimal(0)
+    assert unit_price(Decimal("0.01"), 2) == Decimal("0.01")
+    assert unit_price(Decimal("0.05"), 3) == Decimal("0.02")
+    assert unit_price(Decimal(0), 0) == Decimal(0)
 
 
 @settings(max_examples=40, deadline=None)
 @given(tariffs(), st.integers(1, 30))
 def test_the_cheaper_runs_are_exactly_the_needs_a_cheaper_cover_beats(tariff, max_need):
     table = cover_table(tariff, max_need)
-    runs = cheaper_runs(tariff, max_need)
+    runs = cliff_runs(tariff, max_need)
     covered = {need: run for run in runs for need in range(run.need_from, run.need_to + 1)}
     for need in range(1, max_need + 1):
         saving = purchase_fee(tariff, need) - from_fen(int(table.cost_fen[need]))
@@ -193,9 +193,9 @@ def test_the_cheaper_runs_are_exactly_the_needs_a_cheaper_cover_beats(tariff, ma
 @settings(max_examples=30, deadline=None)
 @given(tariffs(), st.integers(1, 30))
 def test_the_review_cliffs_and_the_curve_inversions_are_the_same_runs(tariff, max_need):
-    runs = cheaper_runs(tariff, max_need)
+    runs = cliff_runs(tariff, max_need)
     frame = cliffs(tariff, max_need)
-    rows = inversion_rows(tariff, max_need)
+    rows = cliff_rows(tariff, max_need)
     assert frame["need_from"].tolist() == [r.need_from for r in runs] == [r.need_lo for r in rows]
     assert frame["need_to"].tolist() == [r.need_to for r in runs] == [r.need_hi for r in rows]
     assert frame["users_from"].tolist() == [r.users_lo for r in rows]

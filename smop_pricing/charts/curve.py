@@ -20,7 +20,7 @@ import pandas as pd
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, plan_text, users_axis_expr, yuan_text
-from smop_pricing.pricing.rules import capacity, cheaper_runs, need_users, per_thousand_fen
+from smop_pricing.pricing.rules import capacity, cliff_runs, need_users, per_thousand_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import cost_curve
 
@@ -63,7 +63,7 @@ def yuan_frame(curve: pd.DataFrame) -> pd.DataFrame:
     for name in curve.columns:
         values = curve[name].to_numpy()
         if name.endswith("_fen"):
-            columns["unit_price" if name == "unit_rate_fen" else name.removesuffix("_fen")] = values / 100
+            columns[name.removesuffix("_fen")] = values / 100
         else:
             columns[name] = values
     return pd.DataFrame(columns, index=curve.index)
@@ -348,7 +348,7 @@ def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> An
 
 
 @dataclass(frozen=True)
-class InversionRow:
+class CliffRow:
     """Needs ``need_lo``..``need_hi`` units whose cheapest cover is the purchases ``plan``."""
 
     need_lo: int
@@ -368,12 +368,12 @@ class InversionRow:
         return plan_text(self.plan)
 
 
-def inversion_rows(tariff: Tariff, max_need: int) -> list[InversionRow]:
-    """R9 from the engine (:func:`cheaper_runs`): the need ranges up to ``max_need`` where buying more costs less."""
+def cliff_rows(tariff: Tariff, max_need: int) -> list[CliffRow]:
+    """R9 from the engine (:func:`cliff_runs`): the need ranges up to ``max_need`` where buying more costs less."""
     rows = []
-    for run in cheaper_runs(tariff, max_need):
+    for run in cliff_runs(tariff, max_need):
         users_lo, users_hi = need_users(tariff, run.need_from, run.need_to)
-        rows.append(InversionRow(
+        rows.append(CliffRow(
             need_lo=run.need_from,
             need_hi=run.need_to,
             plan=run.plan,
@@ -385,7 +385,7 @@ def inversion_rows(tariff: Tariff, max_need: int) -> list[InversionRow]:
     return rows
 
 
-def inversion_table(rows: Sequence[InversionRow], lang: str) -> pd.DataFrame:
+def cliff_table(rows: Sequence[CliffRow], lang: str) -> pd.DataFrame:
     """The rows as a table with localized headers and text ("7–10 → 11", "up to CNY 15,000")."""
     records = []
     for row in rows:
@@ -410,7 +410,7 @@ def curve_csv(curve: pd.DataFrame, months: int) -> str:
     out = pd.DataFrame({"months": np.full(len(curve), months, dtype=np.int64)}, index=curve.index)
     for name in curve.columns:
         if name.endswith("_fen"):
-            column = name.removesuffix("_fen").replace("unit_rate", "unit_price")
+            column = name.removesuffix("_fen")
             out[f"{column}_cny"] = yuan_text(curve[name].to_numpy()).to_numpy()
         else:
             out[name] = curve[name]

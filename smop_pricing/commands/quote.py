@@ -42,7 +42,7 @@ def quote_json(q: Quote) -> dict[str, Any]:
         "held_units": q.held_units,
         "base_fee": q.base_fee,
         "pack_units": q.purchase.units,
-        "pack_rate": q.purchase.rate,
+        "pack_rate": q.purchase.unit_price,
         "pack_fee": q.pack_fee,
         "total": q.total,
         "capacity": q.capacity,

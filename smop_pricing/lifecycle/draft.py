@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -36,8 +36,17 @@ MAX_CELL_NUMBER = 10**12
 MAX_ACTION_CHARS = 40
 
 Cell = date | str | int | float | bool | None
-Row = tuple[Cell, ...]
-"""One events-table row: the cells in :data:`COLUMNS` order (None = empty)."""
+
+
+class Row(NamedTuple):
+    """One events-table row as typed, the cells in :data:`COLUMNS` order (None = empty)."""
+
+    date: date | None
+    action: str | None
+    months: int | float | None
+    units: int | float | None
+    users: int | float | None
+    on: bool | None
 
 
 @dataclass(frozen=True)
@@ -132,18 +141,14 @@ def row_from_mapping(raw: object, index: int) -> Row:
     for key in raw:
         if key not in COLUMNS:
             raise ScenarioError(f"{where}.{key}", raw[key], "unknown_key")
-    cells: list[Cell] = [
-        _date_cell(f"{where}.date", raw.get("date")),
-        _action_cell(f"{where}.action", raw.get("action")),
-    ]
-    cells.extend(_number_cell(f"{where}.{name}", raw.get(name)) for name in NUMBER_COLUMNS)
+    action = _action_cell(f"{where}.action", raw.get("action"))
+    months, units, users = (_number_cell(f"{where}.{name}", raw.get(name)) for name in NUMBER_COLUMNS)
     on = _bool_cell(f"{where}.on", raw.get("on"))
-    if cells[1] == "auto_renew":
+    if action == "auto_renew":
         on = bool(on)  # the switch: an empty box is off
     elif on is False:
         on = None  # an empty box on another action is no value at all
-    cells.append(on)
-    return tuple(cells)
+    return Row(_date_cell(f"{where}.date", raw.get("date")), action, months, units, users, on)
 
 
 def row_to_event_data(row: Row) -> dict[str, Any]:
@@ -227,14 +232,14 @@ def row_error_text(error: ScenarioError, lang: str) -> str:
 def rows_frame(rows: Sequence[Row]) -> pd.DataFrame:
     """The rows as a typed table: dates, action text, whole (or, if needed, decimal) numbers, a checkbox."""
     columns: dict[str, Any] = {
-        "date": pd.Series([r[0] for r in rows], dtype="object"),
-        "action": pd.Series([r[1] for r in rows], dtype="object"),
+        "date": pd.Series([r.date for r in rows], dtype="object"),
+        "action": pd.Series([r.action for r in rows], dtype="object"),
     }
-    for position, name in enumerate(NUMBER_COLUMNS, start=2):
-        values: list[Any] = [r[position] for r in rows]
+    for name in NUMBER_COLUMNS:
+        values: list[Any] = [getattr(r, name) for r in rows]
         whole = all(v is None or isinstance(v, int) for v in values)
         columns[name] = pd.array(values, dtype="Int64" if whole else "Float64")
-    checks: list[Any] = [r[5] for r in rows]
+    checks: list[Any] = [r.on for r in rows]
     columns["on"] = pd.array(checks, dtype="boolean")
     return pd.DataFrame(columns)
 

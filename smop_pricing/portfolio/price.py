@@ -103,7 +103,7 @@ def reprice(rows: pd.DataFrame, tariff: Tariff, prefix: str = "") -> pd.DataFram
     data: dict[str, IntArray] = {
         "base_fee": v["base_fee_fen"],
         "pack_units": v["units"],
-        "pack_rate": v["unit_rate_fen"],
+        "pack_rate": v["unit_price_fen"],
         "pack_fee": v["pack_fee_fen"],
         "total": v["total_fen"],
         "capacity": v["capacity"],

@@ -84,7 +84,7 @@ def divide_half_up(numerator: Any, denominator: Any) -> Any:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def average_price(fee: Decimal, units: int) -> Decimal:
+def unit_price(fee: Decimal, units: int) -> Decimal:
     """The unit price of one purchase: its fee over its units, rounded half up to the fen; 0 for none.
 
     Under volume pricing this is the tier price exactly; under graduated pricing the average.
@@ -94,8 +94,8 @@ def average_price(fee: Decimal, units: int) -> Decimal:
     return from_fen(divide_half_up(to_fen(fee), units))
 
 
-def average_price_fen(fee_fen: IntArray, units: IntArray) -> IntArray:
-    """:func:`average_price` in fen for arrays of fees (fen) and units."""
+def unit_price_fen(fee_fen: IntArray, units: IntArray) -> IntArray:
+    """:func:`unit_price` in fen for arrays of fees (fen) and units."""
     return np.where(units > 0, divide_half_up(fee_fen, np.maximum(units, 1)), 0).astype(np.int64)
 
 
@@ -123,11 +123,11 @@ class TierPart:
 
     tier_index: int
     units: int
-    unit_price: Decimal
+    tier_price: Decimal
 
     @property
     def fee(self) -> Decimal:
-        return self.unit_price * self.units
+        return self.tier_price * self.units
 
 
 @dataclass(frozen=True)
@@ -142,9 +142,9 @@ class Purchase:
         return sum((p.fee for p in self.parts), ZERO)
 
     @property
-    def rate(self) -> Decimal:
-        """The purchase's unit price (:func:`average_price`): the tier price, or the graduated average."""
-        return average_price(self.fee, self.units)
+    def unit_price(self) -> Decimal:
+        """The purchase's unit price (:func:`unit_price`): the tier price, or the graduated average."""
+        return unit_price(self.fee, self.units)
 
 
 def make_purchase(tariff: Tariff, units: int) -> Purchase:
@@ -359,7 +359,7 @@ def overpay_fen(tariff: Tariff, max_need: int) -> IntArray:
 
 
 @dataclass(frozen=True)
-class CheaperRun:
+class Cliff:
     """R9 (a cliff): needs ``need_from``..``need_to`` whose cheapest cover, ``plan``, beats the literal purchase.
 
     ``worst_need`` is the first need of the run where the literal purchase overpays the most,
@@ -379,19 +379,19 @@ class CheaperRun:
         return sum(self.plan)
 
 
-def cheaper_runs(tariff: Tariff, max_need: int) -> tuple[CheaperRun, ...]:
+def cliff_runs(tariff: Tariff, max_need: int) -> tuple[Cliff, ...]:
     """R9 cliffs: the runs of needs 1..``max_need`` sharing one cheapest plan that beats the literal purchase."""
     table = cover_table(tariff, max_need)
     literal = fee_table_fen(tariff, max_need)
     over = literal - table.cost_fen[: max_need + 1]
-    runs: list[CheaperRun] = []
+    runs: list[Cliff] = []
     start = 0
     plan: tuple[int, ...] = ()
     for need in range(1, max_need + 2):
         this = table.plan(need) if need <= max_need and over[need] > 0 else ()
         if start and this != plan:
             worst = start + int(np.argmax(over[start:need]))
-            runs.append(CheaperRun(
+            runs.append(Cliff(
                 start, need - 1, plan, from_fen(int(table.cost_fen[start])),
                 worst, from_fen(int(literal[worst])), from_fen(int(over[worst])),
             ))
@@ -399,11 +399,6 @@ def cheaper_runs(tariff: Tariff, max_need: int) -> tuple[CheaperRun, ...]:
         if this and not start:
             start, plan = need, this
     return tuple(runs)
-
-
-def cheaper_ranges(tariff: Tariff, max_need: int) -> list[tuple[int, int, tuple[int, ...], Decimal]]:
-    """R9 cliffs as (need_from, need_to, plan, largest saving) tuples (see :func:`cheaper_runs`)."""
-    return [(r.need_from, r.need_to, r.plan, r.max_overpay) for r in cheaper_runs(tariff, max_need)]
 
 
 def term_end(start: dt.date, months: int) -> dt.date:

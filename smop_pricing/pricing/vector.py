@@ -14,10 +14,10 @@ from smop_pricing.money import to_fen
 from smop_pricing.pricing.rules import (
     MAX_NEED_UNITS,
     IntArray,
-    average_price_fen,
     capacity_vector,
     cover_table,
     fee_table_fen,
+    unit_price_fen,
     units_needed_vector,
 )
 from smop_pricing.pricing.tariff import Tariff
@@ -25,7 +25,7 @@ from smop_pricing.pricing.tariff import Tariff
 CURVE_COLUMNS = (
     "users",
     "units",
-    "unit_rate_fen",
+    "unit_price_fen",
     "base_fee_fen",
     "pack_fee_fen",
     "total_fen",
@@ -71,7 +71,7 @@ def price_vectors(
     return {
         "users": users_a,
         "units": need,
-        "unit_rate_fen": average_price_fen(pack_fee, need),
+        "unit_price_fen": unit_price_fen(pack_fee, need),
         "base_fee_fen": base,
         "pack_fee_fen": pack_fee,
         "total_fen": base + pack_fee,

@@ -28,7 +28,7 @@ def purchase_formula(purchase: Purchase) -> str:
     """'8 × 4,800 = 38,400', or per tier part for graduated: '5 × 6,000 + 3 × 4,800 = 44,400'."""
     if purchase.units == 0:
         return "0"
-    parts = " + ".join(f"{p.units:,} × {group(p.unit_price)}" for p in purchase.parts)
+    parts = " + ".join(f"{p.units:,} × {group(p.tier_price)}" for p in purchase.parts)
     return f"{parts} = {group(purchase.fee)}"
 
 

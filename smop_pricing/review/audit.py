@@ -197,7 +197,7 @@ def _check_e2_rate(tariff: Tariff, page: PageData) -> Computed:
     _, need = _e2(tariff, page)
     purchase = make_purchase(tariff, need)
     return Computed(
-        Figure("price", _per_price_users(tariff, purchase.rate)),
+        Figure("price", _per_price_users(tariff, purchase.unit_price)),
         {"units": f"{need:,}", "formula": purchase_formula(purchase), "mode": tariff.tier_mode},
     )
 

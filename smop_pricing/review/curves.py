@@ -17,7 +17,7 @@ from smop_pricing.pricing.rules import (
     IntArray,
     capacity,
     capacity_vector,
-    cheaper_runs,
+    cliff_runs,
     need_users,
     units_needed,
 )
@@ -134,7 +134,7 @@ def cliffs(tariff: Tariff, max_units: int) -> pd.DataFrame:
     """Runs of needs 1..max_units where a purchase other than the literal one costs less.
 
     One row per run of needs sharing one cheapest plan (see CLIFF_COLUMNS; the runs are
-    :func:`~smop_pricing.pricing.rules.cheaper_runs`): the users the run covers, the plan, its
+    :func:`~smop_pricing.pricing.rules.cliff_runs`): the users the run covers, the plan, its
     units, capacity and fee, and the need at which a customer buying the literal amount
     overpays the most, with that overpay.
     """
@@ -153,7 +153,7 @@ def cliffs(tariff: Tariff, max_units: int) -> pd.DataFrame:
             "worst_literal_fee_fen": to_fen(run.literal_fee),
             "max_overpay_fen": to_fen(run.max_overpay),
         }
-        for run in cheaper_runs(tariff, max_units)
+        for run in cliff_runs(tariff, max_units)
     ]
     frame = pd.DataFrame.from_records(rows, columns=list(CLIFF_COLUMNS))
     return frame.astype({c: "int64" for c in CLIFF_COLUMNS if c != "plan"})
