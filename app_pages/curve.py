@@ -73,7 +73,7 @@ if users > x_max:
     st.info(t("curve.beyond", lang, users=format_users(users, lang), maximum=format_users(x_max, lang)))
 
 st.subheader(t("curve.main_title", lang, months=months))
-# The charts come from specs kept per input (smop_ui.curve_view): building them was most of a rerun.
+# The charts come from specs kept per input (smop_ui.curve_view).
 draw(cost_spec(users, maximum, months, measure or MEASURES[0], lang))
 st.caption(t("curve.zoom_hint", lang))
 

@@ -1,10 +1,10 @@
 """Charts placed from kept Vega-Lite specs, so a page need not rebuild a chart it has built before.
 
-Building an Altair chart and turning it into a Vega-Lite spec was most of a chart page's rerun.
-The builders in ``smop_pricing.charts`` stay pure and return Altair charts; a page turns one into
-a :class:`Spec` with ``vega_spec``, keeps it, and places it with ``draw``. The spec is the one
-``st.altair_chart`` would send for the same chart (its data as Arrow), so the browser draws the
-same thing and tests read it the same way.
+Building an Altair chart and turning it into a Vega-Lite spec is the costly part of a chart page's
+rerun (docs/performance.md). The builders in ``smop_pricing.charts`` stay pure and return Altair
+charts; a page turns one into a :class:`Spec` with ``vega_spec``, keeps it, and places it with
+``draw``. The spec is the one ``st.altair_chart`` would send for the same chart (its data as
+Arrow), so the browser draws the same thing and tests read it the same way.
 
 A ``Spec`` is immutable (the spec's JSON text and its datasets' Arrow bytes), so it can be kept
 two ways without one session ever changing what another sees:

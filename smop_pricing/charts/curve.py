@@ -116,10 +116,10 @@ def _users_x(labels: Labels, x_max: float, field: str = "users") -> alt.X:
 
 
 # Encodings are given as channel objects (alt.X, alt.YDatum, alt.OpacityValue), never as a
-# shorthand string or a plain dict: for those Altair indexes its whole schema to find the class,
-# a few milliseconds per encoding, which was a large part of building a chart. Axes, scales and
-# legends inside a channel are plain dicts: an alt.Axis object holds all of its ~80 properties and
-# is deep-copied on the way to a spec; the dict gives the same spec (see CONTRIBUTING).
+# shorthand string or a plain dict: for those Altair indexes its whole schema to find the class.
+# Axes, scales and legends inside a channel are plain dicts: an alt.Axis object holds all of its
+# ~80 properties and is deep-copied on the way to a spec; the dict gives the same spec
+# (CONTRIBUTING, docs/performance.md).
 
 
 def _shown_on(selection: Any, shown: float) -> Any:

@@ -58,8 +58,8 @@ Describe = Callable[[LedgerEntry | Rejection | Event], str]
 
 
 # Encodings are channel objects (alt.X2, alt.YValue, alt.ColorValue) and top-level properties go to
-# the constructor: for a shorthand string or a plain dict Altair scans its whole schema (~4 ms each),
-# and .properties()/.resolve_scale() copy the whole layered chart. Axes, scales, legends and the
+# the constructor: for a shorthand string or a plain dict Altair scans its whole schema,
+# and .properties()/.resolve_scale() copy the whole layered chart (docs/performance.md). Axes, scales, legends and the
 # resolve inside them are plain dicts (an alt.Axis holds all of its ~80 properties and is
 # deep-copied on the way to a spec; the dict gives the same spec).
 

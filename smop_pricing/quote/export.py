@@ -1,4 +1,4 @@
-"""A quote as CSV, as an Excel workbook and as a printable HTML quote sheet (issue 4).
+"""A quote as CSV, as an Excel workbook and as a printable HTML quote sheet.
 
 Pure functions: a quote (plus the language, the day it is issued and the optional
 start day) in, bytes or text out. All three carry the same content: the tariff's

@@ -1,4 +1,4 @@
-"""Quotes side by side (issue 4): each option is a quote bought literally or at its cheapest.
+"""Quotes side by side: each option is a quote bought literally or at its cheapest.
 
 The literal purchase is what the billing page describes (exactly the units needed);
 the cheapest is the cheapest set of purchases covering the same need (R9).

@@ -46,12 +46,6 @@ class EditorResult:
     def ok(self) -> bool:
         return self.tariff is not None
 
-    def by_field(self) -> dict[str, list[TariffError]]:
-        fields: dict[str, list[TariffError]] = {}
-        for error in self.errors:
-            fields.setdefault(error.field, []).append(error)
-        return fields
-
     def for_field(self, prefix: str) -> list[TariffError]:
         """Errors of ``prefix`` itself or of its parts (``tiers`` gives every tier's)."""
         return [e for e in self.errors if e.field == prefix or e.field.startswith((prefix + ".", prefix + "["))]
