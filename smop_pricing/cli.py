@@ -59,6 +59,16 @@ def _available() -> dict[str, Command]:
     return found
 
 
+def add_tariff_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--tariff FILE``: a what-if tariff TOML file instead of the published one."""
+    parser.add_argument("--tariff", metavar="FILE", help=help)
+
+
+def add_json_option(parser: argparse.ArgumentParser, help: str = "one JSON object on stdout") -> None:
+    """``--json``: the command's JSON contract on stdout instead of text."""
+    parser.add_argument("--json", action="store_true", help=help)
+
+
 def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m smop_pricing", description="SMOP pricing calculator")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

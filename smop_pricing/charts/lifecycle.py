@@ -23,7 +23,7 @@ from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import reclamation_day
 
 STATE_COLORS = MappingProxyType({"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"})
-KINDS = ("purchase", "renew", "auto_renew", "buy_packs", "set_users", "auto_switch", "refused")
+KINDS = (*LedgerEntry.ITEMS, "set_users", "auto_switch", "refused")
 """Marker kinds, in lane order: ledger items, user counts, the auto-renewal switch, refusals."""
 KIND_SHAPES = MappingProxyType({
     "purchase": "square",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from smop_pricing import jsonout
+from smop_pricing.cli import add_json_option, add_tariff_option
 from smop_pricing.errors import InputError, PortfolioError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, signed_money
@@ -38,7 +40,7 @@ HELP = "reprice a CSV of customers: literal and cheapest purchases per customer,
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="IN.csv", help="customers: users (required), months, held_units")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the priced CSV to write")
-    parser.add_argument("--tariff", help="a what-if tariff TOML file (default: the published one)")
+    add_tariff_option(parser, "a what-if tariff TOML file (default: the published one)")
     parser.add_argument("--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns")
     parser.add_argument(
         "--errors", metavar="FILE", help="where rejected rows go (default: OUT with .errors.csv)"
@@ -48,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=ENCODINGS,
         help="encoding of the written files (default: the input's own)",
     )
-    parser.add_argument("--json", action="store_true", help="a JSON summary on stdout")
+    add_json_option(parser, "a JSON summary on stdout")
 
 
 def default_errors_path(output: Path) -> Path:
@@ -85,15 +87,20 @@ def _tariff_lines(label: str, sums: TariffTotals, lang: str) -> list[str]:
     ]
 
 
-def render_text(
-    frame: PortfolioFrame,
-    first: TariffTotals,
-    second: TariffTotals | None,
-    output: Path,
-    errors_path: Path | None,
-    replaced: list[str],
-    lang: str,
-) -> str:
+@dataclass(frozen=True)
+class Repriced:
+    """What a run read, priced and wrote: the summary's facts."""
+
+    frame: PortfolioFrame
+    first: TariffTotals
+    second: TariffTotals | None
+    output: Path
+    errors_path: Path | None
+    replaced: list[str]
+
+
+def render_text(done: Repriced, lang: str) -> str:
+    frame, first, second, errors_path, replaced = done.frame, done.first, done.second, done.errors_path, done.replaced
     encoding = encoding_label(frame.encoding, lang)
     lines = [
         t("portfolio.summary_read", lang, source=frame.source, encoding=encoding,
@@ -115,30 +122,24 @@ def render_text(
               literal=signed_money(second.total - first.total, lang),
               cheapest=signed_money(second.cheapest_total - first.cheapest_total, lang))
         )
-    lines.append(t("portfolio.summary_written", lang, path=str(output)))
+    lines.append(t("portfolio.summary_written", lang, path=str(done.output)))
     return "\n".join(lines)
 
 
-def summary_json(
-    frame: PortfolioFrame,
-    first: TariffTotals,
-    second: TariffTotals | None,
-    output: Path,
-    errors_path: Path | None,
-    replaced: list[str],
-) -> dict[str, Any]:
+def summary_json(done: Repriced) -> dict[str, Any]:
     """The ``--json`` contract."""
+    frame, first, second, errors_path = done.frame, done.first, done.second, done.errors_path
     return {
         "input": frame.source,
         "encoding": frame.encoding,
-        "output": str(output),
+        "output": str(done.output),
         "errors_file": str(errors_path) if errors_path is not None else None,
         "rows_priced": frame.priced_rows,
         "rows_rejected": frame.rejected_rows,
         "problems": len(frame.errors),
         "blank_lines": frame.blank_lines,
         "assumed": list(frame.assumed),
-        "replaced_columns": replaced,
+        "replaced_columns": done.replaced,
         "tariff": first.as_json(),
         "against": second.as_json() if second is not None else None,
         "difference": (
@@ -177,8 +178,6 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
     first = totals(table, tariff)
     second = totals(table, against, AGAINST) if against is not None else None
-    if args.json:
-        out.write(jsonout.dumps(summary_json(frame, first, second, output, written_errors, replaced)) + "\n")
-    else:
-        out.write(render_text(frame, first, second, output, written_errors, replaced, args.lang) + "\n")
+    done = Repriced(frame, first, second, output, written_errors, replaced)
+    out.write((jsonout.dumps(summary_json(done)) if args.json else render_text(done, args.lang)) + "\n")
     return 0

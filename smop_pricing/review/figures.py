@@ -86,10 +86,8 @@ class PageData:
     figures: tuple[PageFigure, ...]
 
     def figure(self, figure_id: str) -> PageFigure:
-        for item in self.figures:
-            if item.id == figure_id:
-                return item
-        raise KeyError(figure_id)
+        """The figure ``figure_id`` (KeyError for an unknown one)."""
+        return {item.id: item for item in self.figures}[figure_id]
 
 
 @dataclass(frozen=True)

@@ -49,17 +49,8 @@ def question_data() -> tuple[Question, ...]:
         for reading in readings:
             if reading.when not in WHEN:
                 raise ValueError(f"open_questions.toml {item['id']}.{reading.id}: unknown when {reading.when!r}")
-        questions.append(
-            Question(
-                id=str(item["id"]),
-                spec=str(item["spec"]),
-                quote=str(item["quote"]),
-                setting=str(item["setting"]),
-                zh=str(item["zh"]),
-                en=str(item["en"]),
-                readings=readings,
-            )
-        )
+        texts = {key: str(item[key]) for key in ("id", "spec", "quote", "setting", "zh", "en")}
+        questions.append(Question(**texts, readings=readings))
     return tuple(questions)
 
 
