@@ -115,3 +115,16 @@ def test_the_portfolio_reader_reads_a_number_as_the_one_parser_does(values):
     for text, number, code in zip(values, numbers, codes, strict=True):
         if code == 0:
             assert parse_count("users", text, -(10**13), 10**13) == number
+
+
+@pytest.mark.parametrize("number", ["1E+99999999999999999999", "1.5e-99999999999999999999999"])
+def test_a_link_holding_a_number_no_decimal_can_hold_is_refused_as_corrupt_not_crashed_on(number):
+    import base64
+    import zlib
+
+    from smop_pricing.lifecycle.link import decode_document
+
+    text = base64.urlsafe_b64encode(zlib.compress(f'{{"users": {number}}}'.encode())).decode().rstrip("=")
+    with pytest.raises(ScenarioError) as caught:
+        decode_document(text)
+    assert (caught.value.field, caught.value.rule) == ("s", "link_corrupt")
