@@ -17,7 +17,7 @@ from smop_pricing.errors import SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
 from smop_pricing.validation import parse_digits
 
-COMMANDS = ("quote", "simulate", "reprice")
+COMMANDS = ("quote", "simulate", "reprice", "plan")
 
 
 class Command(Protocol):
