@@ -187,9 +187,9 @@ class SimulationResult:
     scenario: Scenario
     tariff: Tariff
     settings: EffectiveSettings
+    total_paid: Decimal
     periods: tuple[Period, ...]
     ledger: tuple[LedgerEntry, ...]
-    total_paid: Decimal
     rejected: tuple[Rejection, ...]
     over_quota: tuple[Run, ...]
     console_locked: tuple[Run, ...]

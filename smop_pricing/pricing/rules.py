@@ -7,7 +7,7 @@ in integer fen (numpy int64) and convert at the edges.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -136,10 +136,11 @@ class Purchase:
 
     units: int
     parts: tuple[TierPart, ...]
+    fee: Decimal = field(init=False)
+    """The sum of its parts' fees."""
 
-    @property
-    def fee(self) -> Decimal:
-        return sum((p.fee for p in self.parts), ZERO)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fee", sum((p.fee for p in self.parts), ZERO))
 
     @property
     def unit_price(self) -> Decimal:
@@ -297,12 +298,12 @@ class Quote:
     cheapest: CoverPlan
 
     @property
-    def pack_fee(self) -> Decimal:
-        return self.purchase.fee
-
-    @property
     def total(self) -> Decimal:
         return self.base_fee + self.purchase.fee
+
+    @property
+    def pack_fee(self) -> Decimal:
+        return self.purchase.fee
 
     @property
     def capacity(self) -> int:

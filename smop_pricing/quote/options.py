@@ -50,7 +50,7 @@ class Option:
 
     @property
     def total(self) -> Decimal:
-        return self.base_fee + self.pack_fee
+        return self.quote.base_fee + self.pack_fee
 
     @property
     def capacity(self) -> int:
