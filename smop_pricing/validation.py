@@ -240,5 +240,10 @@ def read_bounded(path: Path, fail: Callable[..., SmopError], limit: int = MAX_FI
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         raise fail("unreadable", reason=getattr(exc, "strerror", None) or type(exc).__name__) from None
     if len(data) > limit:
-        raise fail("file_large", limit=f"{limit / 1_000_000:g} MB")
+        raise fail("file_large", limit=size_text(limit))
     return data
+
+
+def size_text(limit: int) -> str:
+    """A byte limit as a refusal names it: 1,000,000 -> '1 MB', 200,000 -> '200 KB'."""
+    return f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit / 1_000:g} KB"

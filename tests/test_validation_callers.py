@@ -128,3 +128,9 @@ def test_a_link_holding_a_number_no_decimal_can_hold_is_refused_as_corrupt_not_c
     with pytest.raises(ScenarioError) as caught:
         decode_document(text)
     assert (caught.value.field, caught.value.rule) == ("s", "link_corrupt")
+
+
+def test_a_byte_limit_is_named_in_kb_or_mb():
+    from smop_pricing.validation import size_text
+
+    assert (size_text(200_000), size_text(1_000_000), size_text(4_000_000)) == ("200 KB", "1 MB", "4 MB")

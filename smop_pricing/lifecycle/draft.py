@@ -28,7 +28,7 @@ import pandas as pd
 from smop_pricing.errors import ScenarioError
 from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, Event, Scenario
 from smop_pricing.lifecycle.scenario import event_to_dict, json_text, parse_scenario, scenario_to_dict, validate_events
-from smop_pricing.validation import MAX_FILE_BYTES, is_blank, is_missing
+from smop_pricing.validation import MAX_FILE_BYTES, is_blank, is_missing, size_text
 
 COLUMNS = ("date", "action", "months", "units", "users", "on")
 NUMBER_COLUMNS = ("months", "units", "users")
@@ -197,7 +197,7 @@ def draft_from_document(source: Mapping[str, Any] | str | bytes, name: str = "sc
 def parse_json(source: str | bytes, name: str = "scenario") -> object:
     """JSON text (UTF-8, at most 1 MB) with fractions as Decimal; errors name ``name``."""
     if isinstance(source, bytes) and len(source) > MAX_FILE_BYTES:
-        raise ScenarioError(name, "", "file_large", limit="1 MB")
+        raise ScenarioError(name, "", "file_large", limit=size_text(MAX_FILE_BYTES))
     return json_text(source, name)
 
 
