@@ -38,24 +38,15 @@ from smop_pricing.pricing.tariff import Tariff, Tier, published_tariff
 from smop_pricing.pricing.vector import cost_curve
 from smop_pricing.quote.options import Option
 from smop_pricing.review.curves import cliffs
+from tests import strategies
 
 PUBLISHED = published_tariff()
 
 
-@st.composite
-def tariffs(draw: st.DrawFn) -> Tariff:
-    """A what-if tariff: 1 to 4 tiers, prices in whole fen, volume or graduated."""
-    count = draw(st.integers(1, 4))
-    bounds = sorted(draw(st.sets(st.integers(1, 12), min_size=count - 1, max_size=count - 1)))
-    prices = draw(st.lists(st.integers(1, 1_000_000), min_size=count, max_size=count))
-    tiers = tuple(Tier(bounds[i] if i < count - 1 else None, Decimal(prices[i]) / 100) for i in range(count))
-    return Tariff(
-        name="random", version="h", monthly_fee=Decimal(draw(st.integers(1, 500_000))) / 100,
-        included_users=draw(st.integers(0, 300_000)), pack_users=draw(st.integers(10_000, 100_000)),
-        tier_mode=draw(st.sampled_from(["volume", "graduated"])), tiers=tiers,
-        grace_months=draw(st.integers(1, 6)), warn_ratio=Decimal("0.9"), over_quota_lock_days=60,
-        packs_survive_lapse=True,
-    )
+def tariffs() -> st.SearchStrategy[Tariff]:
+    """What-if tariffs with realistic users per pack and grace months."""
+    return strategies.tariffs(included=st.integers(0, 300_000), pack=st.integers(10_000, 100_000),
+                              grace=st.integers(1, 6))
 
 
 def graduated(first: str, second: str) -> Tariff:

@@ -6,18 +6,26 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 
-def _both_ways() -> None:
-    import streamlit as st
-
+def sample_chart(marked: bool = True) -> object:
+    """The cost-curve page's main chart for 1,000,000 users up to 3,000,000 (English)."""
     from smop_pricing.charts.curve import chart_labels, cost_chart, tier_bands
     from smop_pricing.pricing.tariff import published_tariff
     from smop_pricing.pricing.vector import cost_curve, user_grid
-    from smop_ui.charts import draw, vega_spec
 
     tariff = published_tariff()
     grid = user_grid(3_000_000, 100_000)
-    chart = cost_chart(cost_curve(tariff, grid, 1), tier_bands(tariff, 3_000_000, "en"),
-                       chart_labels("en", 1_000_000), cost_curve(tariff, [1_000_000], 1))
+    marker = cost_curve(tariff, [1_000_000], 1) if marked else None
+    return cost_chart(cost_curve(tariff, grid, 1), tier_bands(tariff, 3_000_000, "en"),
+                      chart_labels("en", 1_000_000), marker)
+
+
+def _both_ways() -> None:
+    import streamlit as st
+
+    from smop_ui.charts import draw, vega_spec
+    from tests.test_ui_charts import sample_chart
+
+    chart = sample_chart()
     st.altair_chart(chart, width="stretch")
     draw(vega_spec(chart))
 
@@ -91,26 +99,20 @@ def _fallback_and_direct() -> None:
     import streamlit as st
 
     import smop_ui.charts as charts
-    from smop_pricing.charts.curve import chart_labels, cost_chart, tier_bands
-    from smop_pricing.pricing.tariff import published_tariff
-    from smop_pricing.pricing.vector import cost_curve, user_grid
+    from tests.test_ui_charts import sample_chart
 
-    tariff = published_tariff()
-    grid = user_grid(3_000_000, 100_000)
-    chart = cost_chart(cost_curve(tariff, grid, 1), tier_bands(tariff, 3_000_000, "en"),
-                       chart_labels("en", 1_000_000), cost_curve(tariff, [1_000_000], 1))
+    chart = sample_chart()
     st.altair_chart(chart, width="stretch")
     internals = charts.streamlit_internals
     charts.streamlit_internals = lambda: None  # a Streamlit release without the private names
     try:
         spec = charts.vega_spec(chart)
-        marker = charts.layer_specs([cost_chart(cost_curve(tariff, grid, 1), tier_bands(tariff, 3_000_000, "en"),
-                                                chart_labels("en", 1_000_000))])
+        extra = charts.layer_specs([sample_chart(marked=False)])
     finally:
         charts.streamlit_internals = internals
     st.session_state["fallback_arrow"] = len(spec.datasets)
     charts.draw(spec)
-    charts.draw(charts.add_layers(spec, marker))
+    charts.draw(charts.add_layers(spec, extra))
 
 
 def _marks(spec: dict) -> list[str]:
