@@ -118,17 +118,18 @@ def whole_value(
     "whole_number" | "range", minimum, maximum)``. A whole real is checked against the bounds
     before ``int()``: 1.23E+1470154027781814 is whole and would take all memory.
     """
-    bounds = _bounds(minimum, maximum)
+    if type(value) is int and minimum <= value <= maximum:  # the engine's every call: no ABC check
+        return value
     if whole_reals and _is_whole_real(value):
         assert isinstance(value, (float, Decimal))
         if not minimum <= value <= maximum:
-            raise error(field, str(value), "range", **bounds)
+            raise error(field, str(value), "range", **_bounds(minimum, maximum))
         return int(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise error(field, value, "whole_number", **bounds)
+        raise error(field, value, "whole_number", **_bounds(minimum, maximum))
     number = int(value)
     if not minimum <= number <= maximum:
-        raise error(field, number, "range", **bounds)
+        raise error(field, number, "range", **_bounds(minimum, maximum))
     return number
 
 

@@ -7,7 +7,7 @@ in integer fen (numpy int64) and convert at the edges.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -47,7 +47,7 @@ def units_needed(tariff: Tariff, users: int, held_units: int = 0) -> int:
 def units_needed_vector(tariff: Tariff, users: IntArray, held_units: IntArray | int = 0) -> IntArray:
     """:func:`units_needed` for arrays of users and held units (the same rule, vectorized)."""
     short = users - tariff.included_users - np.asarray(held_units, dtype=np.int64) * tariff.pack_users
-    return np.where(short > 0, -(-short // tariff.pack_users), 0).astype(np.int64)
+    return np.where(short > 0, -(-short // tariff.pack_users), 0).astype(np.int64, copy=False)
 
 
 def capacity(tariff: Tariff, units_in_effect: int) -> int:
@@ -96,7 +96,7 @@ def unit_price(fee: Decimal, units: int) -> Decimal:
 
 def unit_price_fen(fee_fen: IntArray, units: IntArray) -> IntArray:
     """:func:`unit_price` in fen for arrays of fees (fen) and units."""
-    return np.where(units > 0, divide_half_up(fee_fen, np.maximum(units, 1)), 0).astype(np.int64)
+    return np.where(units > 0, divide_half_up(fee_fen, np.maximum(units, 1)), 0).astype(np.int64, copy=False)
 
 
 def per_month(total: Decimal, months: int) -> Decimal:
@@ -114,7 +114,7 @@ def per_thousand(total: Decimal, months: int, users: int) -> Decimal | None:
 def per_thousand_fen(total_fen: IntArray, months: IntArray, users: IntArray) -> IntArray:
     """:func:`per_thousand` in fen for arrays (0 where there are no users)."""
     divisor = np.maximum(months * users, 1)
-    return np.where(users > 0, divide_half_up(total_fen * 1000, divisor), 0).astype(np.int64)
+    return np.where(users > 0, divide_half_up(total_fen * 1000, divisor), 0).astype(np.int64, copy=False)
 
 
 @dataclass(frozen=True)
@@ -132,15 +132,14 @@ class TierPart:
 
 @dataclass(frozen=True)
 class Purchase:
-    """One pack purchase: its size, the parts priced per tier, and its fee."""
+    """One pack purchase: its size, the parts priced per tier, and its fee (the sum of the parts' fees).
+
+    Made by :func:`make_purchase`, which prices the parts and sums them once.
+    """
 
     units: int
     parts: tuple[TierPart, ...]
-    fee: Decimal = field(init=False)
-    """The sum of its parts' fees."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "fee", sum((p.fee for p in self.parts), ZERO))
+    fee: Decimal
 
     @property
     def unit_price(self) -> Decimal:
@@ -151,10 +150,11 @@ class Purchase:
 def make_purchase(tariff: Tariff, units: int) -> Purchase:
     """Break one purchase into its priced parts (one part in volume mode)."""
     if units <= 0:
-        return Purchase(0, ())
+        return Purchase(0, (), ZERO)
     if tariff.tier_mode == "volume":
         index = tariff.tier_index(units)
-        return Purchase(units, (TierPart(index, units, tariff.tiers[index].unit_price),))
+        price = tariff.tiers[index].unit_price
+        return Purchase(units, (TierPart(index, units, price),), price * units)
     parts: list[TierPart] = []
     for index, tier in enumerate(tariff.tiers):
         lower = tariff.tier_lower(index)
@@ -162,7 +162,7 @@ def make_purchase(tariff: Tariff, units: int) -> Purchase:
             break
         upper = units if tier.max_units is None else min(units, tier.max_units)
         parts.append(TierPart(index, upper - lower + 1, tier.unit_price))
-    return Purchase(units, tuple(parts))
+    return Purchase(units, tuple(parts), sum((part.fee for part in parts), ZERO))
 
 
 def fee_table_fen(tariff: Tariff, upto: int) -> IntArray:
