@@ -21,6 +21,7 @@ Anything else is refused (never guessed): ``1,00`` (a separator not grouping tho
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import re
@@ -131,6 +132,20 @@ def whole_value(
     if not minimum <= number <= maximum:
         raise error(field, number, "range", **_bounds(minimum, maximum))
     return number
+
+
+def ratio_value(field: str, value: object, error: type[SmopError] = InputError) -> Decimal:
+    """A ratio in (0, 1] (the warning level, 0.9 = 90 %) from a number or its text, as an exact Decimal.
+
+    A bool, a non-number or a value outside (0, 1] is ``error(field, value, "ratio")``.
+    """
+    ratio = Decimal("NaN")
+    if isinstance(value, (str, int, float, Decimal)) and not isinstance(value, bool):
+        with contextlib.suppress(InvalidOperation):
+            ratio = Decimal(str(value).strip())
+    if not ratio.is_finite() or not 0 < ratio <= 1:
+        raise error(field, value, "ratio")
+    return ratio
 
 
 def parse_digits(field: str, text: object, minimum: int, maximum: int) -> int:

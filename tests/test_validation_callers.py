@@ -134,3 +134,19 @@ def test_a_byte_limit_is_named_in_kb_or_mb():
     from smop_pricing.validation import size_text
 
     assert (size_text(200_000), size_text(1_000_000), size_text(4_000_000)) == ("200 KB", "1 MB", "4 MB")
+
+
+@pytest.mark.parametrize("value", ["0.9", 0.9, 1, Decimal("0.5")])
+def test_a_ratio_in_zero_to_one_is_read_exactly(value):
+    from smop_pricing.validation import ratio_value
+
+    assert ratio_value("warn_ratio", value) == Decimal(str(value))
+
+
+@pytest.mark.parametrize("value", [0, "1.01", "nan", "inf", True, None, "abc"])
+def test_a_ratio_outside_zero_to_one_or_not_a_number_is_refused_with_the_callers_error(value):
+    from smop_pricing.validation import ratio_value
+
+    with pytest.raises(TariffError) as caught:
+        ratio_value("warn_ratio", value, TariffError)
+    assert (caught.value.field, caught.value.rule) == ("warn_ratio", "ratio")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from smop_pricing.validation import (
     MAX_TARIFF_REF_CHARS,
     is_blank,
     is_missing,
+    ratio_value,
     read_bounded,
     whole_value,
 )
@@ -72,15 +73,7 @@ def _bool(where: str, value: object) -> bool:
 
 
 def _ratio(where: str, value: object) -> Decimal:
-    ratio = Decimal("NaN")
-    if isinstance(value, (str, int, float, Decimal)) and not isinstance(value, bool):
-        try:
-            ratio = Decimal(str(value).strip())
-        except InvalidOperation:
-            ratio = Decimal("NaN")
-    if not ratio.is_finite() or not Decimal(0) < ratio <= Decimal(1):
-        raise ScenarioError(where, value, "ratio")
-    return ratio
+    return ratio_value(where, value, ScenarioError)
 
 
 def parse_event(raw: object, index: int, start: date | None = None, until: date | None = None) -> Event:

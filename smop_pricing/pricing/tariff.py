@@ -23,6 +23,7 @@ from smop_pricing.validation import (
     MAX_NAME_CHARS,
     MAX_TIER_UNITS,
     is_blank,
+    ratio_value,
     read_bounded,
     whole_value,
 )
@@ -175,13 +176,7 @@ def tariff_from_dict(raw: dict[str, Any]) -> Tariff:
     mode = raw["tier_mode"]
     if mode not in MODES:
         raise _fail("tier_mode", "mode", mode)
-    ratio_raw = raw["warn_ratio"]
-    try:
-        ratio = Decimal(str(ratio_raw)) if not isinstance(ratio_raw, bool) else Decimal("NaN")
-    except InvalidOperation:
-        ratio = Decimal("NaN")
-    if not ratio.is_finite() or not Decimal(0) < ratio <= Decimal(1):
-        raise _fail("warn_ratio", "ratio", ratio_raw)
+    ratio = ratio_value("warn_ratio", raw["warn_ratio"], TariffError)
     survive = raw["packs_survive_lapse"]
     if not isinstance(survive, bool):
         raise _fail("packs_survive_lapse", "bool", survive)
