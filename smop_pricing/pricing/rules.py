@@ -119,7 +119,7 @@ def per_thousand_fen(total_fen: IntArray, months: IntArray, users: IntArray) -> 
 
 @dataclass(frozen=True)
 class TierPart:
-    """Units of one purchase priced at one tier's unit price."""
+    """Units of one purchase priced at one tier's price (the tier price)."""
 
     tier_index: int
     units: int
