@@ -66,7 +66,7 @@ def _currency(sign: str, text: str, lang: str) -> str:
 
 
 def format_money(amount: Decimal, lang: str) -> str:
-    """SPEC R10: zh '38,400 元', en 'CNY 38,400'."""
+    """docs/rules.md R10: zh '38,400 元', en 'CNY 38,400'."""
     return _currency(MINUS if amount < 0 else "", group(abs(amount)), lang)
 
 
@@ -110,7 +110,7 @@ def users_text(users: int, lang: str) -> str:
 
 
 def format_users(users: int, lang: str) -> str:
-    """SPEC R10: zh '100万' (the count, in 万 or 亿 when round), en '1,000,000 users'."""
+    """docs/rules.md R10: zh '100万' (the count, in 万 or 亿 when round), en '1,000,000 users'."""
     return users_text(users, lang) if lang == "zh" else f"{users:,} users"
 
 

@@ -39,7 +39,6 @@ LABEL_KEYS = (
     "axis_marginal", "tt_from", "tt_to", "tt_units_from", "tt_units_to", "tt_marginal",
     "sign_up", "sign_down",
 )
-# Vega expressions for the user axis: 万 in Chinese (SPEC R10), SI suffixes in English.
 _LITERAL_COLOR = "#d62728"
 _CHEAPEST_COLOR = "#1f77b4"
 _BAND_COLORS = ("#9e9e9e", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")

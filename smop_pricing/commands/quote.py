@@ -31,11 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--months", default="1", help=f"term in months, 1 to {MAX_MONTHS}")
     parser.add_argument("--held-units", default="0", help=f"pack units already held, 0 to {MAX_HELD_UNITS:,}")
     parser.add_argument("--tariff", help="a what-if tariff TOML file (default: the published one)")
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of the text")
 
 
-def quote_json(q: Quote) -> dict[str, Any]:
-    """The CLI's JSON contract (also what the exports carry)."""
+def quote_json(q: Quote, lang: str = "zh") -> dict[str, Any]:
+    """The CLI's JSON contract (also what the exports carry); the tariff's name in ``lang``."""
     return {
         "users": q.users,
         "months": q.months,
@@ -56,7 +56,7 @@ def quote_json(q: Quote) -> dict[str, Any]:
         },
         "monthly_equivalent": q.monthly_equivalent,
         "cost_per_1000_users_per_month": q.cost_per_thousand,
-        "tariff": {"name": q.tariff.name, "version": q.tariff.version, "mode": q.tariff.tier_mode},
+        "tariff": {"name": q.tariff.display_name(lang), "version": q.tariff.version, "mode": q.tariff.tier_mode},
     }
 
 
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     tariff = load_tariff(args.tariff) if args.tariff else published_tariff()
     q = quote(tariff, users, months, held)
     if args.json:
-        out.write(jsonout.dumps(quote_json(q)) + "\n")
+        out.write(jsonout.dumps(quote_json(q, args.lang)) + "\n")
     else:
         out.write(render_text(q, args.lang) + "\n")
     return 0

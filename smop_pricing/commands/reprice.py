@@ -41,7 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="IN.csv", help="customers: users (required), months, held_units")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the priced CSV to write")
     add_tariff_option(parser, "a what-if tariff TOML file (default: the published one)")
-    parser.add_argument("--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns")
+    parser.add_argument(
+        "--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns (default: none)"
+    )
     parser.add_argument(
         "--errors", metavar="FILE", help="where rejected rows go (default: OUT with .errors.csv)"
     )
@@ -50,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=ENCODINGS,
         help="encoding of the written files (default: the input's own)",
     )
-    add_json_option(parser, "a JSON summary on stdout")
+    add_json_option(parser, "a JSON summary on stdout instead of the text")
 
 
 def default_errors_path(output: Path) -> Path:
@@ -126,8 +128,8 @@ def render_text(done: Repriced, lang: str) -> str:
     return "\n".join(lines)
 
 
-def summary_json(done: Repriced) -> dict[str, Any]:
-    """The ``--json`` contract."""
+def summary_json(done: Repriced, lang: str = "zh") -> dict[str, Any]:
+    """The ``--json`` contract; the tariffs' names in ``lang``."""
     frame, first, second, errors_path = done.frame, done.first, done.second, done.errors_path
     return {
         "input": frame.source,
@@ -140,8 +142,8 @@ def summary_json(done: Repriced) -> dict[str, Any]:
         "blank_lines": frame.blank_lines,
         "assumed": list(frame.assumed),
         "replaced_columns": done.replaced,
-        "tariff": first.as_json(),
-        "against": second.as_json() if second is not None else None,
+        "tariff": first.as_json() | {"name": first.display_name(lang)},
+        "against": second.as_json() | {"name": second.display_name(lang)} if second is not None else None,
         "difference": (
             {
                 "total": second.total - first.total,
@@ -179,5 +181,5 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     first = totals(table, tariff)
     second = totals(table, against, AGAINST) if against is not None else None
     done = Repriced(frame, first, second, output, written_errors, replaced)
-    out.write((jsonout.dumps(summary_json(done)) if args.json else render_text(done, args.lang)) + "\n")
+    out.write((jsonout.dumps(summary_json(done, args.lang)) if args.json else render_text(done, args.lang)) + "\n")
     return 0

@@ -1,4 +1,4 @@
-"""A quote's line items with their formulas, in either language (SPEC R10).
+"""A quote's line items with their formulas, in either language (docs/rules.md R10).
 
 The pages, the exports and the command line all show these same lines, so a
 figure is computed once and explained the same way everywhere.
