@@ -271,7 +271,7 @@ def test_the_marginal_costs_add_up_to_the_change_in_total_over_the_range(maximum
 # --- the inversion table ----------------------------------------------------------------------
 
 
-def test_the_inversion_rows_come_from_the_engine_for_the_published_tariff():
+def test_the_cliff_rows_come_from_the_engine_for_the_published_tariff():
     rows = cliff_rows(TARIFF, 28)
     assert [(r.need_lo, r.need_hi, r.plan, r.max_saving) for r in rows] == [
         (5, 5, (6,), Decimal(1_200)), (7, 10, (11,), Decimal(15_000)),
@@ -279,7 +279,7 @@ def test_the_inversion_rows_come_from_the_engine_for_the_published_tariff():
     assert (rows[1].users_lo, rows[1].users_hi, rows[1].capacity) == (800_001, 1_200_000, 1_300_000)
 
 
-def test_the_inversion_table_reads_5_to_6_and_7_to_10_to_11_with_their_savings():
+def test_the_cliff_table_reads_5_to_6_and_7_to_10_to_11_with_their_savings():
     table = cliff_table(cliff_rows(TARIFF, 28), "en")
     assert table.iloc[:, 0].tolist() == ["5 → 6", "7–10 → 11"]
     assert table[t("curve.col_saving", "en")].tolist() == ["CNY 1,200", "up to CNY 15,000"]
@@ -287,13 +287,13 @@ def test_the_inversion_table_reads_5_to_6_and_7_to_10_to_11_with_their_savings()
     assert summary[1] == "7–10 units needed: buy 11, save up to CNY 15,000"
 
 
-def test_the_inversion_table_in_chinese_says_up_to_in_chinese():
+def test_the_cliff_table_in_chinese_says_up_to_in_chinese():
     table = cliff_table(cliff_rows(TARIFF, 28), "zh")
     assert table.columns[0] == "需要 → 改买（单位）"
     assert table["节省"].tolist() == ["1,200 元", "最多 15,000 元"]
 
 
-def test_below_the_first_cliff_there_are_no_inversion_rows():
+def test_below_the_first_cliff_there_are_no_cliff_rows():
     assert cliff_rows(TARIFF, 4) == []
     assert cliff_table([], "en").empty
 
