@@ -25,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import InputError, ScenarioError
 from smop_pricing.lifecycle.model import MAX_DATE, MIN_DATE, Scenario
-from smop_pricing.lifecycle.scenario import parse_scenario, scenario_to_dict
+from smop_pricing.lifecycle.scenario import json_text, parse_scenario, scenario_to_dict
 from smop_pricing.pricing.rules import MAX_MONTHS, term_dates
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.validation import parse_count, parse_users
@@ -69,10 +69,6 @@ def encode_document(document: Mapping[str, Any]) -> str:
     return text
 
 
-def _no_constants(name: str) -> object:
-    raise ValueError(f"{name} is not allowed")
-
-
 def decode_document(text: str) -> dict[str, Any]:
     """The JSON object a link carries (numbers with a fraction as Decimal).
 
@@ -98,8 +94,8 @@ def decode_document(text: str) -> dict[str, Any]:
     if not inflater.eof or inflater.unused_data:
         raise ScenarioError(PARAM, "", "link_corrupt")
     try:
-        raw = json.loads(data.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        raw = json_text(data, PARAM)  # the one JSON reader of scenarios (its guards included)
+    except ScenarioError:
         raise ScenarioError(PARAM, "", "link_corrupt") from None
     if not isinstance(raw, dict):
         raise ScenarioError(PARAM, type(raw).__name__, "scenario_object")
