@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from smop_pricing.errors import InputError, ScenarioError
-from smop_pricing.lifecycle.draft import draft_from_document, follow_action, follow_start
+from smop_pricing.lifecycle.draft import Row, draft_from_document, follow_action, follow_start
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.link import quote_document, quote_scenario_params, quote_scenario_url
 from smop_pricing.lifecycle.report import days_in
@@ -47,20 +47,20 @@ def test_simulate_until_keeps_a_span_of_calendar_months_when_the_start_moves():
 
 
 def test_an_action_change_clears_the_values_the_new_action_does_not_use():
-    before = ((date(2022, 8, 1), "renew", 12, None, None, None),)
-    after = ((date(2022, 8, 1), "buy_packs", 12, None, None, None),)
-    assert follow_action(before, after) == ((date(2022, 8, 1), "buy_packs", None, None, None, None),)
+    before = (Row(date(2022, 8, 1), "renew", 12, None, None, None),)
+    after = (Row(date(2022, 8, 1), "buy_packs", 12, None, None, None),)
+    assert follow_action(before, after) == (Row(date(2022, 8, 1), "buy_packs", None, None, None, None),)
 
 
 def test_a_change_to_the_auto_renewal_switch_keeps_its_months_and_an_unticked_box():
-    before = ((date(2022, 8, 1), "renew", 3, None, None, None),)
-    after = ((date(2022, 8, 1), "auto_renew", 3, None, None, None),)
-    assert follow_action(before, after) == ((date(2022, 8, 1), "auto_renew", 3, None, None, False),)
+    before = (Row(date(2022, 8, 1), "renew", 3, None, None, None),)
+    after = (Row(date(2022, 8, 1), "auto_renew", 3, None, None, None),)
+    assert follow_action(before, after) == (Row(date(2022, 8, 1), "auto_renew", 3, None, None, False),)
 
 
 def test_an_edit_of_a_value_alone_is_left_as_typed():
-    before = ((date(2022, 8, 1), "renew", 3, None, None, None),)
-    after = ((date(2022, 8, 1), "renew", 3, 2, None, None),)  # marked as not used, not dropped
+    before = (Row(date(2022, 8, 1), "renew", 3, None, None, None),)
+    after = (Row(date(2022, 8, 1), "renew", 3, 2, None, None),)  # marked as not used, not dropped
     assert follow_action(before, after) == after
 
 

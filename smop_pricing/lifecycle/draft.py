@@ -238,14 +238,16 @@ def follow_action(before: Sequence[Row], after: Sequence[Row]) -> tuple[Row, ...
     lost the values that action does not use: 续费 with 12 months changed to 购买叠加包 keeps no months."""
     rows = list(after)
     for index, (old, new) in enumerate(zip(before, after, strict=False)):
-        action = new[1]
-        if action == old[1] or action not in ACTIONS or old[:1] + old[2:] != new[:1] + new[2:]:
+        action = new.action
+        if action == old.action or action not in ACTIONS or old._replace(action=None) != new._replace(action=None):
             continue
         allowed = _ALLOWED[str(action)]
-        cells = [new[0], action, *(v if name in allowed else None
-                                   for name, v in zip(NUMBER_COLUMNS, new[2:5], strict=True))]
-        cells.append(bool(new[5]) if action == "auto_renew" else None)
-        rows[index] = tuple(cells)
+        rows[index] = new._replace(
+            months=new.months if "months" in allowed else None,
+            units=new.units if "units" in allowed else None,
+            users=new.users if "users" in allowed else None,
+            on=bool(new.on) if action == "auto_renew" else None,
+        )
     return tuple(rows)
 
 
