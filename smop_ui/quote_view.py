@@ -156,7 +156,7 @@ def follow_quote() -> None:
 
 def compare_section(q: Quote, lang: str) -> list[Param]:
     """Up to three quotes side by side, each with its own inputs; returns the inputs' parameters."""
-    st.subheader(t("quote.compare", lang))
+    st.header(t("quote.compare", lang))
     st.caption(t("quote.compare_intro", lang))
     seed([COUNT], lang)
     head, reset = st.columns([3, 1], vertical_alignment="bottom")
