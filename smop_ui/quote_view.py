@@ -190,7 +190,8 @@ def compare_section(q: Quote, lang: str) -> list[Param]:
         slot_inputs.append((int(users), int(months), int(held), kind or "literal"))
     write_url(shown)
     table, chart = st.columns([3, 2], gap="large")
-    table.table(compare_frame(options, lang))
+    # The row labels' column gets a header (an empty one fails WCAG 1.3.1: axe empty-table-header).
+    table.table(compare_frame(options, lang).rename_axis(t("a11y.compare_figure", lang)))
     with chart:
         st.markdown(f"**{t('quote.compare_chart', lang)}**")
         if q.tariff == published_tariff():

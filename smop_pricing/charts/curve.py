@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smop_pricing.i18n import t
+from smop_pricing.charts import summary
+from smop_pricing.i18n import DEFAULT_LANG, t
 from smop_pricing.money import format_money, format_users, from_fen
 from smop_pricing.pricing.rules import capacity, cheaper_ranges
 from smop_pricing.pricing.tariff import Tariff
@@ -57,9 +58,15 @@ def chart_labels(lang: str, users: int | None = None) -> dict[str, str]:
     """Every text the builders show, in ``lang``; ``marker`` names the user's own count."""
     labels = {key: t(f"curve.{key}", lang) for key in LABEL_KEYS}
     labels["users_axis_expr"] = _USERS_AXIS_EXPR.get(lang, _USERS_AXIS_EXPR["en"])
+    labels["lang"] = lang  # the text alternative (charts/summary.py) words its figures in it
     if users is not None:
         labels["marker"] = t("curve.marker", lang, users=format_users(users, lang))
     return labels
+
+
+def _lang(labels: Labels) -> str:
+    """The language ``chart_labels`` made ``labels`` in (for the chart's text alternative)."""
+    return labels.get("lang", DEFAULT_LANG)
 
 
 def yuan_frame(curve: pd.DataFrame) -> pd.DataFrame:
@@ -230,7 +237,8 @@ def cost_chart(
         tooltip=_point_tooltip(labels),
     ).add_params(hover)
     layers = [band_rects, band_text, line_layer, hover_points, hover_rule]
-    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height))
+    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height),
+                     description=summary.cost_curve(lines, _lang(labels)))
 
 
 def marker_layers(marker: pd.DataFrame | None, labels: Labels, x_max: float, measure: Measure = "total") -> list[Any]:
@@ -304,7 +312,8 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
             alt.Tooltip("total:Q", title=labels["tt_total"], format=_MONEY_FORMAT),
         ],
     ).add_params(hover)
-    return alt.layer(lines, points, data=data, **_frame(height))
+    return alt.layer(lines, points, data=data, **_frame(height),
+                     description=summary.per_thousand(data, _lang(labels)))
 
 
 def marginal_frame(curve: pd.DataFrame, labels: Labels) -> pd.DataFrame:
@@ -347,7 +356,7 @@ def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> An
         ],
     ).add_params(_zoom())
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#333").encode(y=alt.Y("y:Q"))
-    return alt.layer(bars, zero, **_frame(height))
+    return alt.layer(bars, zero, **_frame(height), description=summary.marginal(data, _lang(labels)))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ import altair as alt
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from smop_pricing.charts import summary
+from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.lifecycle.engine import STATES, Event, LedgerEntry, Rejection, SimulationResult
 
 STATE_COLORS = MappingProxyType({"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"})
@@ -96,6 +98,7 @@ class TimelineLabels:
     state: str
     event: str
     detail: str
+    lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
 def period_frame(result: SimulationResult) -> pd.DataFrame:
@@ -269,7 +272,8 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     padding = {"top": 10 + 2 * LABEL_ROW, "left": 5, "right": 5, "bottom": 5}
     # The height is a step per lane: a fixed number collapses the lanes in streamlit 1.67.
     return alt.LayerChart(layer=[bars, rule_marks, points, label_marks], height=alt.Step(LANE_HEIGHT),
-                          padding=padding, resolve=dict(scale=dict(color="independent")))
+                          padding=padding, resolve=dict(scale=dict(color="independent")),
+                          description=summary.timeline(periods, markers, rules, labels.lang))
 
 
 # --------------------------------------------------------------------------- capacity
@@ -290,6 +294,7 @@ class CapacityLabels:
     first: str
     last: str
     wan: bool = False
+    lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
 def capacity_frame(result: SimulationResult) -> pd.DataFrame:
@@ -390,7 +395,8 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
                                                                              title=labels.axis)],
         ),
     ]
-    return alt.LayerChart(layer=layers, height=260)
+    return alt.LayerChart(layer=layers, height=260,
+                          description=summary.life_capacity(segments, names, labels.lang))
 
 
 # --------------------------------------------------------------------------- money
@@ -406,6 +412,7 @@ class SpendLabels:
     items: Mapping[str, str]
     amount: str
     total: str
+    lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
 def spend_frame(result: SimulationResult) -> pd.DataFrame:
@@ -445,4 +452,4 @@ def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart
                      alt.Tooltip("amount:Q", title=labels.amount, format=",.2~f"),
                      alt.Tooltip("total:Q", title=labels.total, format=",.2~f")],
         ),
-    ], height=220)
+    ], height=220, description=summary.spend(charges, labels.lang))
