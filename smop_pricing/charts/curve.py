@@ -50,6 +50,8 @@ _LITERAL_COLOR = "#d62728"
 _CHEAPEST_COLOR = "#1f77b4"
 _BAND_COLORS = ("#9e9e9e", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 _TERM_COLORS = ("#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd")
+# Each term's line has its own dash too, so the terms are told apart without colour (WCAG 1.4.1).
+_TERM_DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4))
 _MONEY_FORMAT = ",.2~f"
 _LABEL_ROWS = 6
 
@@ -302,7 +304,11 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
         color=alt.Color("term:N", scale=dict(domain=order, range=colors), sort=order,
                         legend=dict(title=labels["legend_term"], orient="top")),
     )
-    lines = base.mark_line(strokeWidth=2, clip=True).add_params(_zoom())
+    dashes = [list(_TERM_DASHES[i % len(_TERM_DASHES)]) for i in range(len(order))]
+    # Same field, domain and legend as the colour: Vega-Lite draws one legend of dashed coloured lines.
+    dash = alt.StrokeDash("term:N", scale=dict(domain=order, range=dashes), sort=order,
+                          legend=dict(title=labels["legend_term"], orient="top"))
+    lines = base.mark_line(strokeWidth=2, clip=True).encode(strokeDash=dash).add_params(_zoom())
     points = base.mark_point(filled=True, size=50, clip=True).encode(
         opacity=_shown_on(hover, 1),
         tooltip=[
