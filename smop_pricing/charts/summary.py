@@ -160,6 +160,8 @@ def life_capacity(segments: pd.DataFrame, names: dict[str, str], lang: str) -> s
     parts = [
         t("a11y.life_capacity_range", lang, series=names[key], low=_count(segments[key].min()),
           high=_count(segments[key].max()))
+        if segments[key].min() != segments[key].max()
+        else t("a11y.life_capacity_flat", lang, series=names[key], value=_count(segments[key].min()))
         for key in ("users", "capacity")
     ]
     over = segments[segments["over"] > 0]
