@@ -29,14 +29,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from smop_ui.markdown import escaped
-
 # What st.altair_chart does to turn a chart into a spec, under the lock Streamlit takes around
 # Altair's process-wide data transformer and theme (so another session's chart never sees ours):
 # data out as Arrow under content-hashed names, Altair's default theme off. Private names of
 # streamlit 1.67 (pinned in requirements.txt); tests/test_ui_charts.py checks the result is
 # st.altair_chart's own, element for element.
 from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_dataset
+
+from smop_ui.markdown import escaped
 
 T = TypeVar("T")
 _MEMO = "_memo_"

@@ -52,7 +52,7 @@ def _contrast(a: str, b: str) -> float:
 def _over(colour: str, background: str, alpha: float) -> str:
     fg = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
     bg = [int(background.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
-    return "#" + "".join(f"{round(alpha * f + (1 - alpha) * b):02x}" for f, b in zip(fg, bg))
+    return "#" + "".join(f"{round(alpha * f + (1 - alpha) * b):02x}" for f, b in zip(fg, bg, strict=True))
 
 
 def test_the_contrast_helper_gives_the_known_ratio_of_black_on_white():

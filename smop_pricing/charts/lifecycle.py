@@ -394,8 +394,8 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
     over = segments[segments["over"] > 0].assign(series=names["over"])
     threshold = segments[segments["state"] == "active"].assign(series=names["threshold"])
     layers = [
-        alt.Chart(out_of_service).mark_rect(opacity=0.15, **_aria(out_of_service)).encode(x=x, x2=alt.X2("end:T"), color=color,
-                                                                 tooltip=span_tooltip),
+        alt.Chart(out_of_service).mark_rect(opacity=0.15, **_aria(out_of_service)).encode(
+            x=x, x2=alt.X2("end:T"), color=color, tooltip=span_tooltip),
         alt.Chart(locked).mark_rect(opacity=0.18, **_aria(locked)).encode(x=x, x2=alt.X2("end:T"), color=color,
                                                          tooltip=span_tooltip),
         alt.Chart(over).mark_rect(opacity=0.35, **_aria(over)).encode(

@@ -12,8 +12,8 @@ from decimal import Decimal
 import altair as alt
 import pandas as pd
 
-from smop_pricing.charts.review import BASELINE_COLOR, WHATIF_COLOR
 from smop_pricing.charts import summary
+from smop_pricing.charts.review import BASELINE_COLOR, WHATIF_COLOR
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
 

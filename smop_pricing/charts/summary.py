@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -19,13 +20,23 @@ from smop_pricing.i18n import t
 from smop_pricing.money import format_money
 
 
-def _money(value: float, lang: str) -> str:
+def _money(value: Any, lang: str) -> str:
     """A chart's yuan float as money text (to the fen: the frames hold fen / 100)."""
-    return format_money(Decimal(f"{value:.2f}"), lang)
+    return format_money(Decimal(f"{float(value):.2f}"), lang)
 
 
-def _count(value: float) -> str:
+def _count(value: Any) -> str:
     return f"{int(value):,}"
+
+
+def _row_of_least(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The first row holding ``column``'s least value."""
+    return frame.iloc[int(frame[column].to_numpy().argmin())]
+
+
+def _row_of_most(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The first row holding ``column``'s largest value."""
+    return frame.iloc[int(frame[column].to_numpy().argmax())]
 
 
 def _day(value: object) -> str:
@@ -103,7 +114,7 @@ def per_thousand(data: pd.DataFrame, lang: str) -> str:
         return t("a11y.empty", lang)
     rows = []
     for term, one in data.sort_values("months", kind="stable").groupby("term", sort=False):
-        low, high = one.loc[one["per_thousand"].idxmin()], one.loc[one["per_thousand"].idxmax()]
+        low, high = _row_of_least(one, "per_thousand"), _row_of_most(one, "per_thousand")
         rows.append(t("a11y.per_thousand_row", lang, term=term,
                       low=_money(low["per_thousand"], lang), low_users=_count(low["users"]),
                       high=_money(high["per_thousand"], lang), high_users=_count(high["users"])))
@@ -117,13 +128,13 @@ def marginal(data: pd.DataFrame, lang: str) -> str:
     parts = []
     down = data[data["marginal"] < 0]
     if len(down):
-        worst = data.loc[data["marginal"].idxmin()]
+        worst = _row_of_least(data, "marginal")
         parts.append(t("a11y.marginal_down", lang, count=len(down), drop=_money(-worst["marginal"], lang),
                        start=_count(worst["start"]), end=_count(worst["end"])))
     else:
         parts.append(t("a11y.marginal_no_down", lang))
     if (data["marginal"] > 0).any():
-        top = data.loc[data["marginal"].idxmax()]
+        top = _row_of_most(data, "marginal")
         parts.append(t("a11y.marginal_up", lang, rise=_money(top["marginal"], lang),
                        start=_count(top["start"]), end=_count(top["end"])))
     return _sentence(t("a11y.marginal", lang, steps=len(data)), parts, lang)
@@ -220,7 +231,7 @@ def review_overpay(data: pd.DataFrame, lang: str) -> str:
     for tariff, one in data.groupby("tariff", sort=False):
         paying = one[one["yuan"] > 0]
         if len(paying):
-            top = one.loc[one["yuan"].idxmax()]
+            top = _row_of_most(one, "yuan")
             parts.append(t("a11y.review_overpay_row", lang, tariff=tariff, most=_money(top["yuan"], lang),
                            need=_count(top["need"]), count=len(paying)))
     return _sentence(t("a11y.review_overpay", lang), parts, lang)

@@ -72,7 +72,8 @@ def not_allowed(page: Any, violations: list[dict[str, Any]]) -> list[dict[str, A
 def test_every_page_has_no_accessibility_violation_outside_the_streamlit_allow_list(
     browser, app_url, spec, lang, width
 ):
-    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="zh-CN" if lang == "zh" else "en-US")
+    locale = "zh-CN" if lang == "zh" else "en-US"
+    context = browser.new_context(viewport={"width": width, "height": 1000}, locale=locale)
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
@@ -82,7 +83,8 @@ def test_every_page_has_no_accessibility_violation_outside_the_streamlit_allow_l
         left = not_allowed(page, violations)
         if width == WIDTHS[0] or spec.default:
             screenshot(page, f"a11y_{spec.url_path}_{lang}_{width}")
-        assert not left, "\n".join(f"{v['impact']} {v['rule']}: {v['target']}\n  {v['html']}\n  {v['why']}" for v in left)
+        assert not left, "\n".join(
+            f"{v['impact']} {v['rule']}: {v['target']}\n  {v['html']}\n  {v['why']}" for v in left)
     finally:
         context.close()
 

@@ -8,6 +8,7 @@ no ``focus()``: the test reads where the focus is, and checks that it can be see
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -103,7 +104,7 @@ def test_a_quote_the_language_a_compared_option_and_the_quote_sheet_with_the_key
         page.keyboard.press("Enter")
     sheet = download.value
     assert sheet.suggested_filename == f"smop-quote-{users}-users-1-months.html"
-    text = open(sheet.path(), encoding="utf-8").read()
+    text = Path(sheet.path()).read_text(encoding="utf-8")
     assert format_money(q.total, "en") in text and "<html" in text.lower()
 
 
