@@ -46,7 +46,9 @@ from smop_pricing.lifecycle.draft import (
     rows_frame,
     rows_from_frame,
 )
-from smop_pricing.lifecycle.engine import (
+from smop_pricing.lifecycle.engine import effective_settings, simulate
+from smop_pricing.lifecycle.link import PARAM, PRESET_PARAM, decode_document, encode_document
+from smop_pricing.lifecycle.model import (
     ACTIONS,
     MAX_DATE,
     MIN_DATE,
@@ -54,16 +56,10 @@ from smop_pricing.lifecycle.engine import (
     Event,
     LedgerEntry,
     Note,
-    Preset,
     Rejection,
     Scenario,
     SimulationResult,
-    effective_settings,
-    list_presets,
-    parse_scenario,
-    simulate,
 )
-from smop_pricing.lifecycle.link import PARAM, PRESET_PARAM, decode_document, encode_document
 from smop_pricing.lifecycle.report import (
     assumptions_text,
     final_text,
@@ -72,6 +68,7 @@ from smop_pricing.lifecycle.report import (
     rejection_text,
     state_label,
 )
+from smop_pricing.lifecycle.scenario import Preset, list_presets, parse_scenario
 from smop_pricing.money import format_money
 from smop_pricing.pricing.rules import MAX_MONTHS, MAX_USERS
 from smop_pricing.pricing.tariff import published_tariff

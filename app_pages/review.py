@@ -19,18 +19,17 @@ from smop_pricing.errors import TariffError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, from_fen
 from smop_pricing.pricing.tariff import MODES, Tariff, parse_tariff, published_tariff, tariff_to_toml
+from smop_pricing.review.curves import DifferenceSummary
 from smop_pricing.review.editor import (
     MAX_REVIEW_UNITS,
-    DifferenceSummary,
     editor_rows,
     error_text,
-    open_questions,
     same_prices,
-    status_label,
     tariff_diff,
     tariff_from_editor,
     tier_lines,
 )
+from smop_pricing.review.questions import open_questions, status_label
 from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import escaped

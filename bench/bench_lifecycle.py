@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from bench.common import Figure, figure, timed
-from smop_pricing.lifecycle.engine import parse_scenario, simulate
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.scenario import parse_scenario
 from smop_pricing.pricing.tariff import published_tariff
 
 

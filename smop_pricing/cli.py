@@ -16,7 +16,7 @@ from typing import IO, NoReturn, Protocol
 from smop_pricing.errors import InputError, SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
 
-COMMANDS = ("quote", "simulate", "reprice")
+COMMANDS = ("quote", "simulate", "reprice", "plan")
 
 
 class Command(Protocol):
@@ -68,12 +68,15 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_whole(field: str, text: str, minimum: int, maximum: int) -> int:
+def parse_whole(field: str, text: object, minimum: int, maximum: int) -> int:
     """A command-line whole number: decimal digits (full-width too), one optional minus, within bounds.
 
     Superscripts like '²' count as digits to ``str.isdigit`` but not to ``int``, and a number
     of thousands of digits is beyond what ``int`` converts: both are refused here, not crashed on.
     """
+    if not isinstance(text, str):  # argparse gives a list for `--users=--`
+        raise InputError(field, " ".join(map(str, text)) if isinstance(text, list) else text, "whole_number",
+                         minimum=f"{minimum:,}", maximum=f"{maximum:,}")
     stripped = text.strip().replace("_", "")
     digits = stripped.removeprefix("-")
     if not digits.isdecimal():

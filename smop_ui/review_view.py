@@ -17,8 +17,8 @@ from smop_pricing.charts.review import compare_chart, difference_chart, overpay_
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.pricing.tariff import Tariff
-from smop_pricing.review.audit import AuditRow, audit, audit_frame
-from smop_pricing.review.editor import (
+from smop_pricing.review.audit import audit, audit_frame
+from smop_pricing.review.curves import (
     CurveSummary,
     DifferenceSummary,
     cliffs,
@@ -26,9 +26,10 @@ from smop_pricing.review.editor import (
     compare_curves,
     curve_summary,
     difference_summary,
-    error_text,
     overpay_by_need,
 )
+from smop_pricing.review.editor import error_text
+from smop_pricing.review.figures import AuditRow
 from smop_ui.charts import Spec, arrow, memo, vega_spec
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from smop_pricing.i18n import catalog
 from smop_pricing.pricing.tariff import Tier, published_tariff
-from smop_pricing.review.audit import AUDIT_COLUMNS, CHECKS, Figure, audit, audit_frame, e3_dates, page_data
+from smop_pricing.review.audit import AUDIT_COLUMNS, CHECKS, audit, audit_frame, e3_dates
+from smop_pricing.review.figures import Figure, page_data
 
 PUBLISHED = published_tariff()
 

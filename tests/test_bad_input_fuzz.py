@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smop_pricing.errors import SmopError
-from smop_pricing.lifecycle.engine import parse_scenario, simulate
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.scenario import parse_scenario
 from smop_pricing.pricing.tariff import parse_tariff, published_tariff, tariff_to_toml
 
 PUBLISHED_TOML = tariff_to_toml(published_tariff())

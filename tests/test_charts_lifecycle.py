@@ -28,7 +28,9 @@ from smop_pricing.charts.lifecycle import (
     timeline_chart,
     timeline_reads,
 )
-from smop_pricing.lifecycle.engine import Scenario, SimulationResult, load_preset, parse_scenario, simulate
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.model import Scenario, SimulationResult
+from smop_pricing.lifecycle.scenario import load_preset, parse_scenario
 from smop_ui.charts import vega_spec
 
 TIMELINE = TimelineLabels(

@@ -15,7 +15,7 @@ from smop_pricing.charts.review import (
     overpay_data,
 )
 from smop_pricing.pricing.tariff import published_tariff
-from smop_pricing.review.editor import compare_curves, overpay_by_need
+from smop_pricing.review.curves import compare_curves, overpay_by_need
 
 PUBLISHED = published_tariff()
 DEARER = replace(PUBLISHED, monthly_fee=Decimal(2500))

@@ -12,20 +12,10 @@ from typing import Any
 import pytest
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.engine import (
-    MAX_EVENTS,
-    Event,
-    Period,
-    Scenario,
-    SimulationResult,
-    list_presets,
-    load_preset,
-    parse_scenario,
-    scenario_to_dict,
-    simulate,
-    validate_events,
-)
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.model import MAX_EVENTS, Event, Period, Scenario, SimulationResult
 from smop_pricing.lifecycle.report import narrative, rejection_text
+from smop_pricing.lifecycle.scenario import list_presets, load_preset, parse_scenario, scenario_to_dict, validate_events
 from smop_pricing.pricing.tariff import published_tariff
 
 D = date.fromisoformat

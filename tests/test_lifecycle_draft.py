@@ -20,7 +20,9 @@ from smop_pricing.lifecycle.draft import (
     rows_frame,
     rows_from_frame,
 )
-from smop_pricing.lifecycle.engine import ACTIONS, MAX_FILE_BYTES, list_presets, load_preset, simulate
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.model import ACTIONS, MAX_FILE_BYTES
+from smop_pricing.lifecycle.scenario import list_presets, load_preset
 
 E3 = {"start": "2022-05-01", "months": 1, "until": "2022-10-01", "users": 150_000}
 

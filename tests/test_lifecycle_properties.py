@@ -12,7 +12,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smop_pricing.lifecycle.engine import SimulationResult, parse_scenario, scenario_to_dict, simulate
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.model import SimulationResult
+from smop_pricing.lifecycle.scenario import parse_scenario, scenario_to_dict
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 
 PUBLISHED = published_tariff()

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smop_pricing.lifecycle.engine import list_presets
 from smop_pricing.lifecycle.link import decode_document, encode_document
+from smop_pricing.lifecycle.scenario import list_presets
 from tests.conftest import app_test
 
 PAGE = "app_pages/lifecycle.py"

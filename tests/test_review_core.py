@@ -9,7 +9,7 @@ import pytest
 
 from smop_pricing.errors import InputError
 from smop_pricing.pricing.tariff import Tier, published_tariff
-from smop_pricing.review.editor import (
+from smop_pricing.review.curves import (
     CLIFF_COLUMNS,
     COMPARE_COLUMNS,
     check_review_users,
@@ -18,16 +18,11 @@ from smop_pricing.review.editor import (
     compare_curves,
     curve_summary,
     difference_summary,
-    editor_rows,
-    error_text,
-    open_questions,
     overpay_by_need,
     review_grid,
-    same_prices,
-    tariff_diff,
-    tariff_from_editor,
-    tier_lines,
 )
+from smop_pricing.review.editor import editor_rows, error_text, same_prices, tariff_diff, tariff_from_editor, tier_lines
+from smop_pricing.review.questions import open_questions
 
 PUBLISHED = published_tariff()
 GRADUATED = replace(PUBLISHED, tier_mode="graduated")

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from smop_pricing.errors import ScenarioError
 from smop_pricing.lifecycle.draft import draft_from_document, draft_to_document
-from smop_pricing.lifecycle.engine import ACTIONS, Event, Scenario, Settings, list_presets, scenario_to_dict
 from smop_pricing.lifecycle.link import (
     MAX_DECODED_BYTES,
     MAX_LINK_CHARS,
@@ -22,6 +21,8 @@ from smop_pricing.lifecycle.link import (
     encode_document,
     encode_scenario,
 )
+from smop_pricing.lifecycle.model import ACTIONS, Event, Scenario, Settings
+from smop_pricing.lifecycle.scenario import list_presets, scenario_to_dict
 
 
 def _pack(data: bytes) -> str:

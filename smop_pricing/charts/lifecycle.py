@@ -21,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 
 from smop_pricing.charts import summary
 from smop_pricing.i18n import DEFAULT_LANG
-from smop_pricing.lifecycle.engine import STATES, Event, LedgerEntry, Rejection, SimulationResult
+from smop_pricing.lifecycle.model import STATES, Event, LedgerEntry, Rejection, SimulationResult
 
 STATE_COLORS = MappingProxyType({"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"})
 KINDS = ("purchase", "renew", "auto_renew", "buy_packs", "set_users", "auto_switch", "refused")

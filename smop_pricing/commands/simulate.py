@@ -9,14 +9,8 @@ from smop_pricing import jsonout
 from smop_pricing.commands.quote import display_width, pad
 from smop_pricing.errors import ScenarioError
 from smop_pricing.i18n import t
-from smop_pricing.lifecycle.engine import (
-    Run,
-    SimulationResult,
-    load_preset,
-    load_scenario,
-    scenario_tariff,
-    simulate,
-)
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.model import Run, SimulationResult
 from smop_pricing.lifecycle.report import (
     assumptions_text,
     final_text,
@@ -26,6 +20,7 @@ from smop_pricing.lifecycle.report import (
     period_lines,
     reason_text,
 )
+from smop_pricing.lifecycle.scenario import load_preset, load_scenario, scenario_tariff
 from smop_pricing.money import format_money
 from smop_pricing.pricing.tariff import load_tariff
 

@@ -26,18 +26,8 @@ from typing import Any
 import pandas as pd
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.engine import (
-    ACTIONS,
-    MAX_EVENTS,
-    MAX_FILE_BYTES,
-    Event,
-    Scenario,
-    event_to_dict,
-    json_text,
-    parse_scenario,
-    scenario_to_dict,
-    validate_events,
-)
+from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, MAX_FILE_BYTES, Event, Scenario
+from smop_pricing.lifecycle.scenario import event_to_dict, json_text, parse_scenario, scenario_to_dict, validate_events
 
 COLUMNS = ("date", "action", "months", "units", "users", "on")
 NUMBER_COLUMNS = ("months", "units", "users")

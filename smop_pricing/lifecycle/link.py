@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.engine import Scenario, parse_scenario, scenario_to_dict
+from smop_pricing.lifecycle.model import Scenario
+from smop_pricing.lifecycle.scenario import parse_scenario, scenario_to_dict
 
 PARAM = "s"
 PRESET_PARAM = "preset"

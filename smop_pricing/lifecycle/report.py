@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from smop_pricing.i18n import t
-from smop_pricing.lifecycle.engine import LedgerEntry, Note, ParamValue, Rejection, SimulationResult
+from smop_pricing.lifecycle.model import LedgerEntry, Note, ParamValue, Rejection, SimulationResult
 from smop_pricing.money import format_money
 
 

@@ -1,0 +1,1 @@
+"""The growth planner (SPEC R11): forecasts, purchase strategies, the exact optimum, uncertainty."""
