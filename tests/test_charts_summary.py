@@ -3,6 +3,7 @@ from its frame by smop_pricing/charts/summary.py, and the caption each page show
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -33,17 +34,26 @@ from smop_pricing.charts.lifecycle import (
     spend_chart,
     timeline_chart,
 )
+from smop_pricing.charts.plan import PlanLabels
+from smop_pricing.charts.plan import capacity_chart as plan_capacity_chart
+from smop_pricing.charts.plan import capacity_frame as plan_capacity_frame
+from smop_pricing.charts.plan import spend_chart as plan_spend_chart
+from smop_pricing.charts.plan import spend_frame as plan_spend_frame
 from smop_pricing.charts.portfolio import difference_histogram_chart
 from smop_pricing.charts.quote import capacity_chart as quote_capacity_chart
 from smop_pricing.charts.quote import compare_chart as quote_compare_chart
 from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
 from smop_pricing.i18n import LANGS
-from smop_pricing.lifecycle.engine import SimulationResult, load_preset, simulate
+from smop_pricing.lifecycle.engine import simulate
+from smop_pricing.lifecycle.model import SimulationResult
+from smop_pricing.lifecycle.scenario import load_preset
+from smop_pricing.plan.forecast import shaped
+from smop_pricing.plan.strategies import Problem, all_strategies
 from smop_pricing.portfolio import difference_histogram
 from smop_pricing.pricing.rules import quote
 from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.quote.options import Option, compare_costs
-from smop_pricing.review.editor import compare_curves, overpay_by_need
+from smop_pricing.review.curves import compare_curves, overpay_by_need
 from smop_ui.registry import PAGES
 from tests.conftest import page_test
 
@@ -51,6 +61,7 @@ TARIFF = published_tariff()
 GRID = np.arange(0, 3_000_001, 100_000)
 DEARER = replace(TARIFF, monthly_fee=Decimal(2500))
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+PLANS = all_strategies(Problem(TARIFF, shaped(dt.date(2026, 1, 1), 300_000, 3_000_000, 24)))
 
 
 def preset(name: str) -> SimulationResult:
@@ -73,6 +84,14 @@ def capacity_labels(lang: str) -> CapacityLabels:
     return CapacityLabels(users="用户量" if zh else "Users", capacity="容量" if zh else "Capacity",
                           threshold="预警", over="超出", locked="锁定", stopped="停服", axis="用户",
                           date="日期", first="首日", last="末日", wan=zh, lang=lang)
+
+
+def plan_labels(lang: str) -> PlanLabels:
+    if lang == "zh":
+        strategies = ("最优方案", "随增长购买", "按季度购买", "一次性预购")
+        return PlanLabels("月份", "用户", "支出", "方案", "预测用户量", strategies, lang=lang)
+    return PlanLabels("Month", "Users", "Spend", "Series", "Forecast users", ("Best", "Grow", "Quarterly", "Upfront"),
+                      lang=lang)
 
 
 def spend_labels(lang: str) -> SpendLabels:
@@ -98,6 +117,8 @@ BUILDERS: dict[str, Callable[[str], Any]] = {
                                                  lang),
     "portfolio histogram": lambda lang: difference_histogram_chart(
         difference_histogram(np.array([-250_000, -120_000, 0, 0, 50, 300_000], dtype=np.int64), 10), lang),
+    "plan capacity": lambda lang: plan_capacity_chart(plan_capacity_frame(PLANS, plan_labels(lang)), plan_labels(lang)),
+    "plan spend": lambda lang: plan_spend_chart(plan_spend_frame(PLANS, plan_labels(lang)), plan_labels(lang)),
 }
 
 
@@ -178,6 +199,15 @@ def test_the_histogram_summary_counts_customers_by_which_way_their_bill_moves():
     assert "Falls: 2; Includes unchanged: 3; Rises: 1." in text  # 50 fen falls in the bin holding 0
 
 
+def test_the_plan_summaries_give_each_plans_capacity_and_spend():
+    capacity = description("plan capacity", "en")
+    assert capacity.startswith("Chart: users and each plan's capacity, 2026-01 to 2027-12; Forecast users from 300,000")
+    assert capacity.endswith("Upfront from 3,000,000 to 3,000,000.") and "below" not in capacity  # none falls short
+    assert "Grow from 300,000" in capacity
+    spend = description("plan spend", "en")
+    assert "Best: CNY 132,000 in all" in spend and "Grow: CNY 216,000 in all" in spend
+
+
 def test_an_empty_frame_is_described_as_no_data():
     empty = pd.DataFrame(columns=["row", "part", "users", "order"])
     assert summary.quote_capacity(empty, "zh") == "图表：暂无数据。"
@@ -214,7 +244,7 @@ def _captions(at: Any) -> list[str]:
     return [str(c.value).replace("\\", "") for c in at.caption]
 
 
-@pytest.mark.parametrize("spec", [s for s in PAGES if s.url_path in ("price-quote", "cost-curve")],
+@pytest.mark.parametrize("spec", [s for s in PAGES if s.url_path in ("price-quote", "cost-curve", "growth-plan")],
                          ids=lambda s: s.url_path)
 def test_each_chart_on_a_page_has_its_description_as_a_caption(spec):
     at = page_test(spec, lang="en")

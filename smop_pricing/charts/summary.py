@@ -242,3 +242,44 @@ def histogram(data: pd.DataFrame, lang: str) -> str:
     counts = data.groupby("side", sort=False)["count"].sum()
     parts = [t("a11y.histogram_row", lang, side=side, count=_count(n)) for side, n in counts.items()]
     return _sentence(t("a11y.histogram", lang, count=_count(data["count"].sum() if len(data) else 0)), parts, lang)
+
+
+# --------------------------------------------------------------------------- growth planner
+
+
+def plan_capacity(frame: pd.DataFrame, users: str, lang: str) -> str:
+    """``charts.plan.capacity_frame`` (month, series, value): the users' and each plan's capacity,
+    first month to last, and the months a plan leaves users over its capacity. ``users``: the
+    users series' name."""
+    if frame.empty:
+        return t("a11y.empty", lang)
+    demand = frame[frame["series"] == users].sort_values("month", kind="stable")
+    parts = []
+    for name, one in frame.groupby("series", sort=False):
+        one = one.sort_values("month", kind="stable")
+        text = t("a11y.curve_series", lang, series=name, first=_count(one["value"].iloc[0]),
+                 last=_count(one["value"].iloc[-1]))
+        if name != users:
+            short = int((one["value"].to_numpy() < demand["value"].to_numpy()[: len(one)]).sum())
+            if short:
+                text += t("a11y.list_sep", lang) + t("a11y.plan_short", lang, months=short)
+        parts.append(text)
+    head = t("a11y.plan_capacity", lang, first=_month(frame["month"].min()), last=_month(frame["month"].max()))
+    return _sentence(head, parts, lang)
+
+
+def plan_spend(frame: pd.DataFrame, lang: str) -> str:
+    """``charts.plan.spend_frame`` (month, series, cumulative value): each plan's spend by the end."""
+    if frame.empty:
+        return t("a11y.empty", lang)
+    last = _month(frame["month"].max())
+    parts = [
+        t("a11y.plan_spend_row", lang, series=name, total=_money(one["value"].max(), lang))
+        for name, one in frame.groupby("series", sort=False)
+    ]
+    head = t("a11y.plan_spend", lang, first=_month(frame["month"].min()), last=last)
+    return _sentence(head, parts, lang)
+
+
+def _month(value: object) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m")  # type: ignore[arg-type]
