@@ -254,3 +254,13 @@ def test_each_chart_on_a_page_has_its_description_as_a_caption(spec):
     captions = _captions(at)
     for chart in charts:
         assert chart["description"] in captions
+
+
+def test_a_plan_below_the_users_says_in_how_many_months():
+    months = pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])
+    frame = pd.DataFrame({
+        "month": list(months) * 2,
+        "series": ["Users"] * 3 + ["Lean"] * 3,
+        "value": [100.0, 200.0, 300.0, 100.0, 100.0, 300.0],
+    })
+    assert "Lean from 100 to 300, below the users in 1 month(s)" in summary.plan_capacity(frame, "Users", "en")

@@ -302,12 +302,11 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
         x=_users_x(labels, x_max),
         y=alt.Y("per_thousand:Q", title=labels["axis_per_thousand"], axis=dict(format=",.0f")),
         color=alt.Color("term:N", scale=dict(domain=order, range=colors), sort=order,
-                        legend=dict(title=labels["legend_term"], orient="top")),
+                        legend=_term_legend(labels)),
     )
     dashes = [list(_TERM_DASHES[i % len(_TERM_DASHES)]) for i in range(len(order))]
     # Same field, domain and legend as the colour: Vega-Lite draws one legend of dashed coloured lines.
-    dash = alt.StrokeDash("term:N", scale=dict(domain=order, range=dashes), sort=order,
-                          legend=dict(title=labels["legend_term"], orient="top"))
+    dash = alt.StrokeDash("term:N", scale=dict(domain=order, range=dashes), sort=order, legend=_term_legend(labels))
     lines = base.mark_line(strokeWidth=2, clip=True).encode(strokeDash=dash).add_params(_zoom())
     points = base.mark_point(filled=True, size=50, clip=True).encode(
         opacity=_shown_on(hover, 1),
@@ -320,6 +319,11 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
     ).add_params(hover)
     return alt.layer(lines, points, data=data, **_frame(height),
                      description=summary.per_thousand(data, _lang(labels)))
+
+
+def _term_legend(labels: Labels) -> dict[str, Any]:
+    """The terms' legend: each symbol a short stroke in its line's colour and dash."""
+    return dict(title=labels["legend_term"], orient="top", symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
 
 
 def marginal_frame(curve: pd.DataFrame, labels: Labels) -> pd.DataFrame:
