@@ -42,10 +42,14 @@ def allowlist() -> list[dict[str, Any]]:
         return list(tomllib.load(file)["allow"])
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
-    """axe's violations on the page as it stands, each node with its rule, impact and selector."""
+def settle(page: Any) -> None:
+    """Wait until the app's script has finished and every chart is drawn."""
     page.wait_for_selector(IDLE)
     page.wait_for_function(CHARTS_DRAWN)
+
+
+def run_axe(page: Any) -> list[dict[str, Any]]:
+    """axe's violations on the page as it stands, each node with its rule, impact and selector."""
     options = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
     results = Axe().run(page, options=options).response
     return [
@@ -79,6 +83,7 @@ def test_every_page_has_no_accessibility_violation_outside_the_streamlit_allow_l
     try:
         page.goto(f"{app_url}{spec.link}?lang={lang}")
         page.wait_for_selector('[data-testid="stMain"]')
+        settle(page)
         violations = run_axe(page)
         left = not_allowed(page, violations)
         if width == WIDTHS[0] or spec.default:
