@@ -1,4 +1,4 @@
-"""Growth-plan page: when to buy packs, and in what batches, over a forecast (SPEC R11).
+"""Growth-plan page: when to buy packs, and in what batches, over a forecast (docs/rules.md R11).
 
 Gathers the forecast (a growth shape, a month-by-month table or a CSV), the held units, the
 discount rate and the uncertainty spread, all but the table and the file bound to the URL; asks

@@ -38,7 +38,7 @@ def read_file(path: str) -> bytes:
     return data
 
 
-def plan_json(plans: tuple[PlanResult, ...]) -> dict[str, Any]:
+def plan_json(plans: tuple[PlanResult, ...], lang: str = "zh") -> dict[str, Any]:
     """The CLI's JSON contract: months, base fees, and each strategy's purchases and money."""
     problem = plans[0].problem
     return {
@@ -47,7 +47,10 @@ def plan_json(plans: tuple[PlanResult, ...]) -> dict[str, Any]:
         "held_units": problem.held_units,
         "discount_rate": problem.rate,
         "base_fees": problem.base_fees,
-        "tariff": {"name": problem.tariff.name, "version": problem.tariff.version, "mode": problem.tariff.tier_mode},
+        "tariff": {
+            "name": problem.tariff.display_name(lang), "version": problem.tariff.version,
+            "mode": problem.tariff.tier_mode,
+        },
         "strategies": [
             {
                 "name": plan.name,
@@ -70,19 +73,20 @@ def render_text(plans: tuple[PlanResult, ...], lang: str) -> str:
     lines = [
         t("plan.cli_header", lang, name=tariff.display_name(lang), version=tariff.version, first=forecast.label(0),
           last=forecast.label(forecast.months - 1), months=forecast.months, held=f"{problem.held_units:,}",
-          rate=f"{problem.rate * 100:f}".rstrip("0").rstrip(".") + "%"),
+          rate=f"{(Decimal(problem.rate) * 100).normalize():f}%"),
         "",
     ]
     for plan in plans:
         lines.append(
-            f"{t('plan.strategy_' + plan.name, lang)}: "
+            f"{t('plan.strategy_' + plan.name, lang)}{'：' if lang == 'zh' else ': '}"
             f"{t('plan.col_pack_fees', lang)} {format_money(plan.pack_fees, lang)} · "
             f"{t('plan.col_total', lang)} {format_money(plan.total, lang)} · "
             f"{t('plan.col_pv', lang)} {format_money(plan.present_value, lang)}"
         )
         rows = {row.month: row for row in plan.rows}
         for p in plan.purchases:
-            lines.append(t("plan.cli_purchase", lang, month=forecast.label(p.month), units=f"{p.units:,}",
+            units = t("plan.units_one" if p.units == 1 else "plan.units_many", lang, n=f"{p.units:,}")
+            lines.append(t("plan.cli_purchase", lang, month=forecast.label(p.month), units=units,
                            price=format_rate(p.purchase.rate, lang), fee=format_money(p.fee, lang),
                            capacity=format_users(rows[p.month].capacity, lang)))
         if not plan.purchases:
@@ -99,7 +103,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     forecast = read_forecast_csv(read_file(args.forecast))
     plans = all_strategies(Problem(tariff, forecast, held, rate))
     if args.json:
-        out.write(jsonout.dumps(plan_json(plans)) + "\n")
+        out.write(jsonout.dumps(plan_json(plans, args.lang)) + "\n")
     else:
         out.write(render_text(plans, args.lang) + "\n")
     return 0

@@ -1,4 +1,4 @@
-"""Purchase plans over a forecast (SPEC R11): the four strategies and what each costs.
+"""Purchase plans over a forecast (docs/rules.md R11): the four strategies and what each costs.
 
 A plan is a list of dated purchases (month index, priced by the engine's
 :func:`~smop_pricing.pricing.rules.make_purchase`). The platform fee is paid at the start

@@ -1,4 +1,4 @@
-"""Plans under uncertainty (SPEC R11): low / base / high forecasts, regret, the robust plan.
+"""Plans under uncertainty (docs/rules.md R11): low / base / high forecasts, regret, the robust plan.
 
 Every strategy is planned on every forecast (the candidates). A candidate followed under a
 forecast is topped up in each month it falls short, by buying exactly the shortfall; its
