@@ -139,8 +139,8 @@ def test_every_chart_builder_gives_its_chart_a_one_sentence_description_in_the_l
 
 def test_the_quote_capacity_summary_names_the_users_and_each_purchases_capacity_by_part():
     text = description("quote capacity", "en")
-    assert text.startswith("Chart: 1,050,000 users to operate; Literal purchase: capacity 1,100,000 users")
-    assert "Cheaper purchase: capacity 1,300,000 users" in text and "1,100,000)" in text
+    assert text.startswith("Chart: 1,050,000 users to operate; As-needed purchase: capacity 1,100,000 users")
+    assert "Recommended (cheaper): capacity 1,300,000 users" in text and "Packs bought now 1,100,000)" in text
 
 
 def test_the_compare_summary_gives_each_options_total_and_parts():
