@@ -93,7 +93,7 @@ def test_a_quote_the_language_a_compared_option_and_the_quote_sheet_with_the_key
     assert_focus_visible(page)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Space")
-    expect(main.locator("strong", has_text="Quote 3")).to_be_visible()  # the third option's inputs
+    expect(main.get_by_role("columnheader", name="Quote 3", exact=True)).to_be_visible()  # compared
     page.wait_for_selector(IDLE)
 
     # 4. Download the quote sheet: back up to its button, Enter.
