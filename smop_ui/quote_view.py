@@ -53,9 +53,7 @@ CHEAPEST_FILL = "green-background"
 STRONG_KEYS = ("total", "cheapest_total")
 
 
-def _cell(text: str) -> str:
-    """Table cells are Markdown: escape the few characters our figures could carry."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("|", "\\|")
+_cell = escaped  # table cells are Markdown
 
 
 def _line_frame(items: Sequence[LineItem], lang: str) -> pd.DataFrame:
@@ -91,7 +89,7 @@ def _filled(text: str, fill: str) -> str:
     """A table cell's text on a coloured background (Markdown), or as it is when ``fill`` is empty."""
     if not fill or not text:
         return _cell(text)
-    inner = _cell(text).replace("[", "\\[").replace("]", "\\]")
+    inner = _cell(text)
     return f":{fill}[{inner}]"
 
 

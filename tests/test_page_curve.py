@@ -39,7 +39,7 @@ def warnings(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_page_shows_three_charts_the_inversion_table_and_the_download_in_either_language(lang):
+def test_the_page_shows_three_charts_the_cliff_table_and_the_download_in_either_language(lang):
     at = app_test(PAGE, lang=lang)
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 3
@@ -93,7 +93,7 @@ def test_the_inputs_are_written_back_to_the_url_so_the_link_reproduces_the_page(
     }
 
 
-def test_the_inversion_table_lists_the_5_to_6_and_7_to_10_to_11_cliffs():
+def test_the_cliff_table_lists_the_5_to_6_and_7_to_10_to_11_cliffs():
     at = app_test(PAGE, lang="en")
     table = at.dataframe[0].value
     assert table.iloc[:, 0].tolist() == ["5 → 6", "7–10 → 11"]

@@ -260,8 +260,8 @@ def test_the_tier_table_marks_the_tier_of_this_purchase():
     at = run_app(lang="en")
     tiers = at.table[1].value
     marks = tiers["This quote"].tolist()
-    assert marks[1].startswith(":orange-background[◀ as-needed purchase (8 units)")
-    assert marks[2].startswith(":green-background[◀ recommended, cheaper (11 units)")
+    assert marks[1].startswith(":orange-background[◀ as\\-needed purchase \\(8 units\\)")
+    assert marks[2].startswith(":green-background[◀ recommended, cheaper \\(11 units\\)")
 
 
 def test_the_tier_tables_colours_have_a_key():

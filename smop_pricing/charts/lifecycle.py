@@ -17,14 +17,15 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 
 from smop_pricing.charts import summary
 from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.lifecycle.model import STATES, Event, LedgerEntry, Rejection, SimulationResult
+from smop_pricing.money import users_axis_expr
+from smop_pricing.pricing.rules import reclamation_day
 
 STATE_COLORS = MappingProxyType({"active": "#2E9D5B", "stopped": "#F79009", "reclaimed": "#98A2B3"})
-KINDS = ("purchase", "renew", "auto_renew", "buy_packs", "set_users", "auto_switch", "refused")
+KINDS = (*LedgerEntry.ITEMS, "set_users", "auto_switch", "refused")
 """Marker kinds, in lane order: ledger items, user counts, the auto-renewal switch, refusals."""
 KIND_SHAPES = MappingProxyType({
     "purchase": "square",
@@ -67,8 +68,8 @@ Describe = Callable[[LedgerEntry | Rejection | Event], str]
 
 
 # Encodings are channel objects (alt.X2, alt.YValue, alt.ColorValue) and top-level properties go to
-# the constructor: for a shorthand string or a plain dict Altair scans its whole schema (~4 ms each),
-# and .properties()/.resolve_scale() copy the whole layered chart. Axes, scales, legends and the
+# the constructor: for a shorthand string or a plain dict Altair scans its whole schema,
+# and .properties()/.resolve_scale() copy the whole layered chart (docs/performance.md). Axes, scales, legends and the
 # resolve inside them are plain dicts (an alt.Axis holds all of its ~80 properties and is
 # deep-copied on the way to a spec; the dict gives the same spec).
 
@@ -168,8 +169,8 @@ def expiry_days(result: SimulationResult) -> list[date]:
 
 def reclamation_days(result: SimulationResult) -> list[date]:
     """The reclamation deadline of each lapse (expiry + grace), and of the last term, within the span."""
-    grace = relativedelta(months=result.settings.grace_months)
-    days = {p.start + grace for p in result.periods if p.state == "stopped"}
+    grace = result.settings.grace_months
+    days = {reclamation_day(p.start, grace) for p in result.periods if p.state == "stopped"}
     if result.final_state == "active":
         days.add(result.reclamation)
     scenario = result.scenario
@@ -345,8 +346,7 @@ def capacity_frame(result: SimulationResult) -> pd.DataFrame:
 def _users_axis(wan: bool) -> dict[str, Any]:
     """No title (the legend names the lines): the axis takes :data:`AXIS_EXTENT`, as the timeline's."""
     if wan:
-        wan_label = "datum.value == 0 ? '0' : format(datum.value / 10000, ',') + '万'"
-        return dict(labelExpr=wan_label, minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
+        return dict(labelExpr=users_axis_expr("zh"), minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
     return dict(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
 
 

@@ -60,7 +60,7 @@ def difference_histogram_chart(histogram: pd.DataFrame, lang: str, basis: str = 
     sides = [t(f"portui.side_{s}", lang) for s in SIDES]
     chart: alt.Chart = (
         # height given here, not by .properties(), which copies the chart; encodings as channel objects
-        # (for a shorthand string Altair scans its whole schema, ~4 ms)
+        # (for a shorthand string Altair scans its whole schema: docs/performance.md)
         alt.Chart(data, title=t("portui.histogram_title", lang, basis=basis_name), height=260,
                   description=summary.histogram(data, lang))
         .mark_bar(stroke="white", strokeWidth=0.5)

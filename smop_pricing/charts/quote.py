@@ -9,6 +9,7 @@ import pandas as pd
 
 from smop_pricing.charts import summary
 from smop_pricing.i18n import t
+from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import Quote
 
 INCLUDED_COLOR = "#A9BCD6"
@@ -30,10 +31,7 @@ def _fit_width() -> dict[str, str]:
 
 def _users_axis(lang: str, title: str) -> dict[str, Any]:
     if lang == "zh":
-        # zh counts users in 万 (10,000) and 亿 (100,000,000): 1,000,000 -> "100万", 100,000,000 -> "1亿"
-        return dict(title=title, grid=True, labelExpr=(
-            "datum.value >= 100000000 ? format(datum.value / 100000000, ',') + '亿'"
-            " : datum.value == 0 ? '0' : format(datum.value / 10000, ',') + '万'"))
+        return dict(title=title, labelExpr=users_axis_expr(lang), grid=True)
     return dict(title=title, format=",d", grid=True)
 
 

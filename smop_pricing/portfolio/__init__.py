@@ -15,6 +15,7 @@ text ("38400", "38400.50") for the CSV. Summaries (:class:`TariffTotals`,
 """
 
 
+from smop_pricing.money import yuan_text
 from smop_pricing.portfolio.columns import (
     AGAINST,
     BLOCK_BYTES,
@@ -61,7 +62,6 @@ from smop_pricing.portfolio.write import (
     priced_csv_bytes,
     write_errors_csv,
     write_priced_csv,
-    yuan_text,
 )
 
 __all__ = (

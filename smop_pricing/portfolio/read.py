@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -39,13 +39,22 @@ from smop_pricing.portfolio.columns import (
     SAMPLE_BYTES,
 )
 from smop_pricing.pricing.rules import IntArray
-from smop_pricing.validation import parse_count
+from smop_pricing.validation import is_blank, parse_count
 
 # ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
 
 Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
+
+
+class InvalidRecord(NamedTuple):
+    """A CSV record with the wrong number of fields, as the reader reports it (header = record 1)."""
+
+    record: int
+    actual_columns: int
+    expected_columns: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -344,12 +353,14 @@ def _read_blocks(
     width: int,
     label: str,
     progress: ProgressCallback | None,
-) -> tuple[list[str], list[_Block], list[tuple[int, int, int, str]], int]:
-    invalid: list[tuple[int, int, int, str]] = []
+) -> tuple[list[str], list[_Block], list[InvalidRecord], int]:
+    invalid: list[InvalidRecord] = []
 
     def on_invalid(row: Any) -> str:
         # single-threaded reading: row.number is the CSV record number (header = 1)
-        invalid.append((int(row.number), int(row.actual_columns), int(row.expected_columns), str(row.text)))
+        invalid.append(
+            InvalidRecord(int(row.number), int(row.actual_columns), int(row.expected_columns), str(row.text))
+        )
         return "skip"
 
     reader = pcsv.open_csv(
@@ -423,7 +434,7 @@ def _parse_block(names: list[str], columns: list[Any]) -> _Block:
 
 def _line_numbers(
     n_rows: int,
-    invalid: list[tuple[int, int, int, str]],
+    invalid: list[InvalidRecord],
     newlines: IntArray | None,
     header_newlines: int,
 ) -> tuple[IntArray, IntArray]:
@@ -432,12 +443,12 @@ def _line_numbers(
     Records (CSV rows) are numbered from 1 (the header); a value with line breaks inside
     quotes makes its record span several lines, which shifts every later line number.
     """
-    invalid_records = np.array([r[0] for r in invalid], dtype=np.int64)
+    invalid_records = np.array([r.record for r in invalid], dtype=np.int64)
     records = np.arange(2, 2 + n_rows + len(invalid), dtype=np.int64)
     kept = np.setdiff1d(records, invalid_records, assume_unique=True) if len(invalid) else records
     if len(kept) != n_rows:  # pragma: no cover - a change in the CSV reader's numbering
         raise RuntimeError("CSV record numbering is not as expected")
-    invalid_newlines = np.array([r[3].count("\n") for r in invalid], dtype=np.int64)
+    invalid_newlines = np.array([r.text.count("\n") for r in invalid], dtype=np.int64)
     if newlines is None and header_newlines == 0 and not invalid_newlines.any():
         return kept, invalid_records
     per_record = np.zeros(2 + n_rows + len(invalid), dtype=np.int64)
@@ -505,7 +516,7 @@ def read_portfolio(
 def _assemble(
     names: list[str],
     blocks: list[_Block],
-    invalid: list[tuple[int, int, int, str]],
+    invalid: list[InvalidRecord],
     header_newlines: int,
     encoding: str,
     label: str,
@@ -555,7 +566,7 @@ def _assemble(
             )
         )
     # a line of spaces has one field: it is a blank line, not a row with too few fields
-    spaces = np.array([not r[3].strip() for r in invalid], dtype=bool)
+    spaces = np.array([is_blank(r.text) for r in invalid], dtype=bool)
     wrong = [r for r, space in zip(invalid, spaces, strict=True) if not space]
     if wrong:
         problems.append(
@@ -563,9 +574,9 @@ def _assemble(
                 {
                     "line": invalid_lines[~spaces],
                     "column": "",
-                    "value": [_truncate(r[3]) for r in wrong],
+                    "value": [_truncate(r.text) for r in wrong],
                     "rule": "fields",
-                    "detail": [f"{r[1]}/{r[2]}" for r in wrong],
+                    "detail": [f"{r.actual_columns}/{r.expected_columns}" for r in wrong],
                     "_order": -1,
                 }
             )
