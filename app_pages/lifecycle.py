@@ -110,7 +110,7 @@ def _metrics(result: SimulationResult) -> None:
 
 
 def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
-    st.subheader(t("lifepage.results_title", lang), divider="gray")
+    st.header(t("lifepage.results_title", lang), divider="gray")
     _metrics(result)
     if result.rejected:
         lines = [f"**{md(t('lifepage.refused_title', lang))}**"]
@@ -119,14 +119,14 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
         st.error("\n".join(lines), icon=":material/block:")
 
     timeline, capacity, spend = view.chart_specs(result, lang)  # kept: each chart by what it reads
-    st.markdown(f"#### {md(t('lifepage.timeline_title', lang))}")
+    st.markdown(f"### {md(t('lifepage.timeline_title', lang))}")
     draw(timeline)
     st.caption(md(view.rules_text(result, lang)) + "  \n" + t("lifepage.timeline_caption", lang))
-    st.markdown(f"#### {md(t('lifepage.capacity_title', lang))}")
+    st.markdown(f"### {md(t('lifepage.capacity_title', lang))}")
     draw(capacity)
     st.caption(t("lifepage.capacity_caption", lang))
 
-    st.markdown(f"#### {md(t('lifepage.money_title', lang))}")
+    st.markdown(f"### {md(t('lifepage.money_title', lang))}")
     cols = st.columns([1, 1])
     with cols[0]:
         st.dataframe(view.ledger_table(result, lang), hide_index=True, width="stretch", column_config={
@@ -136,7 +136,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     with cols[1]:
         draw(spend)
 
-    st.markdown(f"#### {md(t('lifepage.narrative_title', lang))}")
+    st.markdown(f"### {md(t('lifepage.narrative_title', lang))}")
     cols = st.columns([3, 2])
     with cols[0]:
         st.markdown("\n".join(f"- **{n.date.isoformat()}** {md(note_text(n, lang))}" for n in result.notes))
@@ -150,7 +150,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
 
 
 def _share() -> None:
-    st.markdown(f"#### {md(t('lifepage.share_title', lang))}")
+    st.markdown(f"### {md(t('lifepage.share_title', lang))}")
     st.caption(t("lifepage.share_caption", lang))
     query = urlencode(st.query_params.to_dict())
     base = st.context.url or next(spec.link for spec in PAGES if spec.file == "app_pages/lifecycle.py")
@@ -164,7 +164,7 @@ st.title(t("lifepage.title", lang))
 st.caption(t("lifepage.intro", lang))
 notices = st.container()
 with st.container(border=True):
-    st.subheader(t("lifepage.builder_title", lang))
+    st.header(t("lifepage.builder_title", lang))
     _source_row()
     _header_inputs()
     header_problem = view.commit_header()

@@ -416,17 +416,17 @@ def _labels(lang: str) -> tuple[TimelineLabels, CapacityLabels, SpendLabels]:
         service=c("chart_service"), states={s: state_label(s, lang) for s in STATES},
         kinds={k: c(f"kind_{k}") for k in KINDS}, expiry=c("chart_expiry"), reclamation=c("chart_reclamation"),
         date=c("chart_date"), first=c("chart_first"), last=c("chart_last"), days=c("chart_days"),
-        state=c("chart_state"), event=c("chart_event"), detail=c("chart_detail"),
+        state=c("chart_state"), event=c("chart_event"), detail=c("chart_detail"), lang=lang,
     )
     capacity = CapacityLabels(
         users=c("series_users"), capacity=c("series_capacity"), threshold=c("series_threshold"),
         over=c("series_over"), locked=c("series_locked"), stopped=c("series_stopped"), axis=c("users_axis"),
-        date=c("chart_date"), first=c("chart_first"), last=c("chart_last"), wan=lang == "zh",
+        date=c("chart_date"), first=c("chart_first"), last=c("chart_last"), wan=lang == "zh", lang=lang,
     )
     spend = SpendLabels(
         axis=c("spend_axis"), date=c("chart_date"), item=c("spend_item"),
         items={item: t(f"lifecycle.item_{item}", lang) for item in ("purchase", "renew", "auto_renew", "buy_packs")},
-        amount=c("spend_amount"), total=c("spend_total"),
+        amount=c("spend_amount"), total=c("spend_total"), lang=lang,
     )
     return timeline, capacity, spend
 
