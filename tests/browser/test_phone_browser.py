@@ -63,7 +63,7 @@ def _main_chart(page: Page):  # type: ignore[no-untyped-def]
     chart = page.locator(f"{CHART}:visible").first
     expect(chart).to_be_visible()
     chart.scroll_into_view_if_needed()
-    expect(chart.locator("svg.marks, canvas.marks").first).to_be_visible()
+    expect(chart.locator("svg, canvas").first).to_be_visible()
     return chart
 
 
