@@ -24,6 +24,7 @@ from smop_pricing.money import format_money, format_users, from_fen
 from smop_pricing.pricing.rules import capacity, cheaper_ranges
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import cost_curve
+from smop_pricing.safe_io import csv_text
 
 GRID_STEP = 100_000
 PER_THOUSAND_TERMS = (1, 12, 24)
@@ -425,4 +426,4 @@ def curve_csv(curve: pd.DataFrame, months: int) -> str:
             out[f"{column}_cny"] = _yuan_text(curve[name])
         else:
             out[name] = curve[name]
-    return out.to_csv(index=False, lineterminator="\n")
+    return csv_text(out)

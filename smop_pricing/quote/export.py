@@ -23,6 +23,7 @@ from smop_pricing.i18n import t
 from smop_pricing.money import format_money
 from smop_pricing.pricing.rules import Quote, term_dates
 from smop_pricing.quote.report import cheaper_callout, line_items, rules_that_bite, tier_rows
+from smop_pricing.safe_io import inert_workbook, neutralize
 
 CSV_HEADER = ("section", "key", "label", "value", "unit", "formula")
 Value = str | int | Decimal | dt.date | None
@@ -106,7 +107,8 @@ def quote_csv(q: Quote, lang: str, issued: dt.date, start: dt.date | None = None
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for row in export_rows(q, lang, issued, start):
-        writer.writerow((row.section, row.key, row.label, _csv_value(row.value), row.unit, row.formula))
+        writer.writerow([neutralize(cell) for cell in
+                         (row.section, row.key, row.label, _csv_value(row.value), row.unit, row.formula)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -200,6 +202,7 @@ def quote_xlsx(q: Quote, lang: str, issued: dt.date, start: dt.date | None = Non
 
     book.properties.title = t("quote.sheet_title", lang)
     book.properties.creator = "smop-pricing"
+    inert_workbook(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
