@@ -140,7 +140,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:
+def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], object]) -> None:
     """Call ``write(stream)`` on a temporary file beside ``path``, then rename it over ``path``.
 
     On any failure (disk full, a write error, an exception in ``write``) the temporary file is

@@ -90,7 +90,8 @@ def decode_document(text: str) -> dict[str, Any]:
         raise ScenarioError(PARAM, "", "link_corrupt")
     try:
         raw = json.loads(data.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+    except (UnicodeDecodeError, ValueError, RecursionError, ArithmeticError):
+        # ArithmeticError: a number whose exponent overflows the decimal context (1e99999999999999999999)
         raise ScenarioError(PARAM, "", "link_corrupt") from None
     if not isinstance(raw, dict):
         raise ScenarioError(PARAM, type(raw).__name__, "scenario_object")
