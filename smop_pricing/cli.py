@@ -15,6 +15,7 @@ from typing import IO, NoReturn, Protocol
 
 from smop_pricing.errors import InputError, SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
+from smop_pricing.safe_io import os_reason, visible
 
 COMMANDS = ("quote", "simulate", "reprice")
 
@@ -109,6 +110,10 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
         return 2
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # a file that vanished or failed mid-read: the user's problem, with its reason
+        where = f"{exc.filename}: " if isinstance(exc.filename, str) else ""
+        print(t("cli.os_error", lang, where=visible(where), reason=os_reason(exc)), file=err)
+        return 2
     except Exception as exc:
         print(t("cli.internal_error", lang, kind=type(exc).__name__), file=err)
         return 1

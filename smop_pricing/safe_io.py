@@ -191,6 +191,30 @@ def os_reason(exc: BaseException) -> str:
 STDIN = "-"
 
 
+def open_input(path: str | os.PathLike[str], error: Callable[[str, str], SmopError]) -> IO[bytes]:
+    """The regular file ``path`` opened for reading in binary (the caller closes it).
+
+    ``error(rule, reason)`` makes the refusal: rule ``unreadable`` (with the OS reason: a
+    missing file, a symlink loop, no permission) or ``not_regular_file``. A FIFO, a device, a
+    directory or a socket is refused before it is opened: opening a FIFO with no writer blocks.
+    """
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise error("not_regular_file", "")
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        stream = os.fdopen(handle, "rb")
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise error("unreadable", os_reason(exc)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # swapped since the stat
+            raise error("not_regular_file", "")
+    except BaseException:
+        stream.close()
+        raise
+    return stream
+
+
 def read_input(
     path: str | os.PathLike[str],
     limit: int,
@@ -200,27 +224,19 @@ def read_input(
 ) -> bytes:
     """At most ``limit + 1`` bytes of the regular file ``path`` (so a caller can tell "too large").
 
-    ``error(rule, reason)`` makes the refusal: rule ``unreadable`` (with the OS reason) or
-    ``not_regular_file``. ``-`` is standard input when ``allow_stdin``. A FIFO, a device, a
-    directory or a socket is refused before it is opened: opening a FIFO with no writer blocks.
+    ``-`` is standard input when ``allow_stdin``; otherwise see :func:`open_input`. A read
+    error is the ``unreadable`` refusal with its reason.
     """
     if allow_stdin and os.fspath(path) == STDIN:
-        stream = sys.stdin.buffer
+        try:
+            return sys.stdin.buffer.read(limit + 1)
+        except (OSError, ValueError, AttributeError) as exc:
+            raise error("unreadable", os_reason(exc)) from None
+    with open_input(path, error) as stream:
         try:
             return stream.read(limit + 1)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             raise error("unreadable", os_reason(exc)) from None
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise error("not_regular_file", "")
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(handle, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # swapped since the stat
-                raise error("not_regular_file", "")
-            return stream.read(limit + 1)
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        raise error("unreadable", os_reason(exc)) from None
 
 
 # --------------------------------------------------------------------------- text shown back

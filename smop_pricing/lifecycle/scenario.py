@@ -34,6 +34,7 @@ from smop_pricing.lifecycle.model import (
 )
 from smop_pricing.pricing.rules import MAX_MONTHS, MAX_USERS
 from smop_pricing.pricing.tariff import Tariff, load_tariff, published_tariff
+from smop_pricing.safe_io import read_input
 
 # --------------------------------------------------------------------------- parsing
 
@@ -294,12 +295,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def _read_json_file(path: Path) -> object:
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise ScenarioError(str(path), "", "unreadable", reason=reason) from None
+    def refuse(rule: str, reason: str) -> ScenarioError:
+        return ScenarioError(str(path), "", rule, reason=reason)
+
+    # never more than the limit: the file may be huge or endless; '-' is standard input
+    data = read_input(path, MAX_FILE_BYTES, refuse, allow_stdin=True)
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(str(path), "", "file_large", limit="1 MB")
     return json_text(data, str(path))

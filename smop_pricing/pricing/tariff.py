@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from smop_pricing.errors import TariffError
 from smop_pricing.money import has_at_most_fen
+from smop_pricing.safe_io import read_input
 
 TierMode = Literal["volume", "graduated"]
 MODES: tuple[TierMode, ...] = ("volume", "graduated")
@@ -250,13 +251,11 @@ def parse_tariff(text: str, source: str = "tariff") -> Tariff:
 
 def load_tariff(path: str | Path) -> Tariff:
     """Load a what-if tariff from a TOML file."""
-    file = Path(path)
-    try:
-        with file.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise TariffError("tariff", str(path), "unreadable", reason=reason) from None
+    def refuse(rule: str, reason: str) -> TariffError:
+        return TariffError("tariff", str(path), rule, reason=reason)
+
+    # never more than the limit: the file may be huge or endless; '-' is standard input
+    data = read_input(path, MAX_FILE_BYTES, refuse, allow_stdin=True)
     if len(data) > MAX_FILE_BYTES:
         raise TariffError("tariff", str(path), "file_large", limit="1 MB")
     try:
