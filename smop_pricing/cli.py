@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
-from typing import IO, NoReturn, Protocol
+from typing import IO, NoReturn, Protocol, cast
 
 from smop_pricing.errors import InputError, SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
@@ -90,10 +91,32 @@ def parse_whole(field: str, text: object, minimum: int, maximum: int) -> int:
     return value
 
 
+class VisibleText(io.TextIOBase):
+    """A text stream that writes control and bidirectional format characters as escapes.
+
+    A scenario or a tariff may hold ESC sequences or U+202E; written raw they would drive the
+    terminal or reverse the rest of a line. The escapes (``\\x1b``, ``\\u202e``) keep JSON valid.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = cast("IO[str]", VisibleText(out or sys.stdout))
+    err = cast("IO[str]", VisibleText(err or sys.stderr))
     lang = _lang_of(args_list)
     commands = _available()
     try:

@@ -242,10 +242,16 @@ def read_input(
 # --------------------------------------------------------------------------- text shown back
 
 def _escaped(char: str) -> str:
+    # ``\x1b`` below U+0020, else ``\u202e``: both read back as the same character in JSON or
+    # Python text, so a JSON output stays valid JSON
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else (f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
+# C0 controls but the line feed (ESC, BEL, CR, tab, ...), DEL and C1 controls, the soft hyphen,
+# the Arabic letter mark, zero-width and directional marks, line/paragraph separators, the
+# embeddings and overrides (U+202A-E), the isolates (U+2066-9) and other invisible format
+# characters, the byte-order mark, interlinear annotations, lone surrogates.
 _UNSAFE_RE = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200c\u200e-\u200f\u2028-\u202e"
     "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
@@ -255,8 +261,8 @@ _UNSAFE_RE = re.compile(
 def visible(text: str) -> str:
     """``text`` with control and bidirectional format characters written as escapes.
 
-    ``'abc\\u202edef'`` -> ``'abc\\\\u202edef'``; a line feed is kept (callers that show one
-    line replace it themselves). Other text, Chinese included, is unchanged.
+    U+202E becomes the six characters ``\\u202e``, ESC ``\\x1b``; a line feed is kept (callers
+    that show one line replace it themselves). Other text, Chinese included, is unchanged.
     """
     if text.isascii() and text.isprintable():
         return text
