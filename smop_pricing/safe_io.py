@@ -78,6 +78,11 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(data, index=frame.index, copy=False)
 
 
+def has_carriage_return(frame: pd.DataFrame) -> bool:
+    """Whether a text cell of ``frame`` holds a carriage return (its CSV needs CRLF line ends)."""
+    return _has_carriage_return(frame)
+
+
 def _has_carriage_return(frame: pd.DataFrame) -> bool:
     for column in frame.columns:
         series = frame[column]
@@ -86,7 +91,7 @@ def _has_carriage_return(frame: pd.DataFrame) -> bool:
     return False
 
 
-def csv_text(frame: pd.DataFrame, lineterminator: str = "\n") -> str:
+def csv_text(frame: pd.DataFrame, lineterminator: str = "\n", *, header: bool = True) -> str:
     """``frame`` as CSV text (no index), every text cell neutralized.
 
     Python's CSV writer quotes a field only for the characters of its line terminator; a
@@ -97,7 +102,7 @@ def csv_text(frame: pd.DataFrame, lineterminator: str = "\n") -> str:
     safe = neutralize_frame(frame)
     if "\r" not in lineterminator and _has_carriage_return(safe):
         lineterminator = "\r\n"
-    return safe.to_csv(index=False, lineterminator=lineterminator)
+    return safe.to_csv(index=False, lineterminator=lineterminator, header=header)
 
 
 def inert_xlsx_cell(cell: Any) -> None:

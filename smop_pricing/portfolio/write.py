@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from typing import IO
 
@@ -15,7 +16,7 @@ from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
 from smop_pricing.portfolio.columns import _CODEC, BOUNDS, ENCODINGS, _money_fen_columns
 from smop_pricing.pricing.rules import MAX_NEED_UNITS
-from smop_pricing.safe_io import csv_text, write_bytes_atomic
+from smop_pricing.safe_io import csv_text, has_carriage_return, write_bytes_atomic
 
 # ---------------------------------------------------------------------------------------------
 # Writing
@@ -71,9 +72,19 @@ def write_priced_csv(
     _put(dest, csv_text(output_frame(table)), _codec(encoding))
 
 
-def priced_csv_bytes(table: pd.DataFrame, encoding: str = "utf-8") -> bytes:
-    """The CSV of :func:`write_priced_csv` as bytes (for a download button)."""
-    return csv_text(output_frame(table)).encode(_codec(encoding))
+def priced_csv_bytes(table: pd.DataFrame, encoding: str = "utf-8", chunk_rows: int = 100_000) -> bytes:
+    """The CSV of :func:`write_priced_csv` as bytes (for a download button).
+
+    Written ``chunk_rows`` at a time, so the text of the whole table never exists beside its
+    bytes (the peak is about twice the file, not five times).
+    """
+    codec = _codec(encoding)
+    terminator = "\r\n" if has_carriage_return(table) else "\n"
+    out = io.BytesIO()
+    for start in range(0, max(len(table), 1), chunk_rows):
+        part = output_frame(table.iloc[start : start + chunk_rows])
+        out.write(csv_text(part, terminator, header=start == 0).encode(codec))
+    return out.getvalue()
 
 
 def write_errors_csv(

@@ -1,0 +1,42 @@
+"""A priced portfolio kept small: what the page shows, not every priced column.
+
+``compare`` prices every customer under both tariffs into a table of some twenty columns
+(~150 MB for 700,000 customers). The review page shows totals (already summed), the biggest
+winners and losers and a histogram, on either basis: for those it needs each customer's
+totals and differences only. :func:`compact_priced` keeps just those columns (copied, so the
+full table's memory is freed); :func:`full_table` prices the whole table again on demand (for
+a download), exactly as ``compare`` did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from smop_pricing.portfolio.columns import AGAINST, NUMBER_COLUMNS
+from smop_pricing.portfolio.price import price_table
+from smop_pricing.portfolio.report import PricedPortfolio
+from smop_pricing.pricing.tariff import Tariff
+
+KEPT_MONEY = ("total_fen", f"{AGAINST}total_fen", "cheapest_total_fen", f"{AGAINST}cheapest_total_fen",
+              "difference_fen", "cheapest_difference_fen")
+
+
+def compact_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The customer, the inputs and the totals and differences of ``table``, in their own memory."""
+    kept = [name for name in ("customer", *NUMBER_COLUMNS, *KEPT_MONEY) if name in table.columns]
+    data = {name: table[name].to_numpy(copy=True) if table[name].dtype.kind in "iufb" else table[name].copy()
+            for name in kept}
+    return pd.DataFrame(data, index=table.index.copy(), copy=False)
+
+
+def compact_priced(priced: PricedPortfolio) -> PricedPortfolio:
+    """``priced`` with its comparison's table reduced to :func:`compact_table`."""
+    comparison = replace(priced.comparison, table=compact_table(priced.comparison.table))
+    return replace(priced, comparison=comparison)
+
+
+def full_table(priced: PricedPortfolio, published: Tariff, whatif: Tariff) -> pd.DataFrame:
+    """The complete priced table (as ``compare`` made it), priced again from the rows."""
+    return price_table(priced.frame.rows, published, whatif, differences=True)
