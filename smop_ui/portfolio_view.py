@@ -38,11 +38,10 @@ from smop_pricing.portfolio import (
     Comparison,
     PortfolioFrame,
     ReadProgress,
-    priced_csv_bytes,
     read_portfolio,
     with_basis,
 )
-from smop_pricing.portfolio.compact import compact_priced, full_table
+from smop_pricing.portfolio.compact import compact_priced, priced_csv_on_demand
 from smop_pricing.portfolio.report import (
     BINS,
     DEFAULT_SYNTHETIC_SIZE,
@@ -329,7 +328,7 @@ def _download(priced: PricedPortfolio, published: Tariff, whatif: Tariff, lang: 
         with large_job(is_large(rows=priced.frame.priced_rows), wait=DOWNLOAD_WAIT_SECONDS) as may:
             if not may:
                 raise BusyError(t("limits.busy", lang, jobs=MAX_LARGE_JOBS))
-            return priced_csv_bytes(full_table(priced, published, whatif), encoding)
+            return priced_csv_on_demand(priced, published, whatif, encoding)
 
     st.download_button(
         t("portui.download_priced", lang),

@@ -151,3 +151,13 @@ def test_the_memory_janitor_runs_once_per_server_and_releases_without_error():
     assert first is second and not first.is_set()
     assert any(thread.name == "smop-memory-janitor" and thread.is_alive() for thread in threading.enumerate())
     limits.release_memory()
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 50_000])
+def test_the_download_priced_in_chunks_is_the_file_the_full_table_gives(priced, chunk):
+    from smop_pricing.portfolio.compact import priced_csv_on_demand
+
+    compact = compact_priced(priced)
+    for encoding in ("utf-8", "gbk"):
+        expected = priced_csv_bytes(priced.comparison.table, encoding)
+        assert priced_csv_on_demand(compact, PUBLISHED, WHATIF, encoding, chunk_rows=chunk) == expected

@@ -10,6 +10,7 @@ a download), exactly as ``compare`` did.
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pandas as pd
@@ -17,7 +18,9 @@ import pandas as pd
 from smop_pricing.portfolio.columns import AGAINST, NUMBER_COLUMNS
 from smop_pricing.portfolio.price import price_table
 from smop_pricing.portfolio.report import PricedPortfolio
+from smop_pricing.portfolio.write import _codec, output_frame
 from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.safe_io import csv_text, has_carriage_return
 
 KEPT_MONEY = ("total_fen", f"{AGAINST}total_fen", "cheapest_total_fen", f"{AGAINST}cheapest_total_fen",
               "difference_fen", "cheapest_difference_fen")
@@ -40,3 +43,22 @@ def compact_priced(priced: PricedPortfolio) -> PricedPortfolio:
 def full_table(priced: PricedPortfolio, published: Tariff, whatif: Tariff) -> pd.DataFrame:
     """The complete priced table (as ``compare`` made it), priced again from the rows."""
     return price_table(priced.frame.rows, published, whatif, differences=True)
+
+
+def priced_csv_on_demand(
+    priced: PricedPortfolio, published: Tariff, whatif: Tariff, encoding: str = "utf-8",
+    chunk_rows: int = 50_000,
+) -> bytes:
+    """``priced_csv_bytes(full_table(...))``, priced and written ``chunk_rows`` customers at a time.
+
+    The full priced table never exists at once: the peak is about twice the file's size, for a
+    download of 700,000 customers ~200 MB instead of ~600 MB.
+    """
+    rows = priced.frame.rows
+    codec = _codec(encoding)
+    terminator = "\r\n" if has_carriage_return(rows) else "\n"
+    out = io.BytesIO()
+    for start in range(0, max(len(rows), 1), chunk_rows):
+        part = price_table(rows.iloc[start : start + chunk_rows], published, whatif, differences=True)
+        out.write(csv_text(output_frame(part), terminator, header=start == 0).encode(codec))
+    return out.getvalue()
