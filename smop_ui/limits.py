@@ -7,7 +7,9 @@ priced or written out; three at once took a server from 300 MB to 1.5 GB. So:
 - a session keeps one portfolio (the current source's), priced in compact form (see
   ``smop_pricing.portfolio.compact``), and builds a download only when it is clicked;
 - at most :data:`MAX_LARGE_JOBS` large jobs run at once in the whole server; a session that
-  finds them all busy says "busy, try again" (a button) instead of piling on.
+  finds them all busy says "busy, try again" (a button) instead of piling on;
+- a janitor thread shuts down sessions closed longer than the session TTL ago and gives freed
+  memory back to the system.
 
 The gate is a ``threading.BoundedSemaphore`` kept by ``st.cache_resource``: one per server,
 shared on purpose, holding no session's data.
@@ -27,7 +29,7 @@ import streamlit as st
 
 from smop_pricing.i18n import t
 
-MAX_LARGE_JOBS = 2
+MAX_LARGE_JOBS = 1  # a 2-core server: one large job at a time is as fast overall, and bounded
 LARGE_UPLOAD_BYTES = 2_000_000
 LARGE_ROWS = 100_000
 DOWNLOAD_WAIT_SECONDS = 120.0
@@ -94,6 +96,29 @@ def release_memory() -> None:
         libc.malloc_trim(0)
 
 
+def expire_closed_sessions() -> int:
+    """Shut down sessions whose connection closed longer ago than ``server.disconnectedSessionTTL``.
+
+    Streamlit keeps a closed session for reconnection in a TTL cache that drops expired entries
+    only when another session is stored, and never shuts them down: on a quiet server a closed
+    session's state (its portfolio, its uploaded file) would stay in memory until the next
+    visitor leaves. Reaches into Streamlit 1.67's runtime (pinned); does nothing if it changed.
+    """
+    try:
+        from streamlit.runtime import Runtime
+
+        cache = Runtime.instance()._session_mgr._session_storage._cache  # type: ignore[attr-defined]
+        now = cache._timer()
+        expired = [info for key, info in list(cache._data.items()) if cache._expirations[key] <= now]
+        cache.expire(now)
+    except Exception:  # another Streamlit, no runtime (tests): nothing to do
+        return 0
+    for info in expired:
+        with suppress(Exception):
+            info.session.shutdown()
+    return len(expired)
+
+
 def _sweep(stop: threading.Event) -> None:
     """While the server runs: when resident memory is well above its lowest, release what is free.
 
@@ -103,8 +128,9 @@ def _sweep(stop: threading.Event) -> None:
     """
     lowest = _resident_bytes()
     while not stop.wait(JANITOR_SECONDS):
+        closed = expire_closed_sessions()
         resident = _resident_bytes()
-        if resident > lowest + JANITOR_SLACK_BYTES:
+        if closed or resident > lowest + JANITOR_SLACK_BYTES:
             release_memory()
             resident = _resident_bytes()
         lowest = min(lowest, resident) if lowest else resident

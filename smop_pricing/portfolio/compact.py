@@ -26,17 +26,28 @@ KEPT_MONEY = ("total_fen", f"{AGAINST}total_fen", "cheapest_total_fen", f"{AGAIN
               "difference_fen", "cheapest_difference_fen")
 
 
-def compact_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The customer, the inputs and the totals and differences of ``table``, in their own memory."""
-    kept = [name for name in ("customer", *NUMBER_COLUMNS, *KEPT_MONEY) if name in table.columns]
-    data = {name: table[name].to_numpy(copy=True) if table[name].dtype.kind in "iufb" else table[name].copy()
-            for name in kept}
-    return pd.DataFrame(data, index=table.index.copy(), copy=False)
+def compact_table(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The customer, the inputs and the totals and differences of ``table``.
+
+    The money columns are copied into their own memory (so the full table's is freed); the
+    customer and the inputs are the columns of ``rows`` (the priced portfolio's own, shared, not
+    copied) when given and indexed alike, else copied from ``table``.
+    """
+    shared = rows is not None and rows.index.equals(table.index)
+    data: dict[str, object] = {}
+    for name in ("customer", *NUMBER_COLUMNS):
+        if name in table.columns:
+            source = rows if shared and rows is not None and name in rows.columns else table
+            data[name] = source[name] if source is rows else source[name].copy()
+    for name in KEPT_MONEY:
+        if name in table.columns:
+            data[name] = table[name].to_numpy(copy=True)
+    return pd.DataFrame(data, index=table.index, copy=False)
 
 
 def compact_priced(priced: PricedPortfolio) -> PricedPortfolio:
     """``priced`` with its comparison's table reduced to :func:`compact_table`."""
-    comparison = replace(priced.comparison, table=compact_table(priced.comparison.table))
+    comparison = replace(priced.comparison, table=compact_table(priced.comparison.table, priced.frame.rows))
     return replace(priced, comparison=comparison)
 
 
