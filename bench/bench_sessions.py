@@ -165,5 +165,10 @@ def run() -> list[Figure]:
 
 
 if __name__ == "__main__":
-    for item in run():
-        print(item)
+    from bench.run_all import table
+
+    figures = run()
+    print("\n".join(table(figures)[2:]))
+    for item in figures:
+        if item.note:
+            print(f"- {item.name}: {item.note}")

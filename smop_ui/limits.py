@@ -138,7 +138,15 @@ def _sweep(stop: threading.Event) -> None:
 
 @st.cache_resource(show_spinner=False)
 def start_janitor() -> threading.Event:
-    """Start the server's one memory janitor (a daemon thread); the event stops it."""
+    """Start the server's one memory janitor (a daemon thread); the event stops it.
+
+    Arrow is switched to the system allocator first: what it frees can then be given back by
+    ``malloc_trim`` (its default, mimalloc, keeps freed segments for reuse).
+    """
+    with suppress(Exception):
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
     stop = threading.Event()
     threading.Thread(target=_sweep, args=(stop,), name="smop-memory-janitor", daemon=True).start()
     return stop

@@ -161,3 +161,7 @@ def test_the_download_priced_in_chunks_is_the_file_the_full_table_gives(priced, 
     for encoding in ("utf-8", "gbk"):
         expected = priced_csv_bytes(priced.comparison.table, encoding)
         assert priced_csv_on_demand(compact, PUBLISHED, WHATIF, encoding, chunk_rows=chunk) == expected
+
+
+def test_expiring_closed_sessions_without_a_running_server_does_nothing():
+    assert limits.expire_closed_sessions() == 0
