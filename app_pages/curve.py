@@ -1,4 +1,4 @@
-"""Cost-curve page: cost against user count across the tiers (SPEC R2, R9).
+"""Cost-curve page: cost against user count across the tiers (docs/rules.md R2, R9).
 
 Gathers the inputs (bound to the URL), asks the engine for the curves and places the
 charts built in ``smop_pricing.charts.curve``. No pricing rule lives here.

@@ -1,26 +1,31 @@
-"""Quote page: N users for M months, literal and cheapest purchases, tiers, dates, exports, compare."""
+"""Quote page: N users for M months; the recommended purchase first, upfront and recurring apart,
+the as-needed purchase as the alternative, tiers, dates, the quote as a document, compare."""
 
 import datetime as dt
-from types import MappingProxyType
+from typing import cast
 
 import streamlit as st
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_rate, format_users
+from smop_pricing.money import format_money, format_users
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
 from smop_pricing.pricing.tariff import published_tariff
-from smop_pricing.quote.report import cheaper_callout, line_items, rules_that_bite, short_users, slip_note
+from smop_pricing.quote.report import cheaper_callout, rules_that_bite, slip_note
+from smop_pricing.quote.summary import Basis, summarize, tariff_label
 from smop_ui.charts import draw
 from smop_ui.chrome import LANG_PARAM, current_lang, footer
 from smop_ui.params import DateParam, IntParam, full_link, seed, share_query, show_notices, write_url
 from smop_ui.quote_view import (
+    BUY,
     capacity_spec,
     compare_section,
     dates_table,
     exports,
-    follow_quote,
+    headline,
     line_table,
+    sheet_details,
     tier_table,
+    users_field,
 )
 
 lang = current_lang()
@@ -29,13 +34,13 @@ USERS = IntParam("users", 1_000_000, 0, MAX_USERS)
 MONTHS = IntParam("months", 1, 1, MAX_TERM_MONTHS)
 HELD = IntParam("held", 0, 0, MAX_HELD_UNITS)
 START = DateParam("start")
-PARAMS = (USERS, MONTHS, HELD, START)
+PARAMS = (USERS, MONTHS, HELD, START, BUY)
 seed(PARAMS, lang)
 
 st.title(t("quote.title", lang))
 st.caption(t("quote.intro", lang))
 st.caption(t(
-    "quote.tariff_caption", lang, name=tariff.display_name(lang), version=tariff.version,
+    "quote.tariff_caption", lang, name=tariff_label(tariff, lang),
     fee=format_money(tariff.monthly_fee, lang), included=f"{tariff.included_users:,}",
     pack=f"{tariff.pack_users:,}",
 ))
@@ -44,47 +49,39 @@ notices = st.container()  # filled once the compare section below has read its l
 with st.container(border=True):
     st.markdown(f"**{t('quote.inputs', lang)}**")
     c_users, c_months, c_held, c_start = st.columns([3, 2, 2, 2])
-    users = int(c_users.number_input(
-        t("quote.users", lang), USERS.minimum, USERS.maximum, step=100_000, key="users",
-        on_change=follow_quote,
-        help=t("quote.users_help", lang, users=format_users(st.session_state["users"], lang)),
-    ))
+    with c_users:
+        accepted = users_field("users", t("quote.users", lang), lang, t("quote.users_help", lang))
     months = int(c_months.number_input(
-        t("quote.months", lang), MONTHS.minimum, MONTHS.maximum, step=1, key="months", on_change=follow_quote,
+        t("quote.months", lang), MONTHS.minimum, MONTHS.maximum, step=1, key="months",
         help=t("quote.months_help", lang, maximum=MAX_TERM_MONTHS),
     ))
     held = int(c_held.number_input(
-        t("quote.held", lang), HELD.minimum, HELD.maximum, step=1, key="held", on_change=follow_quote,
+        t("quote.held", lang), HELD.minimum, HELD.maximum, step=1, key="held",
         help=t("quote.held_help", lang, pack=f"{tariff.pack_users:,}"),
     ))
     start: dt.date | None = c_start.date_input(
         t("quote.start", lang), value=None, min_value=START.minimum, max_value=START.maximum,
         key="start", help=t("quote.start_help", lang), format="YYYY-MM-DD",
     )
+    basis = cast(Basis, st.segmented_control(
+        t("quote.buy", lang), list(BUY.choices), key="buy", required=True,
+        format_func=lambda b: t(f"quote.buy_{b}", lang), help=t("quote.buy_help", lang),
+    ) or BUY.default)
 write_url(PARAMS)
 
-q = quote(tariff, users, months, held)
-dates = term_dates(start, months, tariff) if start else None
-items = MappingProxyType({item.key: item for item in line_items(q, lang)})
+if accepted is None:  # the field says why; no result for a value that was not accepted
+    with notices:
+        show_notices()
+    st.info(t("quote.no_result", lang), icon=":material/edit:")
+    footer(tariff, lang)
+    st.stop()
 
-m_total, m_monthly, m_capacity, m_thousand = st.columns([1.35, 1, 1, 1])
-m_total.metric(
-    t("quote.metric_total", lang), format_money(q.total, lang), border=True,
-    help=t("quote.metric_total_help", lang, base=format_money(q.base_fee, lang),
-           packs=format_money(q.pack_fee, lang)),
-    delta=f"-{format_money(q.saving, lang)}" if q.has_cheaper else None, delta_color="inverse",
-    delta_description=(t("quote.metric_cheaper_delta", lang, total=format_money(q.cheapest_total, lang))
-                       if q.has_cheaper else None),
-)
-m_monthly.metric(t("quote.metric_monthly", lang), format_money(q.monthly_equivalent, lang), border=True,
-                 help=t("quote.metric_monthly_help", lang, months=months))
-m_capacity.metric(t("quote.metric_capacity", lang), short_users(q.capacity, lang), border=True,
-                  help=items["capacity"].formula)
-m_thousand.metric(
-    t("quote.metric_per_thousand", lang),
-    format_rate(q.cost_per_thousand, lang, t("quote.not_applicable", lang)),
-    border=True, help=t("quote.metric_per_thousand_help", lang, months=months, users=f"{users:,}"),
-)
+users = accepted
+q = quote(tariff, users, months, held)
+s = summarize(q, basis)
+dates = term_dates(start, months, tariff) if start else None
+
+headline(s, lang)
 
 callout = cheaper_callout(q, lang)
 if callout:
@@ -95,7 +92,7 @@ else:
     st.info(t("core.no_cheaper", lang))
 
 with st.expander(t("quote.calculation", lang), expanded=True):
-    line_table(list(items.values()), lang)
+    line_table(q, lang)
     slip = slip_note(q, lang)
     if slip:
         st.caption(slip)
@@ -120,16 +117,19 @@ with right:
     st.markdown("\n".join(f"- {rule}" for rule in rules_that_bite(q, lang, dates)))
 
 share = st.container()
-compared = compare_section(q, lang)
+compared, options = compare_section(q, basis, lang)
 with notices:
     show_notices()
 with share:
     st.subheader(t("quote.share", lang))
-    query = share_query([USERS, MONTHS, HELD, START, LANG_PARAM, *compared], always=("users", "months"))
+    query = share_query([USERS, MONTHS, HELD, START, BUY, LANG_PARAM, *compared], always=("users", "months"))
     st.caption(t("quote.link_relative", lang))
     st.code(query, language=None, wrap_lines=True)
     if st.context.url:
         st.caption(t("quote.link_full", lang))
         st.code(full_link(st.context.url, query), language=None, wrap_lines=True)
-    exports(q, lang, dt.date.today(), start)
+    issued = dt.date.today()
+    st.markdown(f"**{t('quote.sheet_details', lang)}**")
+    info = sheet_details(lang, issued)
+    exports(q, lang, info, start, basis, options)
 footer(tariff, lang)

@@ -49,8 +49,9 @@ CHARTS_MARK = """([count, text]) => {
 
 
 def _total(users: int) -> str:
-    """The quote page's first metric for ``users`` users, one month, in English."""
-    return format_money(quote(published_tariff(), users, 1).total, "en")
+    """The quote page's first metric for ``users`` users, one month, in English: the recommended
+    purchase's total (issue 13)."""
+    return format_money(quote(published_tariff(), users, 1).cheapest_total, "en")
 
 
 def _reference_total(users: int) -> str:
@@ -86,10 +87,10 @@ class Tab:
         self.page.goto(self.base + path, wait_until="commit", timeout=WAIT_MS)
         self.page.wait_for_function(condition, arg=arg, polling="raf", timeout=WAIT_MS)
 
-    def type_users(self, label: str, users: int, condition: str, arg: object) -> None:
+    def type_users(self, label: str, users: int, condition: str, arg: object, role: str = "spinbutton") -> None:
         # The tab the user types in is the one in front: Chromium slows the timers of a tab behind.
         self.page.bring_to_front()
-        field = self.page.get_by_role("spinbutton", name=label).first
+        field = self.page.get_by_role(role, name=label).first  # the quote page's users: a text field
         field.fill(str(users))
         field.press("Enter")
         self.page.wait_for_function(condition, arg=arg, polling="raf", timeout=WAIT_MS)
@@ -151,7 +152,7 @@ def run() -> list[Figure]:
 
         def quote_type() -> None:
             users = next(quote_users)
-            app.type_users(users_label, users, METRIC_READS, [METRIC, _total(users)])
+            app.type_users(users_label, users, METRIC_READS, [METRIC, _total(users)], role="textbox")
 
         def ref_type() -> None:
             users = next(ref_users)

@@ -51,6 +51,8 @@ INPUTS: dict[str, tuple[str, Callable[[int], int]]] = {
     "pricing-review": ("review_users", lambda i: 3_000_000 + 100_000 * (i + 1)),
 }
 
+TEXT_INPUTS = {"users": "users_text"}  # the quote page reads users from a text field
+
 
 def elements(at: AppTest) -> int:
     """How many elements and blocks the last run drew (sidebar included): a rerun's cost grows with it."""
@@ -73,6 +75,10 @@ def _keystrokes(at: AppTest, spec: PageSpec) -> tuple[str, Iterator[Callable[[],
     """The changed input's name and an endless supply of reruns, each with a fresh value."""
     if spec.url_path in INPUTS:
         key, value = INPUTS[spec.url_path]
+        if key in TEXT_INPUTS:  # a count typed as text (the quote page's users: issue 13)
+            field = TEXT_INPUTS[key]
+            return key, (lambda i=i: at.text_input(key=field).set_value(f"{value(i):,}").run()
+                         for i in itertools.count())
         return key, (lambda i=i: at.number_input(key=key).set_value(value(i)).run() for i in itertools.count())
     first = at.number_input[0]
     start = int(first.value or 0)

@@ -1,4 +1,5 @@
-"""``python -m smop_pricing <command> ...``; in-process as ``main(argv) -> int``.
+"""``python -m smop_pricing <command> ...`` (or the installed ``smop-pricing`` command, the same
+``main``); in-process as ``main(argv) -> int``.
 
 Each command lives in ``smop_pricing/commands/<name>.py`` with ``add_arguments``
 and ``run``; this module parses, dispatches and turns every failure into one line
@@ -12,13 +13,14 @@ import importlib
 import io
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, NoReturn, Protocol, cast
 
 from smop_pricing.errors import InputError, SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
 from smop_pricing.safe_io import os_reason, visible
 
-COMMANDS = ("quote", "simulate", "reprice")
+COMMANDS = ("quote", "simulate", "reprice", "plan")
 
 
 class Command(Protocol):
@@ -31,6 +33,23 @@ class Command(Protocol):
 
 class UsageError(Exception):
     """argparse's complaint, raised instead of printed so main() decides the output."""
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's help ends with its default, unless it has none (required, a flag, unset)
+    or the help already says it in words ("default: the published one")."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.required or action.default in (None, False, argparse.SUPPRESS) or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
+def program_name(argv0: str | None = None) -> str:
+    """``smop-pricing`` when run as the installed command, ``python -m smop_pricing`` otherwise."""
+    name = Path(sys.argv[0] if argv0 is None else argv0).name
+    return "python -m smop_pricing" if name in ("__main__.py", "-m", "-c", "") else name
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,11 +80,11 @@ def _available() -> dict[str, Command]:
 
 
 def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m smop_pricing", description="SMOP pricing calculator")
+    parser = _Parser(prog=program_name(), description="SMOP pricing calculator", formatter_class=HelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, command in commands.items():
-        child = sub.add_parser(name, help=command.HELP, description=command.HELP)
-        child.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="zh (default) or en")
+        child = sub.add_parser(name, help=command.HELP, description=command.HELP, formatter_class=HelpFormatter)
+        child.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="language of the output")
         command.add_arguments(child)
     return parser
 

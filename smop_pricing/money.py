@@ -41,7 +41,7 @@ def group(amount: Decimal) -> str:
 
 
 def format_money(amount: Decimal, lang: str) -> str:
-    """SPEC R10: zh '38,400 元', en 'CNY 38,400'."""
+    """docs/rules.md R10: zh '38,400 元', en 'CNY 38,400'."""
     sign = "-" if amount < 0 else ""
     text = group(abs(amount))
     return f"{sign}{text} 元" if lang == "zh" else f"{sign}CNY {text}"
@@ -56,10 +56,47 @@ def format_rate(amount: Decimal | None, lang: str, missing: str = "—") -> str:
     return f"{sign}{text} 元" if lang == "zh" else f"{sign}CNY {text}"
 
 
-def format_users(users: int, lang: str) -> str:
-    """SPEC R10: zh shows 万 for round counts ('100万'), en '1,000,000 users'."""
+WAN = 10_000
+YI = 100_000_000
+
+
+def _scaled(users: int, unit: int, places: int) -> str | None:
+    """``users`` / ``unit`` with at most ``places`` decimals ('35', '35.5'), or None when finer."""
+    if users % (unit // 10**places):
+        return None
+    whole, rest = divmod(users, unit)
+    if not rest:
+        return f"{whole:,}"
+    return f"{whole:,}." + f"{rest:0{len(str(unit)) - 1}d}"[:places].rstrip("0")
+
+
+def users_in_wan(users: int, places: int = 0) -> str | None:
+    """A count in 亿 or 万 as Chinese readers write it: '35万', '35.5万', '1亿', '1.5亿'.
+
+    亿 from 100,000,000 on (100,000,000 is '1亿', never '10,000万'); at most ``places``
+    decimals; None when the count is under 10,000 or needs more decimals to be exact.
+    """
+    if users >= YI:
+        text = _scaled(users, YI, max(places, 4))
+        if text is not None:
+            return f"{text}亿"
+    if users >= WAN:
+        text = _scaled(users, WAN, places)
+        if text is not None:
+            return f"{text}万"
+    return None
+
+
+def users_echo(users: int, lang: str) -> str:
+    """What a user-count field understood: '= 350,000 用户（35万）', '= 350,000 users'."""
     if lang == "zh":
-        if users >= 10_000 and users % 10_000 == 0:
-            return f"{users // 10_000:,}万"
-        return f"{users:,}"
+        wan = users_in_wan(users, places=4)
+        return f"= {users:,} 用户（{wan}）" if wan else f"= {users:,} 用户"
+    return f"= {users:,} users" if users != 1 else "= 1 user"
+
+
+def format_users(users: int, lang: str) -> str:
+    """docs/rules.md R10: zh shows 万 or 亿 for round counts ('100万', '1亿'), en '1,000,000 users'."""
+    if lang == "zh":
+        return users_in_wan(users) or f"{users:,}"
     return f"{users:,} users"

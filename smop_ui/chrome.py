@@ -8,6 +8,7 @@ import streamlit as st
 
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
 from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.quote.summary import tariff_label
 from smop_ui.params import ChoiceParam, seed, write_url
 
 LANG_PARAM = ChoiceParam("lang", DEFAULT_LANG, LANGS)
@@ -47,4 +48,5 @@ def current_lang() -> str:
 
 def footer(tariff: Tariff, lang: str) -> None:
     st.divider()
-    st.caption(t("nav.footer", lang, tariff=tariff.display_name(lang), version=tariff.version))
+    # the tariff in words with its date, never the bare version "published" (issue 13)
+    st.caption(t("nav.footer_tariff", lang, tariff=tariff_label(tariff, lang)))

@@ -17,7 +17,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
+from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
+from smop_pricing.validation import parse_count
 from smop_ui.markdown import quoted
 
 _NOTICES = "_url_notices"
@@ -49,7 +51,21 @@ class ChoiceParam:
     choices: tuple[str, ...]
 
 
-Param = IntParam | DateParam | ChoiceParam
+@dataclass(frozen=True)
+class TextParam:
+    """Free text (a name): kept as one line of at most ``max_chars`` characters."""
+
+    name: str
+    default: str = ""
+    max_chars: int = 40
+
+
+Param = IntParam | DateParam | ChoiceParam | TextParam
+
+
+def one_line(text: str, max_chars: int) -> str:
+    """Whitespace runs (newlines too) as one space, trimmed, cut to ``max_chars``."""
+    return " ".join(text.split())[:max_chars]
 
 
 def _raw(name: str) -> str | None:
@@ -61,16 +77,18 @@ def _raw(name: str) -> str | None:
 
 def _parse(param: Param, raw: str, lang: str) -> tuple[object, str | None]:
     """(value, None) when ``raw`` is valid for ``param``, else (default, rule text)."""
+    if isinstance(param, TextParam):
+        return one_line(raw, param.max_chars), None
     text = raw.strip()[:MAX_PARAM_CHARS]
     if isinstance(param, IntParam):
-        cleaned = text.replace(",", "").replace("_", "")
+        # counts as people write them (validation.parse_count): 100万, 1,000,000, 2.5M, full-width digits
         rule = t("nav.rule_whole", lang, minimum=f"{param.minimum:,}", maximum=f"{param.maximum:,}")
-        if not cleaned.isdecimal() or len(raw) > MAX_PARAM_CHARS:  # isdigit() lets '²' through to int()
+        if len(raw) > MAX_PARAM_CHARS:
             return param.default, rule
-        value = int(cleaned)
-        if not param.minimum <= value <= param.maximum:
+        try:
+            return parse_count(param.name, text, param.minimum, param.maximum), None
+        except InputError:
             return param.default, rule
-        return value, None
     if isinstance(param, DateParam):
         rule = t("nav.rule_date", lang, minimum=param.minimum.isoformat(), maximum=param.maximum.isoformat())
         try:
@@ -101,6 +119,8 @@ def _carried(param: Param, value: object, lang: str, notices: dict[str, str]) ->
     elif isinstance(param, DateParam):
         used = value if value is None or isinstance(value, dt.date) else param.default
         rule = t("nav.rule_date", lang)
+    elif isinstance(param, TextParam):  # a name: tidied silently, no notice
+        return value[: param.max_chars] if isinstance(value, str) else param.default
     else:
         used = value if value in param.choices else param.default
         rule = t("nav.rule_choice", lang, choices=", ".join(param.choices))

@@ -27,4 +27,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/curve.py", "nav.curve", ":material/show_chart:", "cost-curve"),
     PageSpec("app_pages/lifecycle.py", "nav.lifecycle", ":material/hourglass_top:", "lifecycle-simulator"),
     PageSpec("app_pages/review.py", "nav.review", ":material/search:", "pricing-review"),
+    PageSpec("app_pages/growth_plan.py", "nav.plan", ":material/trending_up:", "growth-plan"),
 )

@@ -54,13 +54,27 @@ def test_every_command_has_its_module():
 # --- whole numbers --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["²", "1²", "--5", "+5", "1e3", "0x10", "1 000", "", " ", HUGE, "-" + HUGE])
-@pytest.mark.parametrize("flag", ["--users", "--months", "--held-units"])
+NOT_NUMBERS = ["²", "1²", "--5", "0x10", "", " ", HUGE, "-" + HUGE]
+WRITTEN_COUNTS = ["+5", "1e3", "1 000"]  # user counts as people write them (validation.parse_users)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [(flag, value) for flag in ("--users", "--months", "--held-units") for value in NOT_NUMBERS]
+    + [(flag, value) for flag in ("--months", "--held-units") for value in WRITTEN_COUNTS],
+)
 def test_a_number_that_is_not_made_of_decimal_digits_is_refused_naming_its_field(flag, value):
     args = {"--users": "1000", flag: value}
     argv = [f"{name}={text}" for name, text in args.items()]
     status, out, err = cli("quote", *argv, "--lang", "en")
     assert_refused(status, out, err, flag.removeprefix("--").replace("-", "_"))
+
+
+@pytest.mark.parametrize(("value", "users"), [("+5", 5), ("1e3", 1000), ("1 000", 1000)])
+def test_a_user_count_written_with_a_sign_an_exponent_or_spaces_is_read(value, users):
+    status, out, err = cli("quote", f"--users={value}", "--json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["users"] == users
 
 
 def test_full_width_digits_typed_with_a_chinese_input_method_are_read_as_a_number():

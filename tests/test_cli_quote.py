@@ -69,7 +69,10 @@ def test_held_units_and_a_what_if_tariff_file_are_honoured(tmp_path):
         (["--users", "lots"], "users"),
         (["--users", "100000001"], "users"),
         (["--users", "10", "--months", "0"], "months"),
-        (["--users", "10", "--months", "121"], "months"),
+        (["--users", "10", "--months", "37"], "months"),
+        (["--users", "1.5亿"], "users"),
+        (["--users", "1.23456万"], "users"),
+        (["--users", "10", "--buy", "both"], "usage"),
         (["--users", "10", "--held-units", "-1"], "held_units"),
         (["--users", "10", "--tariff", "/no/such/file.toml"], "tariff"),
         ([], "usage"),
@@ -107,3 +110,53 @@ def test_python_dash_m_runs_the_same_command():
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["pack_fee"] == 38400
+
+
+def test_json_for_a_million_users_written_in_wan_for_a_year_gives_the_summary_on_the_recommended_basis():
+    status, out, err = run("quote", "--users", "100万", "--months", "12", "--json")
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert {k: data[k] for k in ("users", "basis", "one_time", "recurring_monthly", "first_term_total",
+                                 "next_12_months")} == {
+        "users": 1000000, "basis": "cheapest", "one_time": 33000, "recurring_monthly": 2000,
+        "first_term_total": 57000, "next_12_months": 24000,
+    }
+    assert (data["total"], data["cheapest"]["total"]) == (62400, 57000)  # the existing keys stay
+
+
+def test_buy_literal_puts_the_summary_on_the_as_needed_purchase():
+    data = json.loads(run("quote", "--users", "100万", "--months", "12", "--buy", "literal", "--json")[1])
+    assert (data["basis"], data["one_time"], data["first_term_total"]) == ("literal", 38400, 62400)
+
+
+@pytest.mark.parametrize(("text", "users"), [
+    ("2.5M", 2_500_000), ("350k", 350_000), ("1,000,000", 1_000_000), ("１００万", 1_000_000),
+    ("100 万", 1_000_000), ("35.5万", 355_000), ("1亿", 100_000_000), ("1e6", 1_000_000),
+])
+def test_users_are_read_as_people_write_them(text, users):
+    status, out, err = run("quote", "--users", text, "--json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["users"] == users
+
+
+@pytest.mark.parametrize(("text", "bound"), [("1.5亿", "100,000,000"), ("1.23456万", "100,000,000")])
+def test_a_count_out_of_bounds_or_not_whole_exits_2_with_one_line_naming_the_bound(text, bound):
+    status, out, err = run("quote", "--users", text, "--lang", "en")
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("users") and bound in err and text in err
+
+
+def test_the_months_bound_is_the_quote_pages():
+    assert run("quote", "--users", "10", "--months", "36", "--json")[0] == 0
+    status, _, err = run("quote", "--users", "10", "--months", "37", "--lang", "en")
+    assert status == 2 and "1 to 36" in err
+
+
+def test_the_readable_text_names_the_tariff_in_words_and_ends_with_the_summary():
+    out = run("quote", "--users", "100万", "--months", "12", "--lang", "en")[1]
+    assert "published prices" in out and "2026-11-27" in out and "version published" not in out
+    assert "Recommended purchase (cheapest), first term: CNY 57,000" in out
+    assert "Alternative: as-needed purchase CNY 62,400 (CNY 5,400 more)" in out
+    assert "One-time (packs) CNY 33,000" in out and "next 12 months" in out and "CNY 24,000" in out
+    zh = run("quote", "--users", "100万", "--months", "12")[1]
+    assert "推荐购买（最省钱）首期合计：57,000 元" in zh and "published" not in zh

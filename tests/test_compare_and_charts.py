@@ -26,9 +26,11 @@ def test_the_compare_table_has_one_column_per_option_and_the_difference_to_the_f
     frame = compare_frame([Option(E2, "literal"), Option(E2, "cheapest"),
                            Option(quote(TARIFF, 1_000_000, 12), "cheapest")], "en")
     assert list(frame.columns) == ["Quote 1", "Quote 2", "Quote 3"]
-    assert frame.loc["Total", "Quote 2"] == "CNY 35,000"
-    assert frame.loc["Total against quote 1", "Quote 2"] == "−CNY 5,400"
-    assert frame.loc["Total against quote 1", "Quote 3"] == "+CNY 16,600"  # 24,000 + 33,000 − 40,400
+    assert frame.loc["First-term total", "Quote 2"] == "CNY 35,000"
+    assert frame.loc["First-term total against the first quote", "Quote 2"] == "−CNY 5,400"
+    # 24,000 + 33,000 − 40,400
+    assert frame.loc["First-term total against the first quote", "Quote 3"] == "+CNY 16,600"
+    assert frame.loc["Next 12 months (renewed in time)", "Quote 3"] == "CNY 24,000"
     assert frame.loc["Pack calculation", "Quote 1"] == "8 × 4,800 = 38,400"
     assert frame.loc["Term", "Quote 1"] == "1 month" and frame.loc["Term", "Quote 3"] == "12 months"
     assert frame.loc["Cost per 1,000 users a month", "Quote 2"] == "CNY 35.00"
@@ -36,7 +38,7 @@ def test_the_compare_table_has_one_column_per_option_and_the_difference_to_the_f
 
 def test_the_compare_table_is_in_chinese_by_default_wording():
     frame = compare_frame([Option(E2, "literal")], "zh")
-    assert frame.loc["合计", "方案 1"] == "40,400 元"
+    assert frame.loc["首期合计", "方案 1"] == "40,400 元"
     assert frame.loc["可运营用户量", "方案 1"] == "100万"
 
 
@@ -55,9 +57,9 @@ def test_the_capacity_frame_shows_users_then_the_literal_and_cheaper_capacities(
     frame = capacity_frame(quote(TARIFF, 1_000_000, 1, held_units=1), "en")  # 7 units to buy; 11 cheaper
     totals = frame.groupby("row", sort=False)["users"].sum().to_dict()
     assert totals == {
-        "Users to operate": 1_000_000, "Literal purchase": 1_000_000, "Cheaper purchase": 1_400_000,
+        "Users to operate": 1_000_000, "As-needed purchase": 1_000_000, "Recommended (cheaper)": 1_400_000,
     }
-    literal = frame[frame["row"] == "Literal purchase"]
+    literal = frame[frame["row"] == "As-needed purchase"]
     assert literal["part"].tolist() == [
         "Included in the standard edition", "Packs already held", "Packs bought now",
     ]
@@ -65,7 +67,7 @@ def test_the_capacity_frame_shows_users_then_the_literal_and_cheaper_capacities(
 
 def test_the_capacity_frame_has_no_cheaper_bar_when_the_literal_purchase_is_cheapest():
     frame = capacity_frame(quote(TARIFF, 150_000, 12), "en")
-    assert set(frame["row"]) == {"Users to operate", "Literal purchase"}
+    assert set(frame["row"]) == {"Users to operate", "As-needed purchase"}
     assert "Packs bought now" not in set(frame["part"])
 
 
@@ -89,3 +91,26 @@ def test_the_compare_chart_stacks_costs_and_labels_each_total():
     assert totals["mark"]["type"] == "text" and totals["encoding"]["text"]["field"] == "total"
     (data,) = spec["datasets"].values()
     assert {row["total"] for row in data} == {"CNY 40,400", "CNY 35,000"}
+
+
+def test_a_named_option_heads_its_column_with_its_name_and_a_repeated_name_keeps_its_number():
+    frame = compare_frame([Option(E2, "cheapest", "Plan A"), Option(E2, "literal", "Plan A"),
+                           Option(E2, "literal")], "en")
+    assert list(frame.columns) == ["Plan A", "Plan A (2)", "Quote 3"]
+    costs = compare_costs([Option(E2, "cheapest", "Plan A"), Option(E2, "literal")], "en")
+    assert list(dict.fromkeys(costs["option"])) == ["Plan A", "Quote 2"]
+
+
+def test_the_capacity_legend_lists_only_the_parts_drawn():
+    without_held = capacity_chart(E2, "en").to_dict()["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert without_held == ["Users to operate", "Included in the standard edition", "Packs bought now"]
+    with_held = capacity_chart(quote(TARIFF, 1_000_000, 1, held_units=1), "en").to_dict()
+    assert "Packs already held" in with_held["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    no_packs = capacity_chart(quote(TARIFF, 150_000, 1), "en").to_dict()
+    assert no_packs["layer"][0]["encoding"]["color"]["scale"]["domain"] == [
+        "Users to operate", "Included in the standard edition"]
+
+
+def test_the_chinese_capacity_axis_counts_a_hundred_million_as_yi():
+    expr = capacity_chart(E2, "zh").to_dict()["layer"][0]["encoding"]["x"]["axis"]["labelExpr"]
+    assert "100000000" in expr and "亿" in expr

@@ -1,4 +1,4 @@
-"""The lifecycle simulator's rules (SPEC R2-R7) and examples E3-E5, one behaviour per test."""
+"""The lifecycle simulator's rules (docs/rules.md R2-R7) and examples E3-E5, one behaviour per test."""
 
 from __future__ import annotations
 

@@ -134,7 +134,7 @@ def test_a_bad_max_falls_back_to_three_million_and_leaves_the_other_parameters_a
 
 def test_users_and_term_chosen_on_the_quote_page_carry_over_to_the_curve_page():
     at = app_test()
-    at.number_input(key="users").set_value(1_700_000).run()
+    at.text_input(key="users_text").set_value("170万").run()
     at.number_input(key="months").set_value(24).run()
     at.switch_page(PAGE).run()
     assert not at.exception

@@ -1,4 +1,4 @@
-"""The engine against SPEC R1-R3, R9 and the page's worked examples E1 and E2."""
+"""The engine against R1-R3, R9 of docs/rules.md and the page's worked examples E1 and E2."""
 
 from decimal import Decimal
 

@@ -41,7 +41,7 @@ LABEL_KEYS = (
     "axis_marginal", "tt_from", "tt_to", "tt_units_from", "tt_units_to", "tt_marginal",
     "sign_up", "sign_down",
 )
-# Vega expressions for the user axis: 万 in Chinese (SPEC R10), SI suffixes in English.
+# Vega expressions for the user axis: 万 in Chinese (docs/rules.md R10), SI suffixes in English.
 _USERS_AXIS_EXPR = MappingProxyType({
     "zh": "datum.value >= 10000 ? format(datum.value / 10000, ',') + '万' : format(datum.value, ',')",
     "en": "format(datum.value, '~s')",

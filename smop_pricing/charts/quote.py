@@ -29,8 +29,10 @@ def _fit_width() -> dict[str, str]:
 
 def _users_axis(lang: str, title: str) -> dict[str, Any]:
     if lang == "zh":
-        # zh counts users in 万 (10,000): 1,000,000 -> "100万"
-        return dict(title=title, labelExpr="format(datum.value / 10000, ',') + '万'", grid=True)
+        # zh counts users in 万 (10,000) and 亿 (100,000,000): 1,000,000 -> "100万", 100,000,000 -> "1亿"
+        return dict(title=title, grid=True, labelExpr=(
+            "datum.value >= 100000000 ? format(datum.value / 100000000, ',') + '亿'"
+            " : datum.value == 0 ? '0' : format(datum.value / 10000, ',') + '万'"))
     return dict(title=title, format=",d", grid=True)
 
 
@@ -69,6 +71,9 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
         t("quote.chart_new", lang),
     ]
     rows = list(dict.fromkeys(frame["row"]))
+    present = set(frame["part"])  # the legend lists only the parts drawn (no "packs held" when none are)
+    colors = [USERS_COLOR, INCLUDED_COLOR, HELD_COLOR, NEW_COLOR]
+    legend = [(part, color) for part, color in zip(parts, colors, strict=True) if part in present]
     bars = (
         alt.Chart(frame)
         .mark_bar(height={"band": 0.62})
@@ -77,7 +82,7 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
             y=alt.Y("row:N", sort=rows, title=None, axis=dict(labelLimit=220, labelFontSize=12)),
             color=alt.Color(
                 "part:N",
-                scale=dict(domain=parts, range=[USERS_COLOR, INCLUDED_COLOR, HELD_COLOR, NEW_COLOR]),
+                scale=dict(domain=[part for part, _ in legend], range=[color for _, color in legend]),
                 legend=dict(title=None, orient="bottom", columns=2, labelLimit=320),
             ),
             order=alt.Order("order:Q"),

@@ -42,7 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="customers: users (required), months, held_units ('-' reads standard input)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the priced CSV to write")
     parser.add_argument("--tariff", help="a what-if tariff TOML file (default: the published one)")
-    parser.add_argument("--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns")
+    parser.add_argument(
+        "--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns (default: none)"
+    )
     parser.add_argument(
         "--errors", metavar="FILE", help="where rejected rows go (default: OUT with .errors.csv)"
     )
@@ -51,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=ENCODINGS,
         help="encoding of the written files (default: the input's own)",
     )
-    parser.add_argument("--json", action="store_true", help="a JSON summary on stdout")
+    parser.add_argument("--json", action="store_true", help="a JSON summary on stdout instead of the text")
 
 
 def default_errors_path(output: Path) -> Path:
@@ -127,8 +129,9 @@ def summary_json(
     output: Path,
     errors_path: Path | None,
     replaced: list[str],
+    lang: str = "zh",
 ) -> dict[str, Any]:
-    """The ``--json`` contract."""
+    """The ``--json`` contract; the tariffs' names in ``lang``."""
     return {
         "input": frame.source,
         "encoding": frame.encoding,
@@ -140,8 +143,8 @@ def summary_json(
         "blank_lines": frame.blank_lines,
         "assumed": list(frame.assumed),
         "replaced_columns": replaced,
-        "tariff": first.as_json(),
-        "against": second.as_json() if second is not None else None,
+        "tariff": first.as_json() | {"name": first.display_name(lang)},
+        "against": second.as_json() | {"name": second.display_name(lang)} if second is not None else None,
         "difference": (
             {
                 "total": second.total - first.total,
@@ -186,7 +189,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     first = totals(table, tariff)
     second = totals(table, against, AGAINST) if against is not None else None
     if args.json:
-        out.write(jsonout.dumps(summary_json(frame, first, second, output, written_errors, replaced)) + "\n")
+        out.write(jsonout.dumps(summary_json(frame, first, second, output, written_errors, replaced, args.lang)) + "\n")
     else:
         out.write(render_text(frame, first, second, output, written_errors, replaced, args.lang) + "\n")
     return 0

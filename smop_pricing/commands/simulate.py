@@ -20,7 +20,7 @@ from smop_pricing.lifecycle.report import (
     period_lines,
     reason_text,
 )
-from smop_pricing.lifecycle.scenario import load_preset, load_scenario, scenario_tariff
+from smop_pricing.lifecycle.scenario import list_presets, load_preset, load_scenario, scenario_tariff
 from smop_pricing.money import format_money
 from smop_pricing.pricing.tariff import load_tariff
 
@@ -29,9 +29,12 @@ HELP = "simulate a lifecycle scenario: renewals, lapses, reclamation, packs, ove
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", nargs="?", help="a scenario JSON file (or a preset file)")
-    parser.add_argument("--preset", help="a shipped preset by name instead of a file")
-    parser.add_argument("--tariff", help="a what-if tariff TOML file (overrides the scenario's)")
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    names = ", ".join(preset.name for preset in list_presets())
+    parser.add_argument("--preset", help=f"a shipped preset by name instead of a file: {names}")
+    parser.add_argument(
+        "--tariff", help="a what-if tariff TOML file (default: the scenario's own, else the published one)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of the text")
 
 
 def _run_json(run: Run) -> dict[str, Any]:
@@ -45,7 +48,7 @@ def simulation_json(result: SimulationResult, lang: str) -> dict[str, Any]:
     return {
         "start": result.scenario.start,
         "until": result.scenario.until,
-        "tariff": {"name": result.tariff.name, "version": result.tariff.version},
+        "tariff": {"name": result.tariff.display_name(lang), "version": result.tariff.version},
         "settings": {
             "packs_survive_lapse": s.packs_survive_lapse,
             "over_quota_lock_days": s.over_quota_lock_days,

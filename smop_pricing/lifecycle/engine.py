@@ -1,4 +1,4 @@
-"""The lifecycle simulator: SPEC R2-R7 day by day.
+"""The lifecycle simulator: R2-R7 of docs/rules.md day by day.
 
 A :class:`Scenario` (first purchase, term, span, users, settings, dated events) is
 simulated against a tariff into a :class:`SimulationResult`: state periods, the
@@ -263,7 +263,7 @@ def _runs(mask: BoolArray) -> list[tuple[int, int]]:
 
 
 def simulate(scenario: Scenario, tariff: Tariff | None = None) -> SimulationResult:
-    """Simulate ``scenario`` (SPEC R2-R7) under ``tariff`` (default: the published one).
+    """Simulate ``scenario`` (docs/rules.md R2-R7) under ``tariff`` (default: the published one).
 
     ``scenario.tariff`` is not read here: pass :func:`scenario_tariff` (the command
     line does). A scenario built in Python is validated like a parsed one first.

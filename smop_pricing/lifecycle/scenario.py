@@ -170,7 +170,7 @@ def validate_events(
 def parse_settings(raw: object) -> Settings:
     """Validate the ``settings`` object; absent keys take the tariff's defaults.
 
-    ``over_quota_lock_days``: null or 0 switches the console lock off (SPEC R6).
+    ``over_quota_lock_days``: null or 0 switches the console lock off (docs/rules.md R6).
     """
     if _absent(raw):
         return Settings()

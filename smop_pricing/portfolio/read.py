@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from smop_pricing.errors import PortfolioError
+from smop_pricing.errors import InputError, PortfolioError
 from smop_pricing.i18n import t
 from smop_pricing.portfolio.columns import (
     _ARROW_CODEC,
@@ -40,6 +40,7 @@ from smop_pricing.portfolio.columns import (
 )
 from smop_pricing.pricing.rules import IntArray
 from smop_pricing.safe_io import open_input
+from smop_pricing.validation import parse_count
 
 # ---------------------------------------------------------------------------------------------
 # Reading
@@ -306,6 +307,28 @@ def parse_whole_numbers(
     return values, codes
 
 
+def reread_written_counts(
+    column: Any, values: IntArray, codes: npt.NDArray[np.int8], minimum: int, maximum: int, field: str = "users"
+) -> None:
+    """In place: the values ``parse_whole_numbers`` refused as not whole, read again as people write
+    counts (``validation.parse_count``: 35万, 2.5M, 1e6, full-width digits).
+
+    Only those rows go through the scalar parser, so a file of plain digits keeps the vectorized
+    speed. A count it reads within bounds becomes valid; one beyond them is out of range.
+    """
+    rows = np.flatnonzero(codes == _NOT_WHOLE)
+    if not rows.size:
+        return
+    array = column if isinstance(column, (pa.Array, pa.ChunkedArray)) else pa.array(column, pa.string())
+    for row, text in zip(rows.tolist(), pc.take(array, pa.array(rows)).to_pylist(), strict=True):
+        try:
+            values[row] = parse_count(field, text, minimum, maximum)
+        except InputError as exc:
+            codes[row] = _RANGE if exc.rule == "range" else _NOT_WHOLE
+        else:
+            codes[row] = _OK
+
+
 def _string_columns(batch: Any) -> list[Any]:
     columns = []
     for column in batch.columns:
@@ -383,6 +406,8 @@ def _parse_block(names: list[str], columns: list[Any]) -> _Block:
             numbers[name], codes[name] = parse_whole_numbers(
                 table.column(name), low, high, default=0 if name == "held_units" else None
             )
+            if name == "users":  # 35万, 2.5M, 1e6 as people write them: only the rows refused above
+                reread_written_counts(table.column(name), numbers[name], codes[name], low, high)
     # a blank row has every field empty, so only rows with an empty users value can be blank
     blank = codes["users"] == _EMPTY
     if blank.any():

@@ -1,4 +1,4 @@
-"""The pricing engine: SPEC R1-R3, R9 and R10.
+"""The pricing engine: R1-R3, R9 and R10 of docs/rules.md.
 
 Scalar functions return Decimal; the cover table and the vectorized kernels work
 in integer fen (numpy int64) and convert at the edges.

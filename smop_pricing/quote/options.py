@@ -1,7 +1,8 @@
-"""Quotes side by side (issue 4): each option is a quote bought literally or at its cheapest.
+"""Quotes side by side (issues 4, 13): each option is a quote bought at its cheapest or literally.
 
 The literal purchase is what the billing page describes (exactly the units needed);
-the cheapest is the cheapest set of purchases covering the same need (R9).
+the cheapest is the cheapest set of purchases covering the same need (R9), the one we
+recommend. An option may carry a name ("Plan A"); unnamed, it is "Quote n".
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 import pandas as pd
 
@@ -17,9 +17,10 @@ from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_rate, group, quantize_fen
 from smop_pricing.pricing.rules import Purchase, Quote, capacity
 from smop_pricing.quote.report import plan_formula, short_users
+from smop_pricing.quote.summary import BASES, NEXT_MONTHS, Basis, basis_purchases
 
-Kind = Literal["literal", "cheapest"]
-KINDS: tuple[Kind, ...] = ("literal", "cheapest")
+Kind = Basis
+KINDS: tuple[Kind, ...] = BASES
 MAX_OPTIONS = 3
 
 
@@ -29,12 +30,20 @@ class Option:
 
     quote: Quote
     kind: Kind
+    name: str = ""
+
+    def label(self, n: int, lang: str) -> str:
+        """The option's name, or 'Quote n' when it has none."""
+        return self.name.strip() or t("quote.compare_slot", lang, n=n)
 
     @property
     def purchases(self) -> tuple[Purchase, ...]:
-        if self.kind == "cheapest":
-            return self.quote.cheapest.purchases
-        return (self.quote.purchase,) if self.quote.purchase.units else ()
+        return basis_purchases(self.quote, self.kind)
+
+    @property
+    def next_12_months(self) -> Decimal:
+        """The 12 months after the term, renewed in time at the same users: the platform fee only."""
+        return self.quote.tariff.monthly_fee * NEXT_MONTHS
 
     @property
     def pack_units(self) -> int:
@@ -67,6 +76,15 @@ class Option:
         return quantize_fen(self.total * 1000 / (self.quote.months * self.quote.users))
 
 
+def option_titles(options: Sequence[Option], lang: str) -> list[str]:
+    """Each option's column title: its name or 'Quote n'; a repeated name gets its number."""
+    titles: list[str] = []
+    for n, option in enumerate(options, start=1):
+        title = option.label(n, lang)
+        titles.append(f"{title} ({n})" if title in titles else title)
+    return titles
+
+
 def _signed_money(amount: Decimal, lang: str) -> str:
     if amount == 0:
         return format_money(amount, lang)
@@ -87,6 +105,7 @@ def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
         t("quote.row_pack_fee", lang),
         t("quote.row_base_fee", lang),
         t("quote.row_total", lang),
+        t("quote.row_next_12", lang),
         t("quote.row_difference", lang),
         t("quote.row_capacity", lang),
         t("quote.row_monthly", lang),
@@ -94,10 +113,10 @@ def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
     ]
     first = options[0].total
     columns: dict[str, list[str]] = {}
-    for n, option in enumerate(options, start=1):
+    for title, option in zip(option_titles(options, lang), options, strict=True):
         q = option.quote
         per_thousand = option.cost_per_thousand
-        columns[t("quote.compare_slot", lang, n=n)] = [
+        columns[title] = [
             short_users(q.users, lang),
             t("quote.row_month_one" if q.months == 1 else "quote.row_months_value", lang, months=q.months),
             f"{q.held_units:,}",
@@ -106,6 +125,7 @@ def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
             format_money(option.pack_fee, lang),
             f"{group(q.tariff.monthly_fee)} × {q.months} = {group(option.base_fee)}",
             format_money(option.total, lang),
+            format_money(option.next_12_months, lang),
             _signed_money(option.total - first, lang),
             short_users(option.capacity, lang),
             format_money(option.monthly_equivalent, lang),
@@ -117,8 +137,7 @@ def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
 def compare_costs(options: Sequence[Option], lang: str) -> pd.DataFrame:
     """Long table for a stacked bar: option, part (standard edition / packs), cost (yuan, float axis)."""
     rows: list[dict[str, object]] = []
-    for n, option in enumerate(options, start=1):
-        slot = t("quote.compare_slot", lang, n=n)
+    for slot, option in zip(option_titles(options, lang), options, strict=True):
         rows.append({"option": slot, "part": t("quote.part_base", lang), "order": 0,
                      "cost": float(option.base_fee), "total": format_money(option.total, lang)})
         rows.append({"option": slot, "part": t("quote.part_packs", lang), "order": 1,

@@ -1,4 +1,4 @@
-"""A quote's line items with their formulas, in either language (SPEC R10).
+"""A quote's line items with their formulas, in either language (docs/rules.md R10).
 
 The pages, the exports and the command line all show these same lines, so a
 figure is computed once and explained the same way everywhere.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, group
+from smop_pricing.money import format_money, group, users_in_wan
 from smop_pricing.pricing.rules import Purchase, Quote, last_renewal_day
 
 
@@ -65,7 +65,7 @@ def line_items(q: Quote, lang: str) -> list[LineItem]:
         ),
         LineItem(
             "total",
-            t("core.line_total", lang),
+            t("quote.line_total_literal", lang),
             f"{group(q.base_fee)} + {group(q.pack_fee)} = {group(q.total)}",
             q.total,
             format_money(q.total, lang),
@@ -87,6 +87,13 @@ def line_items(q: Quote, lang: str) -> list[LineItem]:
                 plan_formula(q.cheapest.purchases),
                 q.cheapest.fee,
                 format_money(q.cheapest.fee, lang),
+            ),
+            LineItem(
+                "cheapest_total",
+                t("quote.line_total_cheapest", lang),
+                f"{group(q.base_fee)} + {group(q.cheapest.fee)} = {group(q.cheapest_total)}",
+                q.cheapest_total,
+                format_money(q.cheapest_total, lang),
             ),
             LineItem(
                 "cheapest_capacity",
@@ -124,9 +131,9 @@ def cheaper_callout(q: Quote, lang: str) -> str | None:
 
 
 def short_users(users: int, lang: str) -> str:
-    """A user count without a unit word: zh '50万' for round counts, en '500,000'."""
-    if lang == "zh" and users >= 10_000 and users % 10_000 == 0:
-        return f"{users // 10_000:,}万"
+    """A user count without a unit word: zh '50万' / '1亿' for round counts, en '500,000'."""
+    if lang == "zh":
+        return users_in_wan(users) or f"{users:,}"
     return f"{users:,}"
 
 

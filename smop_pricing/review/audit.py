@@ -5,7 +5,7 @@ that computes the same figure from a tariff. :func:`audit` runs every check on t
 under review and on the published tariff, and says for each figure whether the page and
 the engine agree and why (texts in ``data/i18n/audit.toml``: ``item_<id>``, ``why_<id>``).
 
-E3 runs through the lifecycle simulator (SPEC R4, R5): the page's lapse example is a
+E3 runs through the lifecycle simulator (docs/rules.md R4, R5): the page's lapse example is a
 scenario, and the audit reads its expiry, stopped days, renewal and reclamation.
 """
 
@@ -242,7 +242,7 @@ def _check_grace_months(tariff: Tariff, page: PageData) -> Computed:
 
 @dataclass(frozen=True)
 class E3Dates:
-    """SPEC E3 under a tariff, as the lifecycle simulator runs it.
+    """docs/rules.md E3 under a tariff, as the lifecycle simulator runs it.
 
     ``reclamation`` is the day the first term's data would be reclaimed without a renewal;
     ``resumed`` the day service came back (None when the renewal was refused).

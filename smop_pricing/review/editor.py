@@ -5,7 +5,7 @@
   each error next to its field.
 - :func:`compare_curves` prices both tariffs over the same user counts (int64 fen).
 - :func:`cliffs` lists the ranges of needs where buying more (or otherwise) costs less
-  than the literal purchase (SPEC R9), with the most a customer overpays.
+  than the literal purchase (docs/rules.md R9), with the most a customer overpays.
 - :func:`open_questions` reads ``data/open_questions.toml`` and says which reading of each
   ambiguity is in force under a tariff.
 """

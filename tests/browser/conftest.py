@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import expect
@@ -30,7 +31,12 @@ expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# SMOP_CHROMIUM names another Chromium binary (and lets a test pretend there is none).
+CHROMIUM = os.environ.get("SMOP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+MISSING_CHROMIUM = (
+    "Chromium not found at {path}: {what} will fail. Install it "
+    "(apt-get install chromium; .ci/run does) or run the rest: python3 -m pytest -m \"not browser\""
+)
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -92,14 +98,16 @@ def start_server(
     assert proc.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
 
-    def drain() -> None:
+    def drain(stream: IO[str]) -> None:
         # Read the log in a thread: the server never blocks on a full pipe, and the
-        # wait below sees each line as it comes (no buffered-readline stall).
-        for line in proc.stdout or []:
-            lines.put(line)
+        # wait below sees each line as it comes (no buffered-readline stall). The pipe is
+        # closed here, once the server has gone (no ResourceWarning for an unclosed pipe).
+        with stream:
+            for line in stream:
+                lines.put(line)
         lines.put(None)
 
-    threading.Thread(target=drain, daemon=True).start()
+    threading.Thread(target=drain, args=(proc.stdout,), daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
     seen: list[str] = []
     while time.monotonic() < deadline:
@@ -115,6 +123,7 @@ def start_server(
     base = f"http://127.0.0.1:{port}"
     if not _healthy(base):
         proc.kill()
+        proc.wait(timeout=10)
         raise RuntimeError("streamlit did not start:\n" + "".join(seen))
     return proc, base
 
@@ -140,6 +149,8 @@ def app_url() -> Iterator[str]:
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
+    if not _chromium_found():
+        pytest.fail(MISSING_CHROMIUM.format(path=CHROMIUM, what="the browser tests"), pytrace=False)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -177,7 +188,27 @@ def screenshot(page: object, name: str) -> Path:
     return path
 
 
+def _chromium_found() -> bool:
+    return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return "tests/browser/" in str(item.fspath).replace(os.sep, "/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: Sequence[pytest.Item]) -> str | None:
+    """One line after "collected N items" when browser tests are selected and Chromium is missing.
+
+    They are not skipped: each fails with the same line (the ``browser`` fixture), so a CI run
+    without Chromium cannot pass by testing less.
+    """
+    count = sum(1 for item in items if _is_browser_test(item))
+    if count and not _chromium_found():
+        return MISSING_CHROMIUM.format(path=CHROMIUM, what=f"the {count} browser tests")
+    return None

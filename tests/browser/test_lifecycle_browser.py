@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from smop_pricing.lifecycle.link import decode_document, encode_document
 from smop_ui.registry import PAGES
-from tests.browser.conftest import IDLE, open_app, screenshot, start_server
+from tests.browser.conftest import IDLE, open_app, screenshot, start_server, stop_server
 
 CHARTS = '[data-testid="stVegaLiteChart"]'
 LINK = next(spec.link for spec in PAGES if spec.file == "app_pages/lifecycle.py")
@@ -35,20 +35,25 @@ def whole_page_screenshot(page: Page, name: str) -> None:
 
 
 def edit_cell(page: Page, row: int, column: int, text: str) -> None:
-    """Type into the events table: the cell of ``row`` (from 0) and ``column`` (0 = "#")."""
+    """Type into the events table: the cell of ``row`` (from 0) and ``column`` (0 = "#").
+
+    With the grid's own keyboard, never a position on its canvas: focusing the grid (its
+    ``data-grid-canvas``, what Tab reaches) selects the first cell, the arrow keys move the
+    selection, Enter opens the cell's editor. Each step is checked on the grid's accessible copy of
+    its cells (``glide-cell-<column>-<row>``, the row marker being column 0).
+    """
     grid = page.get_by_test_id("stDataFrame").first
     grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    first = grid.get_by_test_id(f"glide-cell-1-{row}")  # the grid's accessible copy of its cells
-    target = grid.get_by_test_id(f"glide-cell-{column + 1}-{row}")
-    page.mouse.click(box["x"] + 60, box["y"] + 35 + 35 * row + 17)  # the "#" cell, right of the row marker
-    expect(first).to_have_attribute("aria-selected", "true")
+    grid.get_by_test_id("data-grid-canvas").focus()
+    expect(grid.get_by_test_id("glide-cell-1-0")).to_have_attribute("aria-selected", "true")
     for _ in range(column):
         page.keyboard.press("ArrowRight")
-    expect(target).to_have_attribute("aria-selected", "true")
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    expect(grid.get_by_test_id(f"glide-cell-{column + 1}-{row}")).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")  # opens the cell's editor
     entry = page.locator("#portal input.gdg-input")
+    expect(entry).to_be_visible()
     entry.fill(text)
     entry.press("Enter")
 
@@ -117,8 +122,7 @@ def fresh_server() -> Iterator[str]:
     """A server of its own, so the shared link below is its very first request."""
     proc, base = start_server()
     yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_server(proc)
 
 
 def test_a_shared_link_opened_first_on_a_fresh_server_reproduces_the_scenario_in_its_language(page, fresh_server):

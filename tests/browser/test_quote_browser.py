@@ -1,13 +1,16 @@
-"""The quote page in a real browser: figures, language switch, the URL as a link, exports, screenshots."""
+"""The quote page in a real browser: the headline on the recommended purchase, users as people write
+them, the URL as a link, exports (the quote sheet printed to PDF by Chromium), screenshots."""
 
 import re
+import subprocess
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import IDLE, open_app, screenshot
+from tests.browser.conftest import IDLE, SCREENSHOTS, open_app, screenshot
 
 CHARTS = '[data-testid="stVegaLiteChart"] :is(canvas, svg)'
+METRIC = '[data-testid="stMetricValue"]'
 
 
 def _wait_for_charts(page, count: int = 2) -> None:
@@ -15,13 +18,33 @@ def _wait_for_charts(page, count: int = 2) -> None:
     expect(page.locator(CHARTS)).to_have_count(count)
 
 
-def test_a_million_users_for_a_month_shows_the_literal_and_the_cheapest_purchase(page, app_url):
-    open_app(page, f"{app_url}/?users=1000000&months=1")
-    main = page.get_by_test_id("stMain")
-    expect(main).to_contain_text("38,400")
-    expect(main).to_contain_text("33,000")
-    expect(main).to_contain_text("8 × 4,800 = 38,400")
-    expect(main).to_contain_text("11 × 3,000 = 33,000")
+def _metrics(page, first: str) -> dict[str, str]:
+    """The metrics by label, once the first shows ``first`` and all eight are drawn."""
+    expect(page.locator(METRIC).first).to_have_text(first)
+    expect(page.locator(METRIC)).to_have_count(8)
+    labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
+    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+    return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
+
+
+def _type(field, text: str) -> None:
+    field.fill(text)
+    field.press("Enter")
+
+
+def test_a_million_users_written_in_wan_for_a_year_shows_the_recommended_headline_and_its_summary(page, app_url):
+    open_app(page, f"{app_url}/?users=100万&months=12")
+    metrics = _metrics(page, "57,000 元")
+    assert metrics["合计（推荐购买）"] == "57,000 元"
+    assert metrics["按需购买（多 5,400 元）"] == "62,400 元"
+    assert metrics["一次性（叠加包）"] == "33,000 元"
+    assert metrics["每月（平台服务费）"] == "2,000 元"
+    assert metrics["之后 12 个月"] == "24,000 元"
+    expect(page.get_by_test_id("stMain")).to_contain_text("= 1,000,000 用户（100万）")
+    # the alternative is not drawn as a price change
+    expect(page.get_by_test_id("stMetricDelta")).to_have_count(0)
+    open_app(page, f"{app_url}/?users=100万&months=12&buy=literal")
+    assert _metrics(page, "62,400 元")["合计（按需购买）"] == "62,400 元"
 
 
 def test_the_sidebar_switch_shows_the_english_labels(page, app_url):
@@ -29,64 +52,111 @@ def test_the_sidebar_switch_shows_the_english_labels(page, app_url):
     page.get_by_test_id("stSidebar").get_by_role("radio", name="English").click()
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("Users to operate")
-    expect(main).to_contain_text("Total (literal purchase)")
-    expect(main).to_contain_text("CNY 40,400")
+    expect(main).to_contain_text("Total (recommended purchase)")
+    expect(main).to_contain_text("CNY 35,000")
+    expect(main).to_contain_text("= 1,000,000 users")
     page.wait_for_url(re.compile(r"[?&]lang=en\b"))
     page.get_by_test_id("stSidebar").get_by_role("radio", name="中文").click()
     expect(main).to_contain_text("运营用户量")
 
 
-def test_changing_an_input_updates_the_url_and_that_link_reproduces_the_quote(page, app_url, browser):
+def test_users_typed_in_wan_update_the_url_and_that_link_reproduces_the_quote(page, app_url, browser):
     open_app(page, f"{app_url}/?users=1000000&months=1")
-    users = page.get_by_role("spinbutton", name="运营用户量").first
-    users.fill("1500000")
-    users.press("Enter")
+    _type(page.get_by_role("textbox", name="运营用户量").first, "150万")
     page.wait_for_url(re.compile(r"[?&]users=1500000\b"))
     page.wait_for_selector(IDLE)
-    expect(page.get_by_test_id("stMain")).to_contain_text("41,000 元")  # 2,000 + 13 × 3,000
-    total = page.get_by_test_id("stMetricValue").first.inner_text()
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("= 1,500,000 用户（150万）")
+    expect(page.locator(METRIC).first).to_have_text("41,000 元")  # 2,000 + 13 × 3,000
     link = page.url
     again = browser.new_page()
     try:
         open_app(again, link)
-        expect(again.get_by_role("spinbutton", name="运营用户量").first).to_have_value("1500000")
-        expect(again.get_by_test_id("stMetricValue").first).to_have_text(total)
+        expect(again.get_by_role("textbox", name="运营用户量").first).to_have_value("1,500,000")
+        expect(again.locator(METRIC).first).to_have_text("41,000 元")
     finally:
         again.close()
+
+
+def test_a_refused_count_is_explained_by_the_field_and_no_result_stays_on_screen(page, app_url):
+    open_app(page, f"{app_url}/?users=1000000&months=12")
+    expect(page.locator(METRIC).first).to_have_text("57,000 元")
+    field = page.get_by_role("textbox", name="运营用户量").first
+    _type(field, "1.5亿")
+    page.wait_for_selector(IDLE)
+    error = page.get_by_test_id("stAlert").filter(has_text="1.5亿")
+    expect(error).to_contain_text("100,000,000")
+    expect(page.locator(METRIC)).to_have_count(0)
+    expect(field).to_have_value("1.5亿")
+    expect(page.get_by_role("spinbutton", name="购买时长（月）").first).to_have_value("12")
+    _type(field, "35万")
+    expect(page.locator(METRIC).first).to_have_text("36,000 元")
 
 
 def test_the_link_shown_on_the_page_reproduces_the_quote(page, app_url, browser):
-    open_app(page, f"{app_url}/?users=2300000&months=12&held=1&lang=en")
+    open_app(page, f"{app_url}/?users=2300000&months=12&held=1&buy=literal&lang=en")
     codes = page.get_by_test_id("stCode")
-    expect(codes.nth(0)).to_contain_text("?users=2300000&months=12&held=1&lang=en")
+    expect(codes.nth(0)).to_contain_text("?users=2300000&months=12&held=1&buy=literal&lang=en")
     full = codes.nth(1).inner_text().strip()
-    assert full == f"{app_url}/?users=2300000&months=12&held=1&lang=en"
-    total = page.get_by_test_id("stMetricValue").first.inner_text()
+    assert full == f"{app_url}/?users=2300000&months=12&held=1&buy=literal&lang=en"
+    total = page.locator(METRIC).first.inner_text()
     again = browser.new_page()
     try:
         open_app(again, full)
-        expect(again.get_by_test_id("stMetricValue").first).to_have_text(total)
+        expect(again.locator(METRIC).first).to_have_text(total)
     finally:
         again.close()
 
 
-def test_the_csv_and_quote_sheet_downloads_carry_the_quote(page, app_url, tmp_path: Path):
-    open_app(page, f"{app_url}/?users=1000000&months=1")
+def test_the_csv_download_is_chinese_throughout_and_carries_the_summary(page, app_url):
+    open_app(page, f"{app_url}/?users=1000000&months=12")
     with page.expect_download() as csv_download:
         page.get_by_role("button", name="下载 CSV").click()
     text = Path(csv_download.value.path()).read_text("utf-8-sig")
-    assert "line,pack_fee,用户叠加包（单次购买）,38400,元,\"8 × 4,800 = 38,400\"" in text
+    assert text.startswith("部分,项目,数值,单位,计算\n")  # read_text turns the CSV's \r\n into \n
+    assert "明细,用户叠加包（单次购买）,38400,元,\"8 × 4,800 = 38,400\"" in text
+    assert "费用摘要,推荐购买（最省钱）首期合计,57000,元," in text
+    assert "费用摘要,之后 12 个月（按时续费、用户量不变，叠加包仍有效）,24000,元," in text
+
+
+def test_the_quote_sheet_prints_to_one_a4_page_with_the_customer_number_validity_and_both_totals(
+    page, app_url, tmp_path: Path,
+):
+    open_app(page, f"{app_url}/?users=1000000&months=12&start=2026-12-01&compare=3&c1_name=标准方案")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("报价单号 Q-")
+    before = re.search(r"Q-\d{8}-[0-9A-F]{6}", main.inner_text()).group(0)
+    _type(page.get_by_role("textbox", name="报价人"), "王五")
+    _type(page.get_by_role("textbox", name="客户"), "示例科技有限公司")
+    expect(main).not_to_contain_text(before)  # the customer's rerun has run: the number names them
+    page.wait_for_selector(IDLE)
     with page.expect_download() as html_download:
         page.get_by_role("button", name="下载报价单（可打印为 PDF）").click()
-    assert html_download.value.suggested_filename == "smop-quote-1000000-users-1-months.html"
+    assert html_download.value.suggested_filename == "smop-quote-1000000-users-12-months.html"
     sheet = tmp_path / html_download.value.suggested_filename
     html_download.value.save_as(sheet)
+    pdf = tmp_path / "quote.pdf"
     sheet_page = page.context.new_page()
     try:
         sheet_page.goto(sheet.as_uri())
         expect(sheet_page.locator("table.lines")).to_contain_text("38,400")
+        sheet_page.emulate_media(media="print")
+        sheet_page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
+        sheet_page.set_viewport_size({"width": 900, "height": 1400})
+        sheet_page.emulate_media(media="screen")
+        sheet_page.screenshot(path=str(SCREENSHOTS / "quote-sheet-zh.png"), full_page=True)
     finally:
         sheet_page.close()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
+    assert re.search(r"^Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info, re.MULTILINE), info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    squeezed = re.sub(r"\s+", "", text)
+    for words in ("示例科技有限公司", "王五", "报价单号", "有效期至", "57,000元", "62,400元", "33,000元",
+                  "24,000元", "标准方案", "计费页面2026-11-27版"):
+        assert words in squeezed, words
+    assert re.search(r"Q-\d{8}-[0-9A-F]{6}", text)
+    assert "published" not in text
 
 
 def test_a_bad_parameter_shows_a_notice_naming_it_and_keeps_the_others(page, app_url):
@@ -94,6 +164,21 @@ def test_a_bad_parameter_shows_a_notice_naming_it_and_keeps_the_others(page, app
     expect(page.get_by_test_id("stAlert").first).to_contain_text("users=abc")
     expect(page.get_by_role("spinbutton", name="购买时长（月）").first).to_have_value("12")
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_screenshots_of_the_new_headline_in_chinese_and_english_at_1440_and_390_px(page, app_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1440, 900), (390, 1900)):
+        page.set_viewport_size({"width": width, "height": height})
+        for lang in ("zh", "en"):
+            open_app(page, f"{app_url}/?users=100万&months=12&lang={lang}")
+            _metrics(page, "57,000 元" if lang == "zh" else "CNY 57,000")
+            page.wait_for_selector(IDLE)
+            expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+            expect(page.get_by_role("textbox").first).to_be_visible()
+            path = SCREENSHOTS / f"quote-headline-{lang}-{width}.png"
+            page.screenshot(path=str(path))
+            assert path.stat().st_size > 20_000
 
 
 def test_screenshots_of_the_quote_page_in_chinese_and_english(page, app_url):

@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from typing import IO
 
 import pytest
 from playwright.sync_api import expect
@@ -62,7 +63,13 @@ def failing_server(tmp_path) -> Iterator[tuple[str, queue.Queue[str]]]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or []], daemon=True).start()
+
+    def drain(stream: IO[str]) -> None:
+        with stream:  # closed once the server has gone: no unclosed pipe
+            for line in stream:
+                lines.put(line)
+
+    threading.Thread(target=drain, args=(proc.stdout,), daemon=True).start()
     try:
         wait_for_line(lines, "URL:", STARTUP_SECONDS)
         base = f"http://127.0.0.1:{port}"
@@ -74,6 +81,7 @@ def failing_server(tmp_path) -> Iterator[tuple[str, queue.Queue[str]]]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_an_exceptions_details_reach_the_server_log_but_not_the_visitors_page(page, failing_server):
@@ -98,4 +106,5 @@ def test_an_upload_without_the_xsrf_token_is_refused_by_the_server(app_url):
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
+    refused.value.close()  # the refusal's response holds the connection open
     assert refused.value.code == 403

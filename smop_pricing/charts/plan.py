@@ -1,0 +1,97 @@
+"""The growth planner's charts: users against each strategy's capacity, and cumulative spend.
+
+Frame builders take plan results and give small long-form DataFrames (one row per month and
+series); chart builders take those frames and already-translated labels. Money becomes yuan
+floats only inside the chart data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from smop_pricing.plan.strategies import STRATEGIES, PlanResult
+
+COLORS = ("#1F2A37", "#006EFF", "#F79009", "#7A5AF8", "#2E9D5B")
+"""Users first, then the strategies in STRATEGIES order."""
+DASHES = ((1, 0), (6, 3), (2, 2), (8, 2, 2, 2), (1, 0))
+HEIGHT = 300
+
+
+@dataclass(frozen=True)
+class PlanLabels:
+    month: str
+    users_axis: str
+    spend_axis: str
+    series: str
+    users: str
+    strategies: tuple[str, ...]  # in STRATEGIES order
+
+
+def _month(plan: PlanResult, m: int) -> pd.Timestamp:
+    return pd.Timestamp(plan.problem.forecast.month_start(m))
+
+
+def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
+    """Month, series (users or a strategy's capacity) and the count, for every month."""
+    names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
+    first = plans[0]
+    rows = [{"month": _month(first, r.month), "series": labels.users, "value": float(r.users)} for r in first.rows]
+    for plan in plans:
+        rows += [{"month": _month(plan, r.month), "series": names[plan.name], "value": float(r.capacity)}
+                 for r in plan.rows]
+    return pd.DataFrame(rows, columns=["month", "series", "value"])
+
+
+def spend_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
+    """Month, strategy and cumulative spend (platform fee and packs) by the end of that month."""
+    names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
+    rows = []
+    for plan in plans:
+        total = 0.0
+        for r in plan.rows:
+            total += float(r.platform_fee + r.pack_fee)
+            rows.append({"month": _month(plan, r.month), "series": names[plan.name], "value": total})
+    return pd.DataFrame(rows, columns=["month", "series", "value"])
+
+
+def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:
+    domain = ([labels.users] if with_users else []) + list(labels.strategies)
+    colors = list(COLORS if with_users else COLORS[1:])[: len(domain)]
+    return dict(domain=domain, range=colors)
+
+
+def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
+    """Users as a line, each strategy's capacity as a step line over the months."""
+    domain = [labels.users, *labels.strategies]
+    chart: alt.Chart = alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
+        x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
+        y=alt.Y("value:Q", title=labels.users_axis, axis=dict(format=",.0f")),
+        color=alt.Color("series:N", title=labels.series, scale=_series_scale(labels, True),
+                        legend=dict(orient="bottom", columns=2)),
+        strokeDash=alt.StrokeDash("series:N", scale=dict(domain=domain, range=[list(d) for d in DASHES]),
+                                  legend=None),
+        tooltip=[alt.Tooltip("month:T", title=labels.month, format="%Y-%m"),
+                 alt.Tooltip("series:N", title=labels.series),
+                 alt.Tooltip("value:Q", title=labels.users_axis, format=",.0f")],
+    )
+    return chart
+
+
+def spend_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
+    """Cumulative spend by strategy as step lines."""
+    chart: alt.Chart = alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
+        x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
+        y=alt.Y("value:Q", title=labels.spend_axis, axis=dict(format=",.0f")),
+        color=alt.Color("series:N", title=labels.series, scale=_series_scale(labels, False),
+                        legend=dict(orient="bottom", columns=2)),
+        strokeDash=alt.StrokeDash("series:N", scale=dict(domain=list(labels.strategies),
+                                                         range=[list(d) for d in DASHES[1:]]), legend=None),
+        tooltip=[alt.Tooltip("month:T", title=labels.month, format="%Y-%m"),
+                 alt.Tooltip("series:N", title=labels.series),
+                 alt.Tooltip("value:Q", title=labels.spend_axis, format=",.2f")],
+    )
+    return chart

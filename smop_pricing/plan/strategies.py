@@ -1,0 +1,268 @@
+"""Purchase plans over a forecast (docs/rules.md R11): the four strategies and what each costs.
+
+A plan is a list of dated purchases (month index, priced by the engine's
+:func:`~smop_pricing.pricing.rules.make_purchase`). The platform fee is paid at the start
+of every month; a payment in month m is discounted by ``(1 + r) ** (-m / 12)``. Money stays
+exact (Decimal) until the present value, which is rounded to the fen at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from functools import lru_cache
+from typing import Literal
+
+from smop_pricing.errors import InputError
+from smop_pricing.money import ZERO, quantize_fen
+from smop_pricing.plan.forecast import Forecast
+from smop_pricing.plan.optimal import batch_sizes, optimal_units
+from smop_pricing.pricing.rules import Purchase, capacity, cheapest_cover, make_purchase, units_needed
+from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.validation import MAX_HELD_UNITS
+
+StrategyName = Literal["optimal", "as_you_grow", "quarterly", "upfront"]
+STRATEGIES: tuple[StrategyName, ...] = ("optimal", "as_you_grow", "quarterly", "upfront")
+MAX_RATE = Decimal(1)
+QUARTER = 3
+
+
+@dataclass(frozen=True)
+class PlanPurchase:
+    """One purchase of a plan in month ``month`` (0 = the forecast's first)."""
+
+    month: int
+    purchase: Purchase
+    top_up: bool = False  # bought because the forecast followed outran the plan (uncertainty)
+
+    @property
+    def units(self) -> int:
+        return self.purchase.units
+
+    @property
+    def fee(self) -> Decimal:
+        return self.purchase.fee
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a plan is made for: a forecast, a tariff, units held before, an annual discount rate."""
+
+    tariff: Tariff
+    forecast: Forecast
+    held_units: int = 0
+    rate: Decimal = ZERO
+
+    @property
+    def need(self) -> tuple[int, ...]:
+        """Units each month needs beyond those held before the plan (R3)."""
+        return tuple(units_needed(self.tariff, users, self.held_units) for users in self.forecast.users)
+
+    @property
+    def base_fees(self) -> Decimal:
+        return self.tariff.monthly_fee * self.forecast.months
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One month of a plan followed: users, capacity, what was paid."""
+
+    month: int
+    users: int
+    units_bought: int
+    capacity: int
+    platform_fee: Decimal
+    pack_fee: Decimal
+
+    @property
+    def over_users(self) -> int:
+        """R3: users past capacity, who cannot use points or activities."""
+        return max(0, self.users - self.capacity)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan under a problem: the purchases, month rows and the money."""
+
+    name: str
+    problem: Problem
+    purchases: tuple[PlanPurchase, ...]
+    rows: tuple[MonthRow, ...]
+    pack_fees: Decimal
+    present_value: Decimal
+
+    @property
+    def base_fees(self) -> Decimal:
+        return self.problem.base_fees
+
+    @property
+    def total(self) -> Decimal:
+        return self.pack_fees + self.base_fees
+
+    @property
+    def units(self) -> int:
+        return sum(p.units for p in self.purchases)
+
+    @property
+    def over_months(self) -> tuple[MonthRow, ...]:
+        return tuple(row for row in self.rows if row.over_users > 0)
+
+
+def check_rate(rate: Decimal) -> Decimal:
+    if not isinstance(rate, Decimal) or not rate.is_finite() or not ZERO <= rate <= MAX_RATE:
+        raise InputError("rate", str(rate), "range", minimum="0", maximum="1")
+    return rate
+
+
+def check_held(held: int) -> int:
+    if isinstance(held, bool) or not isinstance(held, int) or not 0 <= held <= MAX_HELD_UNITS:
+        raise InputError("held_units", held, "range", minimum="0", maximum=f"{MAX_HELD_UNITS:,}")
+    return held
+
+
+def parse_rate(text: object, field: str = "rate") -> Decimal:
+    """An annual discount rate as a fraction (``0.08``) or a percentage (``8%``), 0 to 1."""
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, str) and 0 < len(text.strip()) <= 20:
+        cleaned = text.strip().replace("％", "%")
+        percent = cleaned.endswith("%")
+        try:
+            value = Decimal(cleaned.removesuffix("%").strip())
+        except InvalidOperation:
+            raise InputError(field, text.strip(), "plan_rate") from None
+        if percent and value.is_finite():
+            value = value / 100
+    else:
+        raise InputError(field, str(text)[:40], "plan_rate")
+    if not value.is_finite() or not ZERO <= value <= MAX_RATE:
+        raise InputError(field, str(text).strip()[:40], "plan_rate")
+    return value.normalize() if value else ZERO
+
+
+@lru_cache(maxsize=64)
+def discount_factors(rate: Decimal, months: int) -> tuple[Decimal, ...]:
+    """(1 + r) ** (-m / 12) for m = 0 .. months - 1, to 34 significant digits."""
+    with localcontext() as context:
+        context.prec = 34
+        base = 1 + rate
+        return tuple(Decimal(1) if m == 0 else base ** (Decimal(-m) / 12) for m in range(months))
+
+
+def present_value(payments: Sequence[Decimal], rate: Decimal) -> Decimal:
+    """The payments (one per month, from month 0) discounted at ``rate``, rounded to the fen."""
+    factors = discount_factors(rate, len(payments))
+    with localcontext() as context:
+        context.prec = 34
+        total = sum((p * f for p, f in zip(payments, factors, strict=True)), ZERO)
+    return quantize_fen(total)
+
+
+def _purchases(tariff: Tariff, units_by_month: Sequence[int]) -> tuple[PlanPurchase, ...]:
+    out: list[PlanPurchase] = []
+    for month, units in enumerate(units_by_month):
+        for size in batch_sizes(tariff, units):
+            out.append(PlanPurchase(month, make_purchase(tariff, size)))
+    return tuple(out)
+
+
+def evaluate(name: str, problem: Problem, purchases: Sequence[PlanPurchase]) -> PlanResult:
+    """The month rows, pack fees and present value of ``purchases`` under ``problem``."""
+    tariff, forecast = problem.tariff, problem.forecast
+    bought = [0] * forecast.months
+    fees = [ZERO] * forecast.months
+    for item in purchases:
+        bought[item.month] += item.units
+        fees[item.month] += item.fee
+    rows: list[MonthRow] = []
+    held = problem.held_units
+    for m, users in enumerate(forecast.users):
+        held += bought[m]
+        rows.append(MonthRow(m, users, bought[m], capacity(tariff, held), tariff.monthly_fee, fees[m]))
+    payments = [tariff.monthly_fee + fee for fee in fees]
+    return PlanResult(
+        name=name,
+        problem=problem,
+        purchases=tuple(sorted(purchases, key=lambda p: (p.month, p.top_up))),
+        rows=tuple(rows),
+        pack_fees=sum(fees, ZERO),
+        present_value=present_value(payments, problem.rate),
+    )
+
+
+def as_you_grow_units(need: Sequence[int]) -> tuple[int, ...]:
+    """Each month exactly the shortfall."""
+    bought, out = 0, []
+    for n in need:
+        k = max(0, n - bought)
+        out.append(k)
+        bought += k
+    return tuple(out)
+
+
+def quarterly_units(need: Sequence[int]) -> tuple[int, ...]:
+    """In months 0, 3, 6, ... what the coming three months need, as one purchase."""
+    bought, out = 0, [0] * len(need)
+    for m in range(0, len(need), QUARTER):
+        k = max(0, max(need[m : m + QUARTER]) - bought)
+        out[m] = k
+        bought += k
+    return tuple(out)
+
+
+def upfront_purchases(problem: Problem) -> tuple[PlanPurchase, ...]:
+    """In month 0 the cheapest covering purchase (R9) for the peak."""
+    peak = max(0, max(problem.need))
+    cover = cheapest_cover(problem.tariff, peak)
+    return tuple(PlanPurchase(0, p) for p in cover.purchases)
+
+
+def strategy(name: str, problem: Problem) -> PlanResult:
+    """The plan ``name`` (one of :data:`STRATEGIES`) made for ``problem``."""
+    check_rate(problem.rate)
+    check_held(problem.held_units)
+    need = problem.need
+    if name == "optimal":
+        purchases = _purchases(problem.tariff, optimal_units(problem.tariff, need, problem.rate))
+    elif name == "as_you_grow":
+        purchases = _purchases(problem.tariff, as_you_grow_units(need))
+    elif name == "quarterly":
+        purchases = _purchases(problem.tariff, quarterly_units(need))
+    elif name == "upfront":
+        purchases = upfront_purchases(problem)
+    else:
+        raise InputError("strategy", name, "plan_strategy", strategies=", ".join(STRATEGIES))
+    return evaluate(name, problem, purchases)
+
+
+def all_strategies(problem: Problem) -> tuple[PlanResult, ...]:
+    """Every strategy, in :data:`STRATEGIES` order."""
+    return tuple(strategy(name, problem) for name in STRATEGIES)
+
+
+def follow(plan: PlanResult, problem: Problem) -> PlanResult:
+    """``plan``'s purchases under another forecast, topped up each month it falls short (R11).
+
+    A month whose users exceed the plan's capacity buys exactly the shortfall that month.
+    """
+    if plan.problem.forecast.months != problem.forecast.months:
+        raise InputError("forecast", problem.forecast.months, "plan_forecasts_differ")
+    bought_by_plan = [0] * problem.forecast.months
+    for item in plan.purchases:
+        if not item.top_up:
+            bought_by_plan[item.month] += item.units
+    purchases = [p for p in plan.purchases if not p.top_up]
+    bought = 0
+    for m, n in enumerate(problem.need):
+        bought += bought_by_plan[m]
+        short = n - bought
+        if short > 0:
+            purchases.append(PlanPurchase(m, make_purchase(problem.tariff, short), top_up=True))
+            bought += short
+    return evaluate(plan.name, problem, purchases)
+
+
+def without_top_ups(plan: PlanResult, problem: Problem) -> PlanResult:
+    """``plan``'s own purchases under ``problem`` (months over capacity left as they are)."""
+    return evaluate(plan.name, problem, [p for p in plan.purchases if not p.top_up])
