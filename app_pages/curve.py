@@ -6,7 +6,7 @@ charts built in ``smop_pricing.charts.curve``. No pricing rule lives here.
 
 import streamlit as st
 
-from smop_pricing.charts.curve import GRID_STEP, MEASURES, curve_csv, inversion_rows, inversion_table
+from smop_pricing.charts.curve import GRID_STEP, MEASURES, cliff_rows, cliff_table, curve_csv
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_users, from_fen
@@ -55,7 +55,7 @@ try:
     curve = cost_curve(tariff, grid, months)
     marker = cost_curve(tariff, [users], months)
     max_need = units_needed(tariff, max(x_max, users))
-    rows = inversion_rows(tariff, max_need)
+    rows = cliff_rows(tariff, max_need)
 except SmopError as exc:
     st.error(exc.message(lang))
     st.stop()
@@ -72,26 +72,26 @@ st.markdown(t(
 if users > x_max:
     st.info(t("curve.beyond", lang, users=format_users(users, lang), maximum=format_users(x_max, lang)))
 
-st.subheader(t("curve.main_title", lang, months=months))
-# The charts come from specs kept per input (smop_ui.curve_view): building them was most of a rerun.
+st.header(t("curve.main_title", lang, months=months))
+# The charts come from specs kept per input (smop_ui.curve_view).
 draw(cost_spec(users, maximum, months, measure or MEASURES[0], lang))
 st.caption(t("curve.zoom_hint", lang))
 
 spread, marginal = st.columns(2, gap="large")
 with spread:
-    st.subheader(t("curve.per_thousand_title", lang))
+    st.header(t("curve.per_thousand_title", lang))
     st.caption(t("curve.per_thousand_intro", lang))
     draw(per_thousand_spec(maximum, months, lang))
 with marginal:
-    st.subheader(t("curve.marginal_title", lang, step=format_users(GRID_STEP, lang)))
+    st.header(t("curve.marginal_title", lang, step=format_users(GRID_STEP, lang)))
     st.caption(t("curve.marginal_intro", lang))
     draw(marginal_spec(maximum, months, lang))
 
-st.subheader(t("curve.inversion_title", lang))
+st.header(t("curve.inversion_title", lang))
 if rows:
     st.caption(t("curve.inversion_intro", lang, units=f"{max_need:,}",
                  users=format_users(max(x_max, users), lang)))
-    st.dataframe(inversion_table(rows, lang), hide_index=True, width="stretch")
+    st.dataframe(cliff_table(rows, lang), hide_index=True, width="stretch")
 else:
     st.info(t("curve.inversion_none", lang))
 

@@ -99,21 +99,21 @@ with st.expander(t("quote.calculation", lang), expanded=True):
 
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.subheader(t("quote.tiers", lang))
+    st.header(t("quote.tiers", lang))
     tier_table(q, lang)
 with right:
-    st.subheader(t("quote.chart", lang))
+    st.header(t("quote.chart", lang))
     draw(capacity_spec(users, months, held, lang))  # kept per input: building it was a large part of a rerun
 
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.subheader(t("quote.dates", lang))
+    st.header(t("quote.dates", lang))
     if dates is None or start is None:
         st.info(t("quote.dates_hint", lang), icon=":material/event:")
     else:
         dates_table(start, *dates, lang)
 with right:
-    st.subheader(t("quote.rules", lang))
+    st.header(t("quote.rules", lang))
     st.markdown("\n".join(f"- {rule}" for rule in rules_that_bite(q, lang, dates)))
 
 share = st.container()
@@ -121,7 +121,7 @@ compared, options = compare_section(q, basis, lang)
 with notices:
     show_notices()
 with share:
-    st.subheader(t("quote.share", lang))
+    st.header(t("quote.share", lang))
     query = share_query([USERS, MONTHS, HELD, START, BUY, LANG_PARAM, *compared], always=("users", "months"))
     st.caption(t("quote.link_relative", lang))
     st.code(query, language=None, wrap_lines=True)

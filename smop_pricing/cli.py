@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, NoReturn, Protocol, cast
 
-from smop_pricing.errors import InputError, SmopError
+from smop_pricing.errors import SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
 from smop_pricing.safe_io import os_reason, visible
+from smop_pricing.validation import parse_digits
 
 COMMANDS = ("quote", "simulate", "reprice", "plan")
 
@@ -79,6 +80,16 @@ def _available() -> dict[str, Command]:
     return found
 
 
+def add_tariff_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--tariff FILE``: a what-if tariff TOML file instead of the published one."""
+    parser.add_argument("--tariff", metavar="FILE", help=help)
+
+
+def add_json_option(parser: argparse.ArgumentParser, help: str = "one JSON object on stdout") -> None:
+    """``--json``: the command's JSON contract on stdout instead of text."""
+    parser.add_argument("--json", action="store_true", help=help)
+
+
 def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     parser = _Parser(prog=program_name(), description="SMOP pricing calculator", formatter_class=HelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -89,25 +100,7 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_whole(field: str, text: object, minimum: int, maximum: int) -> int:
-    """A command-line whole number: decimal digits (full-width too), one optional minus, within bounds.
-
-    Superscripts like '²' count as digits to ``str.isdigit`` but not to ``int``, and a number
-    of thousands of digits is beyond what ``int`` converts: both are refused here, not crashed on.
-    """
-    if not isinstance(text, str):  # argparse gives a list for `--users=--`
-        raise InputError(field, " ".join(map(str, text)) if isinstance(text, list) else text, "whole_number",
-                         minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    stripped = text.strip().replace("_", "")
-    digits = stripped.removeprefix("-")
-    if not digits.isdecimal():
-        raise InputError(field, text, "whole_number", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    if len(digits.lstrip("0")) > len(str(max(abs(minimum), abs(maximum)))):
-        raise InputError(field, text, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    value = int(stripped)
-    if not minimum <= value <= maximum:
-        raise InputError(field, value, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    return value
+parse_whole = parse_digits  # the command line's whole numbers: plain digits (validation.parse_digits)
 
 
 class VisibleText(io.TextIOBase):

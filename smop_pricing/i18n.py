@@ -18,11 +18,6 @@ LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 
-def normalize_lang(value: object) -> str:
-    """``value`` when it is a supported language code, else the default."""
-    return value if isinstance(value, str) and value in LANGS else DEFAULT_LANG
-
-
 @lru_cache(maxsize=1)
 def catalog() -> Mapping[str, Mapping[str, str]]:
     """Every key as ``namespace.key`` -> {lang: text}; read once, never mutated."""

@@ -21,12 +21,17 @@ Anything else is refused (never guessed): ``1,00`` (a separator not grouping tho
 
 from __future__ import annotations
 
+import contextlib
+import math
+import numbers
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from types import MappingProxyType
 
-from smop_pricing.errors import InputError
+from smop_pricing.errors import InputError, SmopError
 
 # ---------------------------------------------------------------------------------------------
 # Named limits (one place; the pages, the CLI and the readers import them from here)
@@ -37,7 +42,13 @@ MAX_MONTHS = 120
 MAX_HELD_UNITS = 10_000
 MAX_NEED_UNITS = 20_000
 MAX_TERM_MONTHS = 36  # the quote page offers terms of 1 to 36 months; the engine accepts MAX_MONTHS
+MAX_LOCK_DAYS = 3_650  # the over-quota lock setting: ten years of days at the most
+MAX_TIER_UNITS = 1_000_000  # a tier's upper bound in units
+MAX_FILE_BYTES = 1_000_000  # a tariff, scenario or forecast file read whole (bounded: read(limit + 1))
+MAX_NAME_CHARS = 200  # a tariff's name, version or other label
+MAX_TARIFF_REF_CHARS = 1_000  # a scenario's reference to its tariff
 MAX_NUMBER_CHARS = 40  # longer text is not a count anyone typed
+MAX_READ_WHOLE = 10**15  # read_whole reads no larger magnitude (int64 and every bound stay far above)
 
 MULTIPLIERS = MappingProxyType(
     {
@@ -67,8 +78,105 @@ _NUMBER = re.compile(
 
 
 def is_blank(value: object) -> bool:
-    """True for None and for text that is empty or only spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """True for a missing value (:func:`is_missing`) and for text that is empty or only spaces."""
+    return not value.strip() if isinstance(value, str) else is_missing(value)
+
+
+def is_missing(value: object) -> bool:
+    """True for None and a missing cell (NaN, NaT, pandas' NA); text, even blank, is not missing."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return False
+    if type(value).__name__ == "NAType":  # pandas.NA: its comparisons give NA, not a bool
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+
+
+def _is_whole_real(value: object) -> bool:
+    """A float or Decimal holding a finite whole number (12.0, Decimal('1E+3'))."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and value == value.to_integral_value()
+    return isinstance(value, float) and math.isfinite(value) and value.is_integer()
+
+
+def whole_value(
+    field: str,
+    value: object,
+    minimum: int,
+    maximum: int,
+    *,
+    error: type[SmopError] = InputError,
+    whole_reals: bool = False,
+) -> int:
+    """A whole number given as a number (not text), within bounds, as an int.
+
+    ``value`` is an int (a numpy integer too; never a bool), or with ``whole_reals`` also a
+    float or Decimal holding a whole number (12.0). Refusals are ``error(field, value,
+    "whole_number" | "range", minimum, maximum)``. A whole real is checked against the bounds
+    before ``int()``: 1.23E+1470154027781814 is whole and would take all memory.
+    """
+    if type(value) is int and minimum <= value <= maximum:  # the engine's every call: no ABC check
+        return value
+    if whole_reals and _is_whole_real(value):
+        assert isinstance(value, (float, Decimal))
+        if not minimum <= value <= maximum:
+            raise error(field, str(value), "range", **_bounds(minimum, maximum))
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise error(field, value, "whole_number", **_bounds(minimum, maximum))
+    number = int(value)
+    if not minimum <= number <= maximum:
+        raise error(field, number, "range", **_bounds(minimum, maximum))
+    return number
+
+
+def ratio_value(field: str, value: object, error: type[SmopError] = InputError) -> Decimal:
+    """A ratio in (0, 1] (the warning level, 0.9 = 90 %) from a number or its text, as an exact Decimal.
+
+    A bool, a non-number or a value outside (0, 1] is ``error(field, value, "ratio")``.
+    """
+    ratio = Decimal("NaN")
+    if isinstance(value, (str, int, float, Decimal)) and not isinstance(value, bool):
+        with contextlib.suppress(InvalidOperation):
+            ratio = Decimal(str(value).strip())
+    if not ratio.is_finite() or not 0 < ratio <= 1:
+        raise error(field, value, "ratio")
+    return ratio
+
+
+def parse_digits(field: str, text: object, minimum: int, maximum: int) -> int:
+    """A whole number in plain digits within bounds: the strict form of command-line flags and links.
+
+    Decimal digits (full-width too), an optional leading minus, ``,`` or ``_`` between digits;
+    no multipliers, exponents or plus sign. Superscripts like '²' count as digits to
+    ``str.isdigit`` but not to ``int``, and thousands of digits are more than ``int`` converts:
+    both are refused here (``whole_number`` / ``range`` naming the bounds), never crashed on.
+    """
+    bounds = _bounds(minimum, maximum)
+    if not isinstance(text, str):  # argparse gives a list for `--users=--`
+        raise InputError(field, " ".join(map(str, text)) if isinstance(text, list) else text, "whole_number", **bounds)
+    stripped = text.strip().replace("_", "").replace(",", "")
+    digits = stripped.removeprefix("-")
+    if not digits.isdecimal():
+        raise InputError(field, text, "whole_number", **bounds)
+    if len(digits.lstrip("0")) > len(str(max(abs(minimum), abs(maximum)))):
+        raise InputError(field, text, "range", **bounds)
+    return check_range(field, int(stripped), minimum, maximum)
+
+
+def read_whole(text: str) -> int | None:
+    """The whole number ``text`` writes as people write it (``35万``, ``1,000``), or None.
+
+    For readers that check the bounds themselves (a tariff editor's cell, a CSV value).
+    """
+    number = read_decimal_count(text)
+    if number is None or number != number.to_integral_value() or abs(number) > MAX_READ_WHOLE:
+        return None
+    return int(number)
 
 
 def _bounds(minimum: int, maximum: int) -> dict[str, str]:
@@ -134,3 +242,23 @@ def parse_count(field: str, text: object, minimum: int, maximum: int) -> int:
 def parse_users(text: object, field: str = "users", maximum: int = MAX_USERS) -> int:
     """A user count (0 … 100,000,000 by default) as people write it: ``35万``, ``1,000,000``, ``2.5M``."""
     return parse_count(field, text, 0, maximum)
+
+
+def read_bounded(path: Path, fail: Callable[..., SmopError], limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the file at ``path``, reading at most ``limit`` + 1 (the file may be huge or endless).
+
+    ``fail(rule, **params)`` makes the caller's error: ``unreadable`` (with ``reason``),
+    ``not_regular_file`` (a FIFO, a device, a folder: refused before it is opened) or
+    ``file_large`` (with ``limit``, "1 MB"). ``-`` reads standard input.
+    """
+    from smop_pricing.safe_io import read_input  # regular files only ('-': standard input); see safe_io
+
+    data = read_input(path, limit, lambda rule, reason: fail(rule, reason=reason), allow_stdin=True)
+    if len(data) > limit:
+        raise fail("file_large", limit=size_text(limit))
+    return data
+
+
+def size_text(limit: int) -> str:
+    """A byte limit as a refusal names it: 1,000,000 -> '1 MB', 200,000 -> '200 KB'."""
+    return f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit / 1_000:g} KB"

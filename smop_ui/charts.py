@@ -1,10 +1,10 @@
 """Charts placed from kept Vega-Lite specs, so a page need not rebuild a chart it has built before.
 
-Building an Altair chart and turning it into a Vega-Lite spec was most of a chart page's rerun.
-The builders in ``smop_pricing.charts`` stay pure and return Altair charts; a page turns one into
-a :class:`Spec` with ``vega_spec``, keeps it, and places it with ``draw``. The spec is the one
-``st.altair_chart`` would send for the same chart (its data as Arrow), so the browser draws the
-same thing and tests read it the same way.
+Building an Altair chart and turning it into a Vega-Lite spec is the costly part of a chart page's
+rerun (docs/performance.md). The builders in ``smop_pricing.charts`` stay pure and return Altair
+charts; a page turns one into a :class:`Spec` with ``vega_spec``, keeps it, and places it with
+``draw``. The spec is the one ``st.altair_chart`` would send for the same chart (its data as
+Arrow), so the browser draws the same thing and tests read it the same way.
 
 A ``Spec`` is immutable (the spec's JSON text and its datasets' Arrow bytes), so it can be kept
 two ways without one session ever changing what another sees:
@@ -29,12 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-# What st.altair_chart does to turn a chart into a spec, under the lock Streamlit takes around
-# Altair's process-wide data transformer and theme (so another session's chart never sees ours):
-# data out as Arrow under content-hashed names, Altair's default theme off. Private names of
-# streamlit 1.67 (pinned in requirements.txt); tests/test_ui_charts.py checks the result is
-# st.altair_chart's own, element for element.
-from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_dataset
+from smop_ui.markdown import escaped
 
 T = TypeVar("T")
 _MEMO = "_memo_"
@@ -51,31 +46,60 @@ class Spec:
     def to_dict(self) -> dict[str, Any]:
         """A fresh dict of the spec with its datasets (what ``st.vega_lite_chart`` takes)."""
         spec: dict[str, Any] = json.loads(self.json)
-        spec["datasets"] = dict(self.datasets)
+        spec["datasets"] = {**spec.get("datasets", {}), **dict(self.datasets)}
         return spec
 
 
 def _kept(spec: dict[str, Any], datasets: dict[str, Any]) -> Spec:
-    for name, data in datasets.items():
-        if not isinstance(data, bytes):  # only geographic data stays a dict: no chart of ours has any
-            raise TypeError(f"dataset {name!r} is not Arrow bytes")
-    return Spec(json.dumps(spec), tuple(datasets.items()))
+    """Arrow datasets kept as bytes; any other (inline rows, from :func:`inline_spec`) stays in the JSON."""
+    arrow_data = {name: data for name, data in datasets.items() if isinstance(data, bytes)}
+    inline = {name: data for name, data in datasets.items() if not isinstance(data, bytes)}
+    return Spec(json.dumps({**spec, "datasets": inline} if inline else spec, default=str), tuple(arrow_data.items()))
+
+
+def streamlit_internals() -> tuple[Any, Any] | None:
+    """Streamlit's own lock around Altair's process-wide data transformer and theme, and its
+    DataFrame-to-Arrow transformer (private names of streamlit 1.67, pinned in requirements.txt);
+    None when a Streamlit release has moved them: charts then take :func:`inline_spec`."""
+    try:
+        from streamlit.elements import vega_charts
+
+        return vega_charts._altair_globals_lock, vega_charts._to_arrow_dataset
+    except (ImportError, AttributeError):
+        return None
 
 
 def vega_spec(chart: Any, validate: bool = False) -> Spec:
     """The Vega-Lite spec ``st.altair_chart`` would send for ``chart`` (datasets as Arrow bytes).
 
     Unlike ``st.altair_chart`` it does not check the spec against the Vega-Lite schema unless
-    asked: that check was half the time, and the builders' tests make it on every chart shape.
+    asked: the builders' tests make that check on every chart shape. Made with Streamlit's own
+    internals (tests/test_ui_charts.py checks the result is st.altair_chart's, element for
+    element); should a Streamlit upgrade move or change them, :func:`inline_spec` makes the chart
+    through the public API instead: slower, the same chart.
     """
+    internals = streamlit_internals()
+    if internals is None:
+        return inline_spec(chart, validate)
+    lock, to_arrow = internals
     datasets: dict[str, Any] = {}
-    alt.data_transformers.register(_TRANSFORMER, _to_arrow_dataset)
-    with _altair_globals_lock:
-        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
-        with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
-            spec: dict[str, Any] = chart.to_dict(validate=validate)
-    kept = spec.pop("datasets", None)
-    return _kept(spec, {**kept, **datasets} if isinstance(kept, dict) else datasets)
+    try:
+        alt.data_transformers.register(_TRANSFORMER, to_arrow)
+        with lock:
+            theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+            with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+                spec: dict[str, Any] = chart.to_dict(validate=validate)
+        kept = spec.pop("datasets", None)
+        return _kept(spec, {**kept, **datasets} if isinstance(kept, dict) else datasets)
+    except (TypeError, AttributeError, ValueError):  # internals of another shape: the public way
+        return inline_spec(chart, validate)
+
+
+def inline_spec(chart: Any, validate: bool = False) -> Spec:
+    """``chart``'s spec with its data inline (Altair's own transformer): what a page draws when
+    Streamlit's internals are not there. ``st.vega_lite_chart`` converts the data on each draw."""
+    spec: dict[str, Any] = chart.to_dict(validate=validate)
+    return _kept(spec, {})
 
 
 def layer_specs(charts: Sequence[Any]) -> Spec:
@@ -100,8 +124,17 @@ def add_layers(spec: Spec, extra: Spec) -> dict[str, Any]:
 
 
 def draw(spec: Spec | dict[str, Any]) -> None:
-    """Place a kept spec (or a dict from ``Spec.to_dict`` / ``add_layers``) the width of its container."""
-    st.vega_lite_chart(spec=spec.to_dict() if isinstance(spec, Spec) else spec, width="stretch")
+    """Place a kept spec (or a dict from ``Spec.to_dict`` / ``add_layers``) the width of its container,
+    and its text alternative under it: the spec's ``description``, which every builder words from
+    its data (``smop_pricing.charts.summary``), shown as a caption for whoever cannot see the marks
+    or tell their colours apart (WCAG 1.1.1 and 1.4.1; the description is also the chart's
+    accessible name for a screen reader)."""
+    data = spec.to_dict() if isinstance(spec, Spec) else spec
+    st.vega_lite_chart(spec=data, width="stretch")
+    description = data.get("description")
+    if description:
+        # Markdown-escaped: the summary quotes labels and figures, never meant as Markdown.
+        st.caption(escaped(str(description)))
 
 
 def memo(name: str, key: Hashable, build: Callable[[], T]) -> T:

@@ -97,11 +97,6 @@ BASES: tuple[Basis, ...] = ("literal", "cheapest")
 Loaded = tuple[str, PortfolioFrame]
 BUSY = "busy"  # what a source gives when the server is too busy to read or make a portfolio
 
-def _literal(text: str) -> str:
-    """``text`` for a Markdown body, shown as written: file names are the user's."""
-    return escaped(text)
-
-
 def _ensure_widgets() -> None:
     """Start each widget at its remembered value (a page switch clears widget state)."""
     saved = st.session_state.get(CHOICES, DEFAULTS)
@@ -157,7 +152,7 @@ def _upload(lang: str) -> Loaded | str | None:
         error: SmopError | None = state[FILE][1]
         if error is not None:
             reason = error.message(lang)
-            st.error(_literal(t("portui.upload_failed", lang, reason=reason)), icon=":material/error:")
+            st.error(escaped(t("portui.upload_failed", lang, reason=reason)), icon=":material/error:")
             st.caption(t("portui.upload_kept" if UPLOADED in state else "portui.upload_nothing_kept", lang))
     loaded: Loaded | None = state.get(UPLOADED)
     return loaded
@@ -364,7 +359,7 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
         _remember()
         return
     labels = column_labels(lang)
-    st.caption(_literal(source_line(priced.frame, lang)))
+    st.caption(escaped(source_line(priced.frame, lang)))
     for line in notes(priced.frame, lang):
         st.caption(line)
     _bad_rows(priced.frame, lang, labels)

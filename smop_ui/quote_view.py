@@ -53,9 +53,7 @@ CHEAPEST_FILL = "green-background"
 STRONG_KEYS = ("total", "cheapest_total")
 
 
-def _cell(text: str) -> str:
-    """Table cells are Markdown: escape the few characters our figures could carry."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("|", "\\|")
+_cell = escaped  # table cells are Markdown
 
 
 def _line_frame(items: Sequence[LineItem], lang: str) -> pd.DataFrame:
@@ -91,7 +89,7 @@ def _filled(text: str, fill: str) -> str:
     """A table cell's text on a coloured background (Markdown), or as it is when ``fill`` is empty."""
     if not fill or not text:
         return _cell(text)
-    inner = _cell(text).replace("[", "\\[").replace("]", "\\]")
+    inner = _cell(text)
     return f":{fill}[{inner}]"
 
 
@@ -249,10 +247,11 @@ def capacity_spec(users: int, months: int, held: int, lang: str) -> Spec:
 
 
 def _compare_arrow(options: Sequence[Option], lang: str) -> pa.Table:
-    """The compare table with its figure labels as a first, unnamed column (names are the user's:
-    escaped, as st.table reads Markdown in headers too)."""
+    """The compare table with its figure labels as a first column, headed "Figure" (an empty header
+    fails WCAG 1.3.1: axe empty-table-header). Names are the user's: escaped, as st.table reads
+    Markdown in headers too."""
     frame = compare_frame(options, lang).rename(columns=escaped)
-    return arrow(frame.rename_axis("").reset_index())
+    return arrow(frame.rename_axis(t("a11y.compare_figure", lang)).reset_index())
 
 
 @lru_cache(maxsize=_CHART_ENTRIES)
@@ -311,7 +310,7 @@ def _count_changed(users: int, months: int, held: int, basis: str) -> None:
 def compare_section(q: Quote, basis: Basis, lang: str) -> tuple[list[Param], list[Option]]:
     """Up to three quotes side by side, each with its own inputs and name; returns the inputs'
     parameters and the options compared (those whose users were accepted)."""
-    st.subheader(t("quote.compare", lang))
+    st.header(t("quote.compare", lang))
     st.caption(t("quote.compare_intro", lang))
     seed([COUNT], lang)
     main = (q.users, q.months, q.held_units, basis)

@@ -11,7 +11,7 @@ def priced_columns(q: Quote) -> dict[str, object]:
     return {
         "base_fee": q.base_fee,
         "pack_units": q.purchase.units,
-        "pack_rate": q.purchase.rate,
+        "pack_rate": q.purchase.unit_price,
         "pack_fee": q.pack_fee,
         "total": q.total,
         "capacity": q.capacity,

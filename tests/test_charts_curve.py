@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 
 from smop_pricing.charts.curve import (
     LABEL_KEYS,
-    InversionRow,
+    CliffRow,
     chart_labels,
+    cliff_rows,
+    cliff_table,
     cost_chart,
     cost_lines,
     curve_csv,
-    inversion_rows,
-    inversion_table,
     marginal_chart,
     marginal_frame,
     per_thousand_chart,
@@ -271,35 +271,35 @@ def test_the_marginal_costs_add_up_to_the_change_in_total_over_the_range(maximum
 # --- the inversion table ----------------------------------------------------------------------
 
 
-def test_the_inversion_rows_come_from_the_engine_for_the_published_tariff():
-    rows = inversion_rows(TARIFF, 28)
+def test_the_cliff_rows_come_from_the_engine_for_the_published_tariff():
+    rows = cliff_rows(TARIFF, 28)
     assert [(r.need_lo, r.need_hi, r.plan, r.max_saving) for r in rows] == [
         (5, 5, (6,), Decimal(1_200)), (7, 10, (11,), Decimal(15_000)),
     ]
     assert (rows[1].users_lo, rows[1].users_hi, rows[1].capacity) == (800_001, 1_200_000, 1_300_000)
 
 
-def test_the_inversion_table_reads_5_to_6_and_7_to_10_to_11_with_their_savings():
-    table = inversion_table(inversion_rows(TARIFF, 28), "en")
+def test_the_cliff_table_reads_5_to_6_and_7_to_10_to_11_with_their_savings():
+    table = cliff_table(cliff_rows(TARIFF, 28), "en")
     assert table.iloc[:, 0].tolist() == ["5 → 6", "7–10 → 11"]
     assert table[t("curve.col_saving", "en")].tolist() == ["CNY 1,200", "up to CNY 15,000"]
     summary = table[t("curve.col_summary", "en")].tolist()
     assert summary[1] == "7–10 units needed: buy 11, save up to CNY 15,000"
 
 
-def test_the_inversion_table_in_chinese_says_up_to_in_chinese():
-    table = inversion_table(inversion_rows(TARIFF, 28), "zh")
+def test_the_cliff_table_in_chinese_says_up_to_in_chinese():
+    table = cliff_table(cliff_rows(TARIFF, 28), "zh")
     assert table.columns[0] == "需要 → 改买（单位）"
     assert table["节省"].tolist() == ["1,200 元", "最多 15,000 元"]
 
 
-def test_below_the_first_cliff_there_are_no_inversion_rows():
-    assert inversion_rows(TARIFF, 4) == []
-    assert inversion_table([], "en").empty
+def test_below_the_first_cliff_there_are_no_cliff_rows():
+    assert cliff_rows(TARIFF, 4) == []
+    assert cliff_table([], "en").empty
 
 
 def test_a_split_cheapest_plan_is_written_as_a_sum_of_purchases():
-    row = InversionRow(3, 4, (11, 2), Decimal(100), 400_001, 600_000, 1_500_000)
+    row = CliffRow(3, 4, (11, 2), Decimal(100), 400_001, 600_000, 1_500_000)
     assert (row.need_text, row.buy_text) == ("3–4", "11 + 2")
 
 

@@ -27,7 +27,7 @@ def test_the_compare_table_has_one_column_per_option_and_the_difference_to_the_f
                            Option(quote(TARIFF, 1_000_000, 12), "cheapest")], "en")
     assert list(frame.columns) == ["Quote 1", "Quote 2", "Quote 3"]
     assert frame.loc["First-term total", "Quote 2"] == "CNY 35,000"
-    assert frame.loc["First-term total against the first quote", "Quote 2"] == "−CNY 5,400"
+    assert frame.loc["First-term total against the first quote", "Quote 2"] == "-CNY 5,400"
     # 24,000 + 33,000 − 40,400
     assert frame.loc["First-term total against the first quote", "Quote 3"] == "+CNY 16,600"
     assert frame.loc["Next 12 months (renewed in time)", "Quote 3"] == "CNY 24,000"

@@ -21,8 +21,9 @@ from smop_pricing.lifecycle.draft import (
     rows_from_frame,
 )
 from smop_pricing.lifecycle.engine import simulate
-from smop_pricing.lifecycle.model import ACTIONS, MAX_FILE_BYTES
+from smop_pricing.lifecycle.model import ACTIONS
 from smop_pricing.lifecycle.scenario import list_presets, load_preset
+from smop_pricing.validation import MAX_FILE_BYTES
 
 E3 = {"start": "2022-05-01", "months": 1, "until": "2022-10-01", "users": 150_000}
 
@@ -82,7 +83,7 @@ def test_event_rows_point_each_simulated_event_back_at_its_row():
 
 def test_an_auto_renewal_row_with_an_empty_box_switches_auto_renewal_off():
     d = draft({"date": "2022-05-10", "action": "auto_renew"})
-    assert d.rows[0][5] is False
+    assert d.rows[0].on is False
     assert check_draft(d).scenario.events[0].on is False
 
 
@@ -94,7 +95,7 @@ def test_a_ticked_box_on_another_action_is_kept_and_marked_as_not_used():
 
 def test_an_unticked_box_on_another_action_is_no_value():
     d = draft({"date": "2022-08-01", "action": "renew", "months": 1, "on": False})
-    assert d.rows[0][5] is None
+    assert d.rows[0].on is None
     assert not check_draft(d).errors
 
 

@@ -60,7 +60,7 @@ def test_buying_as_you_grow_on_the_worked_example_pays_168000_in_packs():
 def test_buying_upfront_on_the_worked_example_pays_84000_for_28_units_at_3000():
     upfront = by_name(Problem(PUBLISHED, EXAMPLE))["upfront"]
     assert upfront.pack_fees == Decimal(84_000)
-    assert [(p.month, p.units, p.purchase.rate) for p in upfront.purchases] == [(0, 28, Decimal(3000))]
+    assert [(p.month, p.units, p.purchase.unit_price) for p in upfront.purchases] == [(0, 28, Decimal(3000))]
 
 
 def test_at_rate_zero_the_optimum_costs_what_upfront_costs():

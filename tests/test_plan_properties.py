@@ -15,24 +15,17 @@ from smop_pricing.plan.forecast import Forecast, forecast_csv
 from smop_pricing.plan.optimal import optimal_units, prices_fall_with_size
 from smop_pricing.plan.strategies import Problem, all_strategies, strategy
 from smop_pricing.pricing.rules import purchase_fee
-from smop_pricing.pricing.tariff import Tariff, Tier, published_tariff
+from smop_pricing.pricing.tariff import Tariff, published_tariff
+from tests import strategies
 
 PUBLISHED = published_tariff()
 JAN = dt.date(2026, 1, 1)
 rates = st.one_of(st.just(Decimal(0)), st.integers(0, 1000).map(lambda n: Decimal(n) / 1000))
 
 
-@st.composite
-def tariffs(draw: st.DrawFn) -> Tariff:
-    count = draw(st.integers(1, 3))
-    bounds = sorted(draw(st.sets(st.integers(1, 6), min_size=count - 1, max_size=count - 1)))
-    prices = draw(st.lists(st.integers(1, 10_000), min_size=count, max_size=count))
-    tiers = tuple(Tier(bounds[i] if i < count - 1 else None, Decimal(prices[i]) / 100) for i in range(count))
-    return Tariff(
-        name="random", version="h", monthly_fee=Decimal(draw(st.integers(1, 500_000))) / 100,
-        included_users=2, pack_users=1, tier_mode=draw(st.sampled_from(["volume", "graduated"])), tiers=tiers,
-        grace_months=3, warn_ratio=Decimal("0.9"), over_quota_lock_days=60, packs_survive_lapse=True,
-    )
+def tariffs() -> st.SearchStrategy[Tariff]:
+    """Small what-if tariffs: 2 included users, 1 user per pack, up to 3 tiers."""
+    return strategies.tariffs(included=st.just(2), pack=st.just(1), max_tiers=3, max_bound=6, max_price_fen=10_000)
 
 
 def discount(rate: Decimal, month: int) -> Decimal:

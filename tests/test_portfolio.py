@@ -178,7 +178,7 @@ def test_a_what_if_tariff_in_fen_gives_exact_decimal_text_in_the_csv() -> None:
     q = quote(tariff, 1_000_000, 3, 0)
     assert row["base_fee"] == "5999.97" == str(q.base_fee)
     assert row["pack_fee"] == str(q.pack_fee) == "44398.45"  # 5 x 5,999.99 + 3 x 4,799.50
-    assert row["pack_rate"] == str(q.purchase.rate) == "5549.81"  # 44,398.45 / 8, half up
+    assert row["pack_rate"] == str(q.purchase.unit_price) == "5549.81"  # 44,398.45 / 8, half up
     for column in ("base_fee", "pack_rate", "pack_fee", "total", "cheapest_total", "saving"):
         assert re.fullmatch(r"-?[0-9]+(\.[0-9]{2})?", row[column]), column
 

@@ -6,8 +6,8 @@ import pytest
 
 from smop_pricing.errors import InputError
 from smop_pricing.pricing.rules import (
-    cheaper_ranges,
     cheapest_cover,
+    cliff_runs,
     make_purchase,
     purchase_fee,
     quote,
@@ -26,7 +26,7 @@ def test_e1_150000_users_for_12_months_cost_24000_with_no_packs():
 
 def test_e2_a_million_users_need_8_units_at_4800_for_38400():
     q = quote(PUBLISHED, 1_000_000, 1)
-    assert (q.purchase.units, q.purchase.rate, q.pack_fee) == (8, Decimal(4800), Decimal(38400))
+    assert (q.purchase.units, q.purchase.unit_price, q.pack_fee) == (8, Decimal(4800), Decimal(38400))
     assert (q.total, q.capacity) == (Decimal(40400), 1_000_000)
 
 
@@ -53,20 +53,20 @@ def test_the_r9_table_gives_each_purchases_fee_and_its_cheapest_cover(units):
 
 
 def test_the_published_tariffs_cliffs_are_5_to_6_and_7_to_10_to_11():
-    runs = cheaper_ranges(PUBLISHED, 40)
-    assert [(lo, hi, plan, saving) for lo, hi, plan, saving in runs] == [
+    runs = cliff_runs(PUBLISHED, 40)
+    assert [(r.need_from, r.need_to, r.plan, r.max_overpay) for r in runs] == [
         (5, 5, (6,), Decimal(1200)),
         (7, 10, (11,), Decimal(15000)),
     ]
 
 
 def test_a_graduated_tariff_has_no_cliffs():
-    assert cheaper_ranges(GRADUATED, 40) == []
+    assert cliff_runs(GRADUATED, 40) == ()
 
 
 def test_a_graduated_purchase_prices_each_tier_at_its_own_rate():
     purchase = make_purchase(GRADUATED, 8)
-    assert [(p.units, p.unit_price) for p in purchase.parts] == [(5, Decimal(6000)), (3, Decimal(4800))]
+    assert [(p.units, p.tier_price) for p in purchase.parts] == [(5, Decimal(6000)), (3, Decimal(4800))]
     assert purchase.fee == Decimal(5 * 6000 + 3 * 4800)
 
 
@@ -77,12 +77,12 @@ def test_units_needed_rounds_a_part_pack_up_to_a_whole_unit():
 
 def test_held_units_reduce_the_need_and_the_new_purchase_is_priced_by_its_own_size():
     q = quote(PUBLISHED, 1_000_000, 1, held_units=5)
-    assert (q.purchase.units, q.purchase.rate, q.capacity) == (3, Decimal(6000), 1_000_000)
+    assert (q.purchase.units, q.purchase.unit_price, q.capacity) == (3, Decimal(6000), 1_000_000)
 
 
 def test_no_packs_needed_means_zero_units_rate_and_fee():
     q = quote(PUBLISHED, 0, 1)
-    assert (q.purchase.units, q.purchase.rate, q.pack_fee, q.saving) == (0, 0, 0, 0)
+    assert (q.purchase.units, q.purchase.unit_price, q.pack_fee, q.saving) == (0, 0, 0, 0)
     assert q.cost_per_thousand is None
 
 

@@ -9,27 +9,12 @@ from hypothesis import strategies as st
 
 from smop_pricing.money import to_fen
 from smop_pricing.pricing.rules import MAX_USERS, cheapest_cover, purchase_fee, quote
-from smop_pricing.pricing.tariff import Tariff, Tier, published_tariff
+from smop_pricing.pricing.tariff import Tariff, published_tariff
 from smop_pricing.pricing.vector import cost_curve
+from tests.strategies import tariffs
 
 PUBLISHED = published_tariff()
 users_st = st.integers(0, 30_000_000)
-
-
-@st.composite
-def tariffs(draw: st.DrawFn) -> Tariff:
-    count = draw(st.integers(1, 4))
-    bounds = sorted(draw(st.sets(st.integers(1, 12), min_size=count - 1, max_size=count - 1)))
-    prices = draw(st.lists(st.integers(1, 1_000_000), min_size=count, max_size=count))
-    tiers = tuple(
-        Tier(bounds[i] if i < count - 1 else None, Decimal(prices[i]) / 100) for i in range(count)
-    )
-    return Tariff(
-        name="random", version="h", monthly_fee=Decimal(draw(st.integers(1, 500_000))) / 100,
-        included_users=draw(st.integers(0, 5)), pack_users=draw(st.integers(1, 3)),
-        tier_mode=draw(st.sampled_from(["volume", "graduated"])), tiers=tiers,
-        grace_months=3, warn_ratio=Decimal("0.9"), over_quota_lock_days=60, packs_survive_lapse=True,
-    )
 
 
 def brute_force_minimum(tariff: Tariff, need: int) -> Decimal:

@@ -288,7 +288,7 @@ def test_a_tariff_setting_switches_the_reading_in_force_and_marks_the_default():
 
 def test_the_warning_threshold_reads_as_a_percentage():
     status = {s.id: s for s in open_questions(PUBLISHED)}["warning_threshold"]
-    assert "90 %" in status.reading_text(status.in_force, "zh")
+    assert "90%" in status.reading_text(status.in_force, "zh")
     assert "warn_ratio = 0.9" in status.reading_text(status.in_force, "en")
 
 

@@ -6,18 +6,26 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 
-def _both_ways() -> None:
-    import streamlit as st
-
+def sample_chart(marked: bool = True) -> object:
+    """The cost-curve page's main chart for 1,000,000 users up to 3,000,000 (English)."""
     from smop_pricing.charts.curve import chart_labels, cost_chart, tier_bands
     from smop_pricing.pricing.tariff import published_tariff
     from smop_pricing.pricing.vector import cost_curve, user_grid
-    from smop_ui.charts import draw, vega_spec
 
     tariff = published_tariff()
     grid = user_grid(3_000_000, 100_000)
-    chart = cost_chart(cost_curve(tariff, grid, 1), tier_bands(tariff, 3_000_000, "en"),
-                       chart_labels("en", 1_000_000), cost_curve(tariff, [1_000_000], 1))
+    marker = cost_curve(tariff, [1_000_000], 1) if marked else None
+    return cost_chart(cost_curve(tariff, grid, 1), tier_bands(tariff, 3_000_000, "en"),
+                      chart_labels("en", 1_000_000), marker)
+
+
+def _both_ways() -> None:
+    import streamlit as st
+
+    from smop_ui.charts import draw, vega_spec
+    from tests.test_ui_charts import sample_chart
+
+    chart = sample_chart()
     st.altair_chart(chart, width="stretch")
     draw(vega_spec(chart))
 
@@ -85,3 +93,54 @@ def test_the_curve_page_s_main_chart_kept_in_two_parts_is_the_chart_cost_chart_b
     assert not at.exception
     direct, kept = (chart.proto for chart in at.get("vega_lite_chart"))
     assert kept == direct
+
+
+def _fallback_and_direct() -> None:
+    import streamlit as st
+
+    import smop_ui.charts as charts
+    from tests.test_ui_charts import sample_chart
+
+    chart = sample_chart()
+    st.altair_chart(chart, width="stretch")
+    internals = charts.streamlit_internals
+    charts.streamlit_internals = lambda: None  # a Streamlit release without the private names
+    try:
+        spec = charts.vega_spec(chart)
+        extra = charts.layer_specs([sample_chart(marked=False)])
+    finally:
+        charts.streamlit_internals = internals
+    st.session_state["fallback_arrow"] = len(spec.datasets)
+    charts.draw(spec)
+    charts.draw(charts.add_layers(spec, extra))
+
+
+def _marks(spec: dict) -> list[str]:
+    return [str(layer.get("mark")) for layer in spec.get("layer", [])]
+
+
+def test_without_streamlits_private_names_a_chart_is_still_drawn_through_the_public_api():
+    import json
+
+    at = AppTest.from_function(_fallback_and_direct, default_timeout=30).run()
+    assert not at.exception
+    direct, fallback, layered = (chart.proto for chart in at.get("vega_lite_chart"))
+    assert at.session_state["fallback_arrow"] == 0  # no Arrow made by Streamlit's internals
+    direct_spec, fallback_spec = json.loads(direct.spec), json.loads(fallback.spec)
+    assert _marks(fallback_spec) == _marks(direct_spec)
+    assert [layer.get("encoding") for layer in fallback_spec["layer"]] == [
+        layer.get("encoding") for layer in direct_spec["layer"]]
+    rows = sorted(len(d.data.data) > 0 for d in fallback.datasets)
+    assert rows and all(rows)  # st.vega_lite_chart sent the inline rows as its datasets
+    assert len(json.loads(layered.spec)["layer"]) == len(direct_spec["layer"]) + 1  # the extra chart as one layer
+    assert len(layered.datasets) >= len(fallback.datasets)
+
+
+def test_the_private_names_are_looked_up_and_missing_ones_give_the_fallback(monkeypatch):
+    from streamlit.elements import vega_charts
+
+    from smop_ui.charts import streamlit_internals
+
+    assert streamlit_internals() is not None
+    monkeypatch.delattr(vega_charts, "_to_arrow_dataset")
+    assert streamlit_internals() is None

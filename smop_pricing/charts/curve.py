@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any, Literal
 
 import altair as alt
@@ -19,9 +18,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_users, from_fen
-from smop_pricing.pricing.rules import capacity, cheaper_ranges
+from smop_pricing.charts import summary
+from smop_pricing.i18n import DEFAULT_LANG, t
+from smop_pricing.money import format_money, format_users, plan_text, users_axis_expr, yuan_text
+from smop_pricing.pricing.rules import capacity, cliff_runs, need_users, per_thousand_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import cost_curve
 from smop_pricing.safe_io import csv_text
@@ -41,15 +41,12 @@ LABEL_KEYS = (
     "axis_marginal", "tt_from", "tt_to", "tt_units_from", "tt_units_to", "tt_marginal",
     "sign_up", "sign_down",
 )
-# Vega expressions for the user axis: 万 in Chinese (docs/rules.md R10), SI suffixes in English.
-_USERS_AXIS_EXPR = MappingProxyType({
-    "zh": "datum.value >= 10000 ? format(datum.value / 10000, ',') + '万' : format(datum.value, ',')",
-    "en": "format(datum.value, '~s')",
-})
 _LITERAL_COLOR = "#d62728"
 _CHEAPEST_COLOR = "#1f77b4"
 _BAND_COLORS = ("#9e9e9e", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 _TERM_COLORS = ("#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd")
+# Each term's line has its own dash too, so the terms are told apart without colour (WCAG 1.4.1).
+_TERM_DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4))
 _MONEY_FORMAT = ",.2~f"
 _LABEL_ROWS = 6
 
@@ -57,10 +54,16 @@ _LABEL_ROWS = 6
 def chart_labels(lang: str, users: int | None = None) -> dict[str, str]:
     """Every text the builders show, in ``lang``; ``marker`` names the user's own count."""
     labels = {key: t(f"curve.{key}", lang) for key in LABEL_KEYS}
-    labels["users_axis_expr"] = _USERS_AXIS_EXPR.get(lang, _USERS_AXIS_EXPR["en"])
+    labels["users_axis_expr"] = users_axis_expr(lang)
+    labels["lang"] = lang  # the text alternative (charts/summary.py) words its figures in it
     if users is not None:
         labels["marker"] = t("curve.marker", lang, users=format_users(users, lang))
     return labels
+
+
+def _lang(labels: Labels) -> str:
+    """The language ``chart_labels`` made ``labels`` in (for the chart's text alternative)."""
+    return labels.get("lang", DEFAULT_LANG)
 
 
 def yuan_frame(curve: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +72,7 @@ def yuan_frame(curve: pd.DataFrame) -> pd.DataFrame:
     for name in curve.columns:
         values = curve[name].to_numpy()
         if name.endswith("_fen"):
-            columns["unit_price" if name == "unit_rate_fen" else name.removesuffix("_fen")] = values / 100
+            columns[name.removesuffix("_fen")] = values / 100
         else:
             columns[name] = values
     return pd.DataFrame(columns, index=curve.index)
@@ -91,12 +94,12 @@ def tier_bands(tariff: Tariff, x_max: int, lang: str) -> pd.DataFrame:
     pack = format_users(tariff.pack_users, lang)
     for index, tier in enumerate(tariff.tiers):
         lo = tariff.tier_lower(index)
-        start = tariff.included_users + (lo - 1) * tariff.pack_users
+        start = capacity(tariff, lo - 1)
         if tier.max_units is None:
             units, end = f"{lo:,}+", max(x_max, start)
         else:
             units = f"{lo:,}" if lo == tier.max_units else f"{lo:,}–{tier.max_units:,}"
-            end = tariff.included_users + tier.max_units * tariff.pack_users
+            end = capacity(tariff, tier.max_units)
         price = format_money(tier.unit_price, lang)
         rows.append({
             "start": start,
@@ -122,10 +125,10 @@ def _users_x(labels: Labels, x_max: float, field: str = "users") -> alt.X:
 
 
 # Encodings are given as channel objects (alt.X, alt.YDatum, alt.OpacityValue), never as a
-# shorthand string or a plain dict: for those Altair indexes its whole schema to find the class,
-# a few milliseconds per encoding, which was a large part of building a chart. Axes, scales and
-# legends inside a channel are plain dicts: an alt.Axis object holds all of its ~80 properties and
-# is deep-copied on the way to a spec; the dict gives the same spec (see CONTRIBUTING).
+# shorthand string or a plain dict: for those Altair indexes its whole schema to find the class.
+# Axes, scales and legends inside a channel are plain dicts: an alt.Axis object holds all of its
+# ~80 properties and is deep-copied on the way to a spec; the dict gives the same spec
+# (CONTRIBUTING, docs/performance.md).
 
 
 def _shown_on(selection: Any, shown: float) -> Any:
@@ -231,7 +234,8 @@ def cost_chart(
         tooltip=_point_tooltip(labels),
     ).add_params(hover)
     layers = [band_rects, band_text, line_layer, hover_points, hover_rule]
-    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height))
+    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height),
+                     description=summary.cost_curve(lines, _lang(labels)))
 
 
 def marker_layers(marker: pd.DataFrame | None, labels: Labels, x_max: float, measure: Measure = "total") -> list[Any]:
@@ -269,14 +273,16 @@ def term_curves(tariff: Tariff, users: npt.ArrayLike, terms: Sequence[int]) -> p
 def per_thousand_frame(curves: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """Literal total per 1,000 users per month (yuan float) for each user count above zero."""
     rows = curves[curves["users"] > 0]
-    months = rows["months"].astype("int64")
-    per_thousand = rows["total_fen"].astype("float64") * 1000 / (months * rows["users"]) / 100
+    months = rows["months"].to_numpy(dtype=np.int64)
+    per_thousand = per_thousand_fen(
+        rows["total_fen"].to_numpy(dtype=np.int64), months, rows["users"].to_numpy(dtype=np.int64)
+    ) / 100
     term = [labels["term_one" if m == 1 else "term_many"].format(months=m) for m in months]
     return pd.DataFrame({
         "users": rows["users"].to_numpy(),
-        "months": months.to_numpy(),
+        "months": months,
         "term": term,
-        "per_thousand": per_thousand.to_numpy(),
+        "per_thousand": per_thousand,
         "total": rows["total_fen"].to_numpy().astype("float64") / 100,
     })
 
@@ -293,9 +299,12 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
         x=_users_x(labels, x_max),
         y=alt.Y("per_thousand:Q", title=labels["axis_per_thousand"], axis=dict(format=",.0f")),
         color=alt.Color("term:N", scale=dict(domain=order, range=colors), sort=order,
-                        legend=dict(title=labels["legend_term"], orient="top")),
+                        legend=_term_legend(labels)),
     )
-    lines = base.mark_line(strokeWidth=2, clip=True).add_params(_zoom())
+    dashes = [list(_TERM_DASHES[i % len(_TERM_DASHES)]) for i in range(len(order))]
+    # Same field, domain and legend as the colour: Vega-Lite draws one legend of dashed coloured lines.
+    dash = alt.StrokeDash("term:N", scale=dict(domain=order, range=dashes), sort=order, legend=_term_legend(labels))
+    lines = base.mark_line(strokeWidth=2, clip=True).encode(strokeDash=dash).add_params(_zoom())
     points = base.mark_point(filled=True, size=50, clip=True).encode(
         opacity=_shown_on(hover, 1),
         tooltip=[
@@ -305,7 +314,13 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
             alt.Tooltip("total:Q", title=labels["tt_total"], format=_MONEY_FORMAT),
         ],
     ).add_params(hover)
-    return alt.layer(lines, points, data=data, **_frame(height))
+    return alt.layer(lines, points, data=data, **_frame(height),
+                     description=summary.per_thousand(data, _lang(labels)))
+
+
+def _term_legend(labels: Labels) -> dict[str, Any]:
+    """The terms' legend: each symbol a short stroke in its line's colour and dash."""
+    return dict(title=labels["legend_term"], orient="top", symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
 
 
 def marginal_frame(curve: pd.DataFrame, labels: Labels) -> pd.DataFrame:
@@ -348,11 +363,11 @@ def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> An
         ],
     ).add_params(_zoom())
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#333").encode(y=alt.Y("y:Q"))
-    return alt.layer(bars, zero, **_frame(height))
+    return alt.layer(bars, zero, **_frame(height), description=summary.marginal(data, _lang(labels)))
 
 
 @dataclass(frozen=True)
-class InversionRow:
+class CliffRow:
     """Needs ``need_lo``..``need_hi`` units whose cheapest cover is the purchases ``plan``."""
 
     need_lo: int
@@ -369,26 +384,27 @@ class InversionRow:
 
     @property
     def buy_text(self) -> str:
-        return " + ".join(f"{m:,}" for m in self.plan)
+        return plan_text(self.plan)
 
 
-def inversion_rows(tariff: Tariff, max_need: int) -> list[InversionRow]:
-    """R9 from the engine: the need ranges (up to ``max_need`` units) where buying more costs less."""
+def cliff_rows(tariff: Tariff, max_need: int) -> list[CliffRow]:
+    """R9 from the engine (:func:`cliff_runs`): the need ranges up to ``max_need`` where buying more costs less."""
     rows = []
-    for lo, hi, plan, saving in cheaper_ranges(tariff, max_need):
-        rows.append(InversionRow(
-            need_lo=lo,
-            need_hi=hi,
-            plan=plan,
-            max_saving=saving,
-            users_lo=tariff.included_users + (lo - 1) * tariff.pack_users + 1,
-            users_hi=tariff.included_users + hi * tariff.pack_users,
-            capacity=capacity(tariff, sum(plan)),
+    for run in cliff_runs(tariff, max_need):
+        users_lo, users_hi = need_users(tariff, run.need_from, run.need_to)
+        rows.append(CliffRow(
+            need_lo=run.need_from,
+            need_hi=run.need_to,
+            plan=run.plan,
+            max_saving=run.max_overpay,
+            users_lo=users_lo,
+            users_hi=users_hi,
+            capacity=capacity(tariff, run.units),
         ))
     return rows
 
 
-def inversion_table(rows: Sequence[InversionRow], lang: str) -> pd.DataFrame:
+def cliff_table(rows: Sequence[CliffRow], lang: str) -> pd.DataFrame:
     """The rows as a table with localized headers and text ("7–10 → 11", "up to CNY 15,000")."""
     records = []
     for row in rows:
@@ -408,22 +424,13 @@ def inversion_table(rows: Sequence[InversionRow], lang: str) -> pd.DataFrame:
     return pd.DataFrame(records, columns=columns)
 
 
-def _yuan_text(fen: pd.Series) -> list[str]:
-    """Exact yuan text of integer fen: 3840000 -> '38400', 12345 -> '123.45'."""
-    values = fen.to_numpy(dtype=np.int64)
-    if not (values % 100).any():  # whole yuan (the published tariff): no Decimal per value
-        texts: list[str] = (values // 100).astype(str).tolist()
-        return texts
-    return [str(from_fen(int(value))) for value in values]
-
-
 def curve_csv(curve: pd.DataFrame, months: int) -> str:
     """The curve as CSV: the term, user counts and units, money in exact yuan (no float)."""
     out = pd.DataFrame({"months": np.full(len(curve), months, dtype=np.int64)}, index=curve.index)
     for name in curve.columns:
         if name.endswith("_fen"):
-            column = name.removesuffix("_fen").replace("unit_rate", "unit_price")
-            out[f"{column}_cny"] = _yuan_text(curve[name])
+            column = name.removesuffix("_fen")
+            out[f"{column}_cny"] = yuan_text(curve[name].to_numpy()).to_numpy()
         else:
             out[name] = curve[name]
     return csv_text(out)

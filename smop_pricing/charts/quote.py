@@ -7,7 +7,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from smop_pricing.charts import summary
 from smop_pricing.i18n import t
+from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import Quote
 
 INCLUDED_COLOR = "#A9BCD6"
@@ -29,10 +31,7 @@ def _fit_width() -> dict[str, str]:
 
 def _users_axis(lang: str, title: str) -> dict[str, Any]:
     if lang == "zh":
-        # zh counts users in 万 (10,000) and 亿 (100,000,000): 1,000,000 -> "100万", 100,000,000 -> "1亿"
-        return dict(title=title, grid=True, labelExpr=(
-            "datum.value >= 100000000 ? format(datum.value / 100000000, ',') + '亿'"
-            " : datum.value == 0 ? '0' : format(datum.value / 10000, ',') + '万'"))
+        return dict(title=title, labelExpr=users_axis_expr(lang), grid=True)
     return dict(title=title, format=",d", grid=True)
 
 
@@ -95,7 +94,8 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
     )
     marker = pd.DataFrame({"users": [q.users]})
     rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x=alt.X("users:Q"))
-    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width())
+    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width(),
+                          description=summary.quote_capacity(frame, lang))
 
 
 def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -125,4 +125,5 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
         .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=dict(format=",.0f")),
                 text=alt.Text("total:N"))
     )
-    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=_fit_width())
+    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=_fit_width(),
+                          description=summary.quote_compare(costs, lang))

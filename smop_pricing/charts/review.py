@@ -10,6 +10,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from smop_pricing.charts import summary
 from smop_pricing.i18n import t
 
 BASELINE_COLOR = "#8A94A6"
@@ -50,34 +51,44 @@ def curves_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _users_x(lang: str) -> alt.X:
+    return alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s"))
+
+
+def _purchase_dash(lang: str) -> alt.StrokeDash:
+    """Solid for the literal purchase, dashed for the cheapest (the legend names them)."""
+    purchases = [t("review.purchase_literal", lang), t("review.purchase_cheapest", lang)]
+    return alt.StrokeDash("purchase:N", title=t("review.legend_purchase", lang),
+                          scale=dict(domain=purchases, range=[[1, 0], [6, 4]]))
+
+
+def _purchase_tooltip(lang: str, axis: str, money_format: str) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("purchase:N", title=t("review.legend_purchase", lang)),
+        alt.Tooltip("users:Q", title=t("review.axis_users", lang), format=","),
+        alt.Tooltip("yuan:Q", title=t(axis, lang), format=money_format),
+    ]
+
+
 def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     """Published and what-if totals against users: solid literal, dashed cheapest (step lines)."""
     data = curves_data(frame, lang)
-    purchases = [t("review.purchase_literal", lang), t("review.purchase_cheapest", lang)]
     chart: alt.Chart = (
         alt.Chart(data, title=t("review.chart_compare_title", lang))
         .mark_line(interpolate="step-before")
         .encode(
-            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s")),
+            x=_users_x(lang),
             y=alt.Y("yuan:Q", title=t("review.axis_total", lang), axis=dict(format=",.0f")),
             color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
             # the published line is drawn wider so it stays visible under an identical what-if line
             strokeWidth=alt.StrokeWidth(
                 "series:N", scale=dict(domain=["baseline", "whatif"], range=[5, 2]), legend=None
             ),
-            strokeDash=alt.StrokeDash(
-                "purchase:N",
-                title=t("review.legend_purchase", lang),
-                scale=dict(domain=purchases, range=[[1, 0], [6, 4]]),
-            ),
-            tooltip=[
-                alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
-                alt.Tooltip("purchase:N", title=t("review.legend_purchase", lang)),
-                alt.Tooltip("users:Q", title=t("review.axis_users", lang), format=","),
-                alt.Tooltip("yuan:Q", title=t("review.axis_total", lang), format=",.2f"),
-            ],
+            strokeDash=_purchase_dash(lang),
+            tooltip=[alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
+                     *_purchase_tooltip(lang, "review.axis_total", ",.2f")],
         )
-        .properties(height=320)
+        .properties(height=320, description=summary.review_compare(data, lang))
     )
     return chart
 
@@ -103,27 +114,19 @@ def difference_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     """What-if minus published against users, for the literal and the cheapest purchase."""
     data = difference_data(frame, lang)
-    purchases = [t("review.purchase_literal", lang), t("review.purchase_cheapest", lang)]
     lines = (
         alt.Chart(data)
         .mark_line(interpolate="step-before", strokeWidth=2, color=WHATIF_COLOR)
         .encode(
-            x=alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s")),
+            x=_users_x(lang),
             y=alt.Y("yuan:Q", title=t("review.axis_difference", lang), axis=dict(format=",.0f")),
-            strokeDash=alt.StrokeDash(
-                "purchase:N",
-                title=t("review.legend_purchase", lang),
-                scale=dict(domain=purchases, range=[[1, 0], [6, 4]]),
-            ),
-            tooltip=[
-                alt.Tooltip("purchase:N", title=t("review.legend_purchase", lang)),
-                alt.Tooltip("users:Q", title=t("review.axis_users", lang), format=","),
-                alt.Tooltip("yuan:Q", title=t("review.axis_difference", lang), format="+,.2f"),
-            ],
+            strokeDash=_purchase_dash(lang),
+            tooltip=_purchase_tooltip(lang, "review.axis_difference", "+,.2f"),
         )
     )
     zero = alt.Chart(pd.DataFrame({"yuan": [0.0]})).mark_rule(color=BASELINE_COLOR).encode(y=alt.Y("yuan:Q"))
-    return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=220)
+    return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=220,
+                          description=summary.review_difference(data, lang))
 
 
 def overpay_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -171,6 +174,6 @@ def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data, title=t("review.chart_overpay_title", lang))
         .mark_bar(opacity=1.0 if side_by_side else 0.65)
         .encode(**encoding)
-        .properties(height=240)
+        .properties(height=240, description=summary.review_overpay(data, lang))
     )
     return chart

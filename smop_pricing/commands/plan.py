@@ -10,7 +10,7 @@ from typing import IO, Any
 from smop_pricing import jsonout
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_rate, format_users
+from smop_pricing.money import format_money, format_rate, format_users, ratio_percent
 from smop_pricing.plan.forecast import MAX_CSV_BYTES, read_forecast_csv
 from smop_pricing.plan.strategies import PlanResult, Problem, all_strategies, parse_rate
 from smop_pricing.pricing.rules import MAX_HELD_UNITS
@@ -73,7 +73,7 @@ def render_text(plans: tuple[PlanResult, ...], lang: str) -> str:
     lines = [
         t("plan.cli_header", lang, name=tariff.display_name(lang), version=tariff.version, first=forecast.label(0),
           last=forecast.label(forecast.months - 1), months=forecast.months, held=f"{problem.held_units:,}",
-          rate=f"{(Decimal(problem.rate) * 100).normalize():f}%"),
+          rate=ratio_percent(problem.rate)),
         "",
     ]
     for plan in plans:
@@ -87,7 +87,7 @@ def render_text(plans: tuple[PlanResult, ...], lang: str) -> str:
         for p in plan.purchases:
             units = t("plan.units_one" if p.units == 1 else "plan.units_many", lang, n=f"{p.units:,}")
             lines.append(t("plan.cli_purchase", lang, month=forecast.label(p.month), units=units,
-                           price=format_rate(p.purchase.rate, lang), fee=format_money(p.fee, lang),
+                           price=format_rate(p.purchase.unit_price, lang), fee=format_money(p.fee, lang),
                            capacity=format_users(rows[p.month].capacity, lang)))
         if not plan.purchases:
             lines.append("  " + t("plan.no_purchases", lang))

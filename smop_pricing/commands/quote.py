@@ -61,7 +61,7 @@ def quote_json(q: Quote, lang: str = "zh", basis: Basis = DEFAULT_BASIS) -> dict
         "held_units": q.held_units,
         "base_fee": q.base_fee,
         "pack_units": q.purchase.units,
-        "pack_rate": q.purchase.rate,
+        "pack_rate": q.purchase.unit_price,
         "pack_fee": q.pack_fee,
         "total": q.total,
         "capacity": q.capacity,

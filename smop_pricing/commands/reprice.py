@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from smop_pricing import jsonout
+from smop_pricing.cli import add_json_option, add_tariff_option
 from smop_pricing.errors import InputError, PortfolioError
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money
+from smop_pricing.money import format_money, signed_money
 from smop_pricing.portfolio import (
     AGAINST,
     ENCODINGS,
@@ -41,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="IN.csv",
                         help="customers: users (required), months, held_units ('-' reads standard input)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the priced CSV to write")
-    parser.add_argument("--tariff", help="a what-if tariff TOML file (default: the published one)")
+    add_tariff_option(parser, "a what-if tariff TOML file (default: the published one)")
     parser.add_argument(
         "--against", metavar="FILE", help="a second tariff TOML: adds the against_ columns (default: none)"
     )
@@ -53,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=ENCODINGS,
         help="encoding of the written files (default: the input's own)",
     )
-    parser.add_argument("--json", action="store_true", help="a JSON summary on stdout instead of the text")
+    add_json_option(parser, "a JSON summary on stdout instead of the text")
 
 
 def default_errors_path(output: Path) -> Path:
@@ -73,10 +74,6 @@ def _write(path: Path, action: Any) -> None:
         raise PortfolioError(str(path), "", "unwritable", reason=os_reason(exc)) from None
 
 
-def _signed(amount: Decimal, lang: str) -> str:
-    return ("+" if amount > 0 else "") + format_money(amount, lang)
-
-
 def _tariff_lines(label: str, sums: TariffTotals, lang: str) -> list[str]:
     return [
         t("portfolio.summary_tariff", lang, label=t(f"portfolio.{label}", lang),
@@ -88,15 +85,20 @@ def _tariff_lines(label: str, sums: TariffTotals, lang: str) -> list[str]:
     ]
 
 
-def render_text(
-    frame: PortfolioFrame,
-    first: TariffTotals,
-    second: TariffTotals | None,
-    output: Path,
-    errors_path: Path | None,
-    replaced: list[str],
-    lang: str,
-) -> str:
+@dataclass(frozen=True)
+class Repriced:
+    """What a run read, priced and wrote: the summary's facts."""
+
+    frame: PortfolioFrame
+    first: TariffTotals
+    second: TariffTotals | None
+    output: Path
+    errors_path: Path | None
+    replaced: list[str]
+
+
+def render_text(done: Repriced, lang: str) -> str:
+    frame, first, second, errors_path, replaced = done.frame, done.first, done.second, done.errors_path, done.replaced
     encoding = encoding_label(frame.encoding, lang)
     lines = [
         t("portfolio.summary_read", lang, source=frame.source, encoding=encoding,
@@ -115,34 +117,27 @@ def render_text(
         lines += _tariff_lines("label_against", second, lang)
         lines.append(
             t("portfolio.summary_difference", lang,
-              literal=_signed(second.total - first.total, lang),
-              cheapest=_signed(second.cheapest_total - first.cheapest_total, lang))
+              literal=signed_money(second.total - first.total, lang),
+              cheapest=signed_money(second.cheapest_total - first.cheapest_total, lang))
         )
-    lines.append(t("portfolio.summary_written", lang, path=str(output)))
+    lines.append(t("portfolio.summary_written", lang, path=str(done.output)))
     return "\n".join(lines)
 
 
-def summary_json(
-    frame: PortfolioFrame,
-    first: TariffTotals,
-    second: TariffTotals | None,
-    output: Path,
-    errors_path: Path | None,
-    replaced: list[str],
-    lang: str = "zh",
-) -> dict[str, Any]:
+def summary_json(done: Repriced, lang: str = "zh") -> dict[str, Any]:
     """The ``--json`` contract; the tariffs' names in ``lang``."""
+    frame, first, second, errors_path = done.frame, done.first, done.second, done.errors_path
     return {
         "input": frame.source,
         "encoding": frame.encoding,
-        "output": str(output),
+        "output": str(done.output),
         "errors_file": str(errors_path) if errors_path is not None else None,
         "rows_priced": frame.priced_rows,
         "rows_rejected": frame.rejected_rows,
         "problems": len(frame.errors),
         "blank_lines": frame.blank_lines,
         "assumed": list(frame.assumed),
-        "replaced_columns": replaced,
+        "replaced_columns": done.replaced,
         "tariff": first.as_json() | {"name": first.display_name(lang)},
         "against": second.as_json() | {"name": second.display_name(lang)} if second is not None else None,
         "difference": (
@@ -188,8 +183,6 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
     first = totals(table, tariff)
     second = totals(table, against, AGAINST) if against is not None else None
-    if args.json:
-        out.write(jsonout.dumps(summary_json(frame, first, second, output, written_errors, replaced, args.lang)) + "\n")
-    else:
-        out.write(render_text(frame, first, second, output, written_errors, replaced, args.lang) + "\n")
+    done = Repriced(frame, first, second, output, written_errors, replaced)
+    out.write((jsonout.dumps(summary_json(done, args.lang)) if args.json else render_text(done, args.lang)) + "\n")
     return 0

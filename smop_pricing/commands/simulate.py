@@ -6,20 +6,13 @@ import argparse
 from typing import IO, Any
 
 from smop_pricing import jsonout
+from smop_pricing.cli import add_json_option, add_tariff_option
 from smop_pricing.commands.quote import display_width, pad
 from smop_pricing.errors import ScenarioError
 from smop_pricing.i18n import t
+from smop_pricing.lifecycle import report
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import Run, SimulationResult
-from smop_pricing.lifecycle.report import (
-    assumptions_text,
-    final_text,
-    ledger_rows,
-    narrative,
-    note_text,
-    period_lines,
-    reason_text,
-)
 from smop_pricing.lifecycle.scenario import list_presets, load_preset, load_scenario, scenario_tariff
 from smop_pricing.money import format_money
 from smop_pricing.pricing.tariff import load_tariff
@@ -31,10 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", nargs="?", help="a scenario JSON file (or a preset file)")
     names = ", ".join(preset.name for preset in list_presets())
     parser.add_argument("--preset", help=f"a shipped preset by name instead of a file: {names}")
-    parser.add_argument(
-        "--tariff", help="a what-if tariff TOML file (default: the scenario's own, else the published one)"
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of the text")
+    add_tariff_option(parser, "a what-if tariff TOML file (default: the scenario's own, else the published one)")
+    add_json_option(parser, "one JSON object on stdout instead of the text")
 
 
 def _run_json(run: Run) -> dict[str, Any]:
@@ -65,7 +56,7 @@ def simulation_json(result: SimulationResult, lang: str) -> dict[str, Any]:
         "total_paid": result.total_paid,
         "rejected": [
             {"date": r.date, "action": r.action, "event": r.event, "reason": r.reason,
-             "params": r.kwargs(), "message": reason_text(r.reason, r.kwargs(), lang)}
+             "params": r.kwargs(), "message": report.reason_text(r.reason, r.kwargs(), lang)}
             for r in result.rejected
         ],
         "console_locked": [_run_json(run) for run in result.console_locked],
@@ -74,7 +65,7 @@ def simulation_json(result: SimulationResult, lang: str) -> dict[str, Any]:
         "final_state": result.final_state,
         "final_expiry": result.final_expiry,
         "reclamation": result.reclamation,
-        "narrative": [{"date": n.date, "key": n.key, "text": note_text(n, lang)} for n in result.notes],
+        "narrative": [{"date": n.date, "key": n.key, "text": report.note_text(n, lang)} for n in result.notes],
     }
 
 
@@ -83,17 +74,17 @@ def render_text(result: SimulationResult, lang: str) -> str:
     lines = [
         t("lifecycle.header", lang, start=scenario.start.isoformat(), until=scenario.until.isoformat(),
           days=f"{scenario.days:,}", tariff=result.tariff.display_name(lang)),
-        assumptions_text(result, lang),
+        report.assumptions_text(result, lang),
         "",
         t("lifecycle.timeline_title", lang),
-        *narrative(result, lang),
+        *report.narrative(result, lang),
         "",
         t("lifecycle.periods_title", lang),
-        *period_lines(result, lang),
+        *report.period_lines(result, lang),
         "",
         t("lifecycle.ledger_title", lang),
     ]
-    rows = ledger_rows(result, lang)
+    rows = report.ledger_rows(result, lang)
     if rows:
         label_width = max(display_width(r.label) for r in rows) + 2
         quantity_width = max(display_width(r.quantity) for r in rows) + 2
@@ -105,7 +96,7 @@ def render_text(result: SimulationResult, lang: str) -> str:
     lines.append(t("lifecycle.total_paid", lang) + "  " + format_money(result.total_paid, lang))
     lines.append(t("lifecycle.no_refunds", lang))
     lines.append("")
-    lines.append(final_text(result, lang))
+    lines.append(report.final_text(result, lang))
     if result.over_quota:
         daily = result.daily
         lines.append(t("lifecycle.summary_over", lang, days=f"{int((daily['over_quota_users'] > 0).sum()):,}",

@@ -21,13 +21,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, MAX_FILE_BYTES, Event, Scenario
+from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, Event, Scenario
 from smop_pricing.lifecycle.scenario import event_to_dict, json_text, parse_scenario, scenario_to_dict, validate_events
+from smop_pricing.validation import MAX_FILE_BYTES, is_blank, is_missing, size_text
 
 COLUMNS = ("date", "action", "months", "units", "users", "on")
 NUMBER_COLUMNS = ("months", "units", "users")
@@ -35,8 +36,17 @@ MAX_CELL_NUMBER = 10**12
 MAX_ACTION_CHARS = 40
 
 Cell = date | str | int | float | bool | None
-Row = tuple[Cell, ...]
-"""One events-table row: the cells in :data:`COLUMNS` order (None = empty)."""
+
+
+class Row(NamedTuple):
+    """One events-table row as typed, the cells in :data:`COLUMNS` order (None = empty)."""
+
+    date: date | None
+    action: str | None
+    months: int | float | None
+    units: int | float | None
+    users: int | float | None
+    on: bool | None
 
 
 @dataclass(frozen=True)
@@ -62,17 +72,8 @@ class DraftCheck:
 # --------------------------------------------------------------------------- cells
 
 
-def _empty(value: object) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    try:
-        return bool(value != value)  # NaN
-    except (TypeError, ValueError, ArithmeticError):
-        return False
-
-
 def _date_cell(where: str, value: object) -> date | None:
-    if _empty(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):  # pandas Timestamp included
         return value.date()
@@ -80,8 +81,6 @@ def _date_cell(where: str, value: object) -> date | None:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if not text:
-            return None
         try:
             if len(text) == 10:
                 return date.fromisoformat(text)
@@ -91,16 +90,16 @@ def _date_cell(where: str, value: object) -> date | None:
 
 
 def _action_cell(where: str, value: object) -> str | None:
-    if _empty(value):
+    if is_blank(value):
         return None
     if not isinstance(value, str) or len(value.strip()) > MAX_ACTION_CHARS:
         shown = value if isinstance(value, (int, str)) else type(value).__name__
         raise ScenarioError(where, shown, "action", actions=", ".join(ACTIONS))
-    return value.strip() or None
+    return value.strip()
 
 
 def _number_cell(where: str, value: object) -> int | float | None:
-    if _empty(value):
+    if is_missing(value):
         return None
     number: int | float | None = None
     if isinstance(value, bool):
@@ -121,7 +120,7 @@ def _number_cell(where: str, value: object) -> int | float | None:
 
 
 def _bool_cell(where: str, value: object) -> bool | None:
-    if _empty(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool):
         return value
@@ -145,18 +144,14 @@ def row_from_mapping(raw: object, index: int) -> Row:
     for key in raw:
         if key not in COLUMNS:
             raise ScenarioError(f"{where}.{key}", raw[key], "unknown_key")
-    cells: list[Cell] = [
-        _date_cell(f"{where}.date", raw.get("date")),
-        _action_cell(f"{where}.action", raw.get("action")),
-    ]
-    cells.extend(_number_cell(f"{where}.{name}", raw.get(name)) for name in NUMBER_COLUMNS)
+    action = _action_cell(f"{where}.action", raw.get("action"))
+    months, units, users = (_number_cell(f"{where}.{name}", raw.get(name)) for name in NUMBER_COLUMNS)
     on = _bool_cell(f"{where}.on", raw.get("on"))
-    if cells[1] == "auto_renew":
+    if action == "auto_renew":
         on = bool(on)  # the switch: an empty box is off
     elif on is False:
         on = None  # an empty box on another action is no value at all
-    cells.append(on)
-    return tuple(cells)
+    return Row(_date_cell(f"{where}.date", raw.get("date")), action, months, units, users, on)
 
 
 def row_to_event_data(row: Row) -> dict[str, Any]:
@@ -205,7 +200,7 @@ def draft_from_document(source: Mapping[str, Any] | str | bytes, name: str = "sc
 def parse_json(source: str | bytes, name: str = "scenario") -> object:
     """JSON text (UTF-8, at most 1 MB) with fractions as Decimal; errors name ``name``."""
     if isinstance(source, bytes) and len(source) > MAX_FILE_BYTES:
-        raise ScenarioError(name, "", "file_large", limit="1 MB")
+        raise ScenarioError(name, "", "file_large", limit=size_text(MAX_FILE_BYTES))
     return json_text(source, name)
 
 
@@ -240,14 +235,14 @@ def row_error_text(error: ScenarioError, lang: str) -> str:
 def rows_frame(rows: Sequence[Row]) -> pd.DataFrame:
     """The rows as a typed table: dates, action text, whole (or, if needed, decimal) numbers, a checkbox."""
     columns: dict[str, Any] = {
-        "date": pd.Series([r[0] for r in rows], dtype="object"),
-        "action": pd.Series([r[1] for r in rows], dtype="object"),
+        "date": pd.Series([r.date for r in rows], dtype="object"),
+        "action": pd.Series([r.action for r in rows], dtype="object"),
     }
-    for position, name in enumerate(NUMBER_COLUMNS, start=2):
-        values: list[Any] = [r[position] for r in rows]
+    for name in NUMBER_COLUMNS:
+        values: list[Any] = [getattr(r, name) for r in rows]
         whole = all(v is None or isinstance(v, int) for v in values)
         columns[name] = pd.array(values, dtype="Int64" if whole else "Float64")
-    checks: list[Any] = [r[5] for r in rows]
+    checks: list[Any] = [r.on for r in rows]
     columns["on"] = pd.array(checks, dtype="boolean")
     return pd.DataFrame(columns)
 

@@ -28,7 +28,6 @@ from decimal import ROUND_CEILING, Decimal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import ScenarioError, SmopError
 from smop_pricing.lifecycle.model import (
@@ -51,8 +50,8 @@ from smop_pricing.lifecycle.model import (
     SimulationResult,
 )
 from smop_pricing.lifecycle.scenario import parse_scenario, scenario_to_dict
-from smop_pricing.money import ZERO
-from smop_pricing.pricing.rules import capacity, purchase_fee
+from smop_pricing.money import ZERO, ratio_percent
+from smop_pricing.pricing.rules import base_fee, capacity, purchase_fee, reclamation_day, term_end
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 
 # --------------------------------------------------------------------------- simulation
@@ -91,14 +90,14 @@ class _Machine:
         self.held = 0  # pack units held (in effect only while active)
         self.auto_on = False
         self.auto_months = settings.auto_renew_months
-        self.expiry = scenario.start + relativedelta(months=scenario.months)
+        self.expiry = term_end(scenario.start, scenario.months)
         self.stopped_on: date | None = None
         self.reclaimed_on: date | None = None
         self.stop_note: int | None = None  # index in notes of today's stop
         self.ledger: list[LedgerEntry] = []
         self.rejected: list[Rejection] = []
         self.notes: list[Note] = []
-        amount = tariff.monthly_fee * scenario.months
+        amount = base_fee(tariff, scenario.months)
         self.ledger.append(LedgerEntry(scenario.start, "purchase", amount, months=scenario.months,
                                        expiry=self.expiry))
         self.note(scenario.start, "purchase", months=scenario.months, amount=amount, expiry=self.expiry)
@@ -108,7 +107,7 @@ class _Machine:
         self.notes.append(Note(day, key, tuple(params.items())))
 
     def reclaim_day(self) -> date:
-        return self.expiry + relativedelta(months=self.settings.grace_months)
+        return reclamation_day(self.expiry, self.settings.grace_months)
 
     def next_auto(self) -> int:
         if self.state == _ACTIVE:
@@ -133,8 +132,8 @@ class _Machine:
         if self.state == _ACTIVE and day == self.expiry:
             if self.auto_on:
                 months = self.auto_months
-                amount = self.tariff.monthly_fee * months
-                self.expiry = self.expiry + relativedelta(months=months)
+                amount = base_fee(self.tariff, months)
+                self.expiry = term_end(self.expiry, months)
                 self.ledger.append(LedgerEntry(day, "auto_renew", amount, months=months, expiry=self.expiry))
                 self.note(day, "auto_renew", months=months, amount=amount, expiry=self.expiry)
             else:
@@ -187,10 +186,10 @@ class _Machine:
                         reclaim=self.reclaim_day())
             return
         months = event.months
-        amount = self.tariff.monthly_fee * months
+        amount = base_fee(self.tariff, months)
         self.state = _ACTIVE
         self.held = 0
-        self.expiry = day + relativedelta(months=months)
+        self.expiry = term_end(day, months)
         self.ledger.append(
             LedgerEntry(day, "purchase", amount, months=months, expiry=self.expiry, event=index)
         )
@@ -203,10 +202,10 @@ class _Machine:
             assert self.reclaimed_on is not None
             self.refuse(day, index, event, "renew_reclaimed", reclaimed=self.reclaimed_on)
             return
-        amount = self.tariff.monthly_fee * months
+        amount = base_fee(self.tariff, months)
         if self.state == _ACTIVE:
-            new_expiry = self.expiry + relativedelta(months=months)
-            limit = day + relativedelta(months=MAX_PREPAID_MONTHS)
+            new_expiry = term_end(self.expiry, months)
+            limit = term_end(day, MAX_PREPAID_MONTHS)
             if new_expiry > limit:
                 self.refuse(day, index, event, "renew_too_far", expiry=new_expiry,
                             years=MAX_PREPAID_MONTHS // 12)
@@ -221,7 +220,7 @@ class _Machine:
         # stopped: restart on the renewal day; packs held resume (R5)
         old = self.expiry
         self.state = _ACTIVE
-        self.expiry = day + relativedelta(months=months)
+        self.expiry = term_end(day, months)
         self.ledger.append(LedgerEntry(day, "renew", amount, months=months, expiry=self.expiry, event=index))
         if self.stop_note is not None and self.stopped_on == day:
             # renewed on the expiry day itself: no stopped day (R4), so no stop to tell
@@ -402,7 +401,7 @@ def _result(
             status.append(Note(day_of(b), "lock_end", ()))
     for a, _b in _runs(warn_col):
         if not over_mask[a]:
-            percent = f"{(settings.warn_ratio * 100).normalize():f}%"
+            percent = ratio_percent(settings.warn_ratio)
             status.append(Note(day_of(a), "warning", (("percent", percent), ("users", int(users_col[a])),
                                                       ("capacity", int(cap_col[a])))))
     status.sort(key=lambda n: n.date)

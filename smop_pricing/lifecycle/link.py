@@ -22,7 +22,7 @@ from typing import Any
 
 from smop_pricing.errors import ScenarioError
 from smop_pricing.lifecycle.model import Scenario
-from smop_pricing.lifecycle.scenario import parse_scenario, scenario_to_dict
+from smop_pricing.lifecycle.scenario import json_text, parse_scenario, scenario_to_dict
 
 PARAM = "s"
 PRESET_PARAM = "preset"
@@ -60,10 +60,6 @@ def encode_document(document: Mapping[str, Any]) -> str:
     return text
 
 
-def _no_constants(name: str) -> object:
-    raise ValueError(f"{name} is not allowed")
-
-
 def decode_document(text: str) -> dict[str, Any]:
     """The JSON object a link carries (numbers with a fraction as Decimal).
 
@@ -89,9 +85,8 @@ def decode_document(text: str) -> dict[str, Any]:
     if not inflater.eof or inflater.unused_data:
         raise ScenarioError(PARAM, "", "link_corrupt")
     try:
-        raw = json.loads(data.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError, RecursionError, ArithmeticError):
-        # ArithmeticError: a number whose exponent overflows the decimal context (1e99999999999999999999)
+        raw = json_text(data, PARAM)  # the one JSON reader of scenarios (its guards included)
+    except ScenarioError:
         raise ScenarioError(PARAM, "", "link_corrupt") from None
     if not isinstance(raw, dict):
         raise ScenarioError(PARAM, type(raw).__name__, "scenario_object")

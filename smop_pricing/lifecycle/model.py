@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Literal
+from typing import ClassVar, Literal
 
 import pandas as pd
 
@@ -25,14 +25,11 @@ MAX_PACK_UNITS = 10_000  # per purchase
 MAX_PREPAID_MONTHS = 1_200  # an expiry at most 100 years after the day it is set
 MIN_DATE = date(2000, 1, 1)
 MAX_DATE = date(2100, 12, 31)
-MAX_FILE_BYTES = 1_000_000
 
 _ACTIVE, _STOPPED, _RECLAIMED = 0, 1, 2
 _EPOCH = date(1970, 1, 1).toordinal()
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SCENARIO_KEYS = ("start", "months", "until", "users", "settings", "tariff", "events")
-_SETTING_KEYS = ("packs_survive_lapse", "over_quota_lock_days", "warn_ratio", "auto_renew_months")
-_EVENT_FIELDS = ("months", "units", "users", "on")
 _ALLOWED: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "purchase": ("months",),
     "renew": ("months",),
@@ -69,6 +66,9 @@ class Event:
     on: bool | None = None
 
 
+_EVENT_FIELDS = tuple(f.name for f in fields(Event) if f.default is None)  # months, units, users, on
+
+
 @dataclass(frozen=True)
 class Settings:
     """Scenario settings; ``None`` takes the tariff's default. Lock days 0 = no lock."""
@@ -77,6 +77,9 @@ class Settings:
     over_quota_lock_days: int | None = None
     warn_ratio: Decimal | None = None
     auto_renew_months: int | None = None
+
+
+_SETTING_KEYS = tuple(f.name for f in fields(Settings))
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class LedgerEntry:
 
     date: date
     item: str
+    ITEMS: ClassVar[tuple[str, ...]] = ("purchase", "renew", "auto_renew", "buy_packs")  # what ``item`` is
     amount: Decimal
     months: int | None = None
     units: int | None = None
@@ -147,8 +151,17 @@ class LedgerEntry:
     event: int | None = None
 
 
+class _Worded:
+    """A text key's parameters, kept as a tuple of pairs (immutable), given back as keyword arguments."""
+
+    params: Params
+
+    def kwargs(self) -> dict[str, ParamValue]:
+        return dict(self.params)
+
+
 @dataclass(frozen=True)
-class Rejection:
+class Rejection(_Worded):
     """A refused action: ``reason`` is a key (``lifecycle.reason_<reason>``) with params."""
 
     date: date
@@ -157,30 +170,26 @@ class Rejection:
     reason: str
     params: Params = ()
 
-    def kwargs(self) -> dict[str, ParamValue]:
-        return dict(self.params)
-
 
 @dataclass(frozen=True)
-class Note:
+class Note(_Worded):
     """One dated line of the narrative: ``lifecycle.note_<key>`` with params."""
 
     date: date
     key: str
     params: Params = ()
 
-    def kwargs(self) -> dict[str, ParamValue]:
-        return dict(self.params)
-
 
 @dataclass(frozen=True)
 class SimulationResult:
+    """A simulated scenario: its days by state, what was charged and refused, runs, notes, the end state."""
+
     scenario: Scenario
     tariff: Tariff
     settings: EffectiveSettings
+    total_paid: Decimal
     periods: tuple[Period, ...]
     ledger: tuple[LedgerEntry, ...]
-    total_paid: Decimal
     rejected: tuple[Rejection, ...]
     over_quota: tuple[Run, ...]
     console_locked: tuple[Run, ...]

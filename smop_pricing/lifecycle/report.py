@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from smop_pricing.i18n import t
 from smop_pricing.lifecycle.model import LedgerEntry, Note, ParamValue, Rejection, SimulationResult
-from smop_pricing.money import format_money
+from smop_pricing.money import format_money, ratio_percent
 
 
 def months_text(n: int, lang: str) -> str:
@@ -123,7 +123,7 @@ def assumptions_text(result: SimulationResult, lang: str) -> str:
         lang,
         survive=t("lifecycle.yes" if s.packs_survive_lapse else "lifecycle.no", lang),
         lock=lock,
-        percent=f"{(s.warn_ratio * 100).normalize():f}%",
+        percent=ratio_percent(s.warn_ratio),
         months=months_text(s.auto_renew_months, lang),
         grace=months_text(s.grace_months, lang),
     )

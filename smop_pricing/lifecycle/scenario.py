@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,6 @@ from smop_pricing.lifecycle.model import (
     ACTIONS,
     MAX_DATE,
     MAX_EVENTS,
-    MAX_FILE_BYTES,
     MAX_SPAN_DAYS,
     MIN_DATE,
     Event,
@@ -34,40 +31,21 @@ from smop_pricing.lifecycle.model import (
 )
 from smop_pricing.pricing.rules import MAX_MONTHS, MAX_USERS
 from smop_pricing.pricing.tariff import Tariff, load_tariff, published_tariff
-from smop_pricing.safe_io import read_input
+from smop_pricing.validation import (
+    MAX_LOCK_DAYS,
+    MAX_TARIFF_REF_CHARS,
+    is_blank,
+    is_missing,
+    ratio_value,
+    read_bounded,
+    whole_value,
+)
 
 # --------------------------------------------------------------------------- parsing
 
 
-def _absent(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN / NaT from a data editor
-    except (TypeError, ValueError, ArithmeticError):
-        return False
-
-
-def _integral(value: float | Decimal) -> bool:
-    if isinstance(value, Decimal):
-        return value.is_finite() and value == value.to_integral_value()
-    return math.isfinite(value) and value.is_integer()
-
-
 def _whole(where: str, value: object, minimum: int, maximum: int) -> int:
-    if isinstance(value, (float, Decimal)) and _integral(value) and not minimum <= value <= maximum:
-        # before int(): 1.23E+1470154027781814 is a whole number that would take all memory
-        raise ScenarioError(where, str(value), "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    number: int | None = None
-    if not isinstance(value, bool) and (
-        isinstance(value, numbers.Integral) or (isinstance(value, (float, Decimal)) and _integral(value))
-    ):
-        number = int(value)
-    if number is None:
-        raise ScenarioError(where, value, "whole_number", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    if not minimum <= number <= maximum:
-        raise ScenarioError(where, number, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    return number
+    return whole_value(where, value, minimum, maximum, error=ScenarioError, whole_reals=True)
 
 
 def _date(where: str, value: object) -> date:
@@ -95,15 +73,7 @@ def _bool(where: str, value: object) -> bool:
 
 
 def _ratio(where: str, value: object) -> Decimal:
-    ratio = Decimal("NaN")
-    if isinstance(value, (str, int, float, Decimal)) and not isinstance(value, bool):
-        try:
-            ratio = Decimal(str(value).strip())
-        except InvalidOperation:
-            ratio = Decimal("NaN")
-    if not ratio.is_finite() or not Decimal(0) < ratio <= Decimal(1):
-        raise ScenarioError(where, value, "ratio")
-    return ratio
+    return ratio_value(where, value, ScenarioError)
 
 
 def parse_event(raw: object, index: int, start: date | None = None, until: date | None = None) -> Event:
@@ -119,13 +89,13 @@ def parse_event(raw: object, index: int, start: date | None = None, until: date 
         if key not in ("date", "action", *_EVENT_FIELDS):
             raise ScenarioError(f"{where}.{key}", raw[key], "unknown_key")
     action = raw.get("action")
-    if _absent(action):
+    if is_missing(action):
         raise ScenarioError(f"{where}.action", "", "missing")
     if action not in ACTIONS:
         raise ScenarioError(f"{where}.action", action, "action", actions=", ".join(ACTIONS))
     assert isinstance(action, str)
     raw_date = raw.get("date")
-    if _absent(raw_date):
+    if is_missing(raw_date):
         raise ScenarioError(f"{where}.date", "", "missing")
     day = _date(f"{where}.date", raw_date)
     if start is not None and until is not None and not start <= day < until:
@@ -133,7 +103,7 @@ def parse_event(raw: object, index: int, start: date | None = None, until: date 
     values: dict[str, Any] = {}
     for name in _EVENT_FIELDS:
         value = raw.get(name)
-        if _absent(value):
+        if is_missing(value):
             if name in _REQUIRED[action]:
                 raise ScenarioError(f"{where}.{name}", "", "missing")
             continue
@@ -172,7 +142,7 @@ def parse_settings(raw: object) -> Settings:
 
     ``over_quota_lock_days``: null or 0 switches the console lock off (docs/rules.md R6).
     """
-    if _absent(raw):
+    if is_missing(raw):
         return Settings()
     if not isinstance(raw, Mapping):
         raise ScenarioError("settings", type(raw).__name__, "settings_object")
@@ -183,7 +153,7 @@ def parse_settings(raw: object) -> Settings:
     lock: int | None = None
     if "over_quota_lock_days" in raw:
         value = raw["over_quota_lock_days"]
-        lock = 0 if _absent(value) else _whole("settings.over_quota_lock_days", value, 0, 3650)
+        lock = 0 if is_missing(value) else _whole("settings.over_quota_lock_days", value, 0, MAX_LOCK_DAYS)
     ratio = raw.get("warn_ratio")
     term = raw.get("auto_renew_months")
     return Settings(
@@ -225,7 +195,7 @@ def parse_scenario(source: Mapping[str, Any] | str | bytes, name: str = "scenari
         if key not in _SCENARIO_KEYS:
             raise ScenarioError(str(key), raw[key], "unknown_key")
     for key in ("start", "months", "until", "users"):
-        if _absent(raw.get(key)):
+        if is_missing(raw.get(key)):
             raise ScenarioError(key, "", "missing")
     start = _date("start", raw["start"])
     months = _whole("months", raw["months"], 1, MAX_MONTHS)
@@ -237,10 +207,12 @@ def parse_scenario(source: Mapping[str, Any] | str | bytes, name: str = "scenari
         raise ScenarioError("until", until.isoformat(), "span", maximum=f"{MAX_SPAN_DAYS:,}", years=20)
     settings = parse_settings(raw.get("settings"))
     tariff = raw.get("tariff")
-    if not _absent(tariff) and (not isinstance(tariff, str) or not tariff.strip() or len(tariff) > 1000):
+    if not is_missing(tariff) and (
+        not isinstance(tariff, str) or is_blank(tariff) or len(tariff) > MAX_TARIFF_REF_CHARS
+    ):
         raise ScenarioError("tariff", tariff, "tariff_path")
     raw_events = raw.get("events")
-    if _absent(raw_events):
+    if is_missing(raw_events):
         raw_events = []
     if not isinstance(raw_events, Sequence) or isinstance(raw_events, (str, bytes)):
         raise ScenarioError("events", type(raw_events).__name__, "events_list")
@@ -254,7 +226,7 @@ def parse_scenario(source: Mapping[str, Any] | str | bytes, name: str = "scenari
         users=users,
         settings=settings,
         events=events,
-        tariff=None if _absent(tariff) else str(tariff),
+        tariff=None if is_missing(tariff) else str(tariff),
     )
 
 
@@ -295,13 +267,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def _read_json_file(path: Path) -> object:
-    def refuse(rule: str, reason: str) -> ScenarioError:
-        return ScenarioError(str(path), "", rule, reason=reason)
-
-    # never more than the limit: the file may be huge or endless; '-' is standard input
-    data = read_input(path, MAX_FILE_BYTES, refuse, allow_stdin=True)
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(str(path), "", "file_large", limit="1 MB")
+    data = read_bounded(path, lambda rule, **params: ScenarioError(str(path), "", rule, **params))
     return json_text(data, str(path))
 
 

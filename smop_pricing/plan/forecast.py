@@ -22,7 +22,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import InputError
-from smop_pricing.validation import MAX_MONTHS, MAX_USERS, is_blank, parse_users
+from smop_pricing.validation import MAX_MONTHS, MAX_USERS, is_blank, parse_users, size_text
 
 Shape = Literal["linear", "compound"]
 SHAPES: tuple[Shape, ...] = ("linear", "compound")
@@ -174,7 +174,7 @@ def read_forecast_csv(data: bytes | str) -> Forecast:
     """The forecast in CSV text (UTF-8, a BOM allowed, or GBK) with a header naming ``month`` and ``users``."""
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
-            raise InputError("forecast", f"{len(data):,} bytes", "file_large", limit="200 KB")
+            raise InputError("forecast", f"{len(data):,} bytes", "file_large", limit=size_text(MAX_CSV_BYTES))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -185,7 +185,7 @@ def read_forecast_csv(data: bytes | str) -> Forecast:
     else:
         text = data.removeprefix("\ufeff")
         if len(text) > MAX_CSV_BYTES:
-            raise InputError("forecast", f"{len(text):,}", "file_large", limit="200 KB")
+            raise InputError("forecast", f"{len(text):,}", "file_large", limit=size_text(MAX_CSV_BYTES))
     if "\x00" in text:
         raise InputError("forecast", "", "not_utf8")
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from smop_pricing.i18n import t
-from smop_pricing.money import ZERO, format_money, format_rate, format_users
+from smop_pricing.money import ZERO, format_money, format_rate, format_users, users_text
 from smop_pricing.plan.strategies import PlanResult
 from smop_pricing.plan.uncertainty import Uncertainty
 from smop_pricing.safe_io import inert_workbook, neutralize
@@ -26,7 +26,7 @@ _BOLD = Font(bold=True)
 
 def count_text(users: int, lang: str) -> str:
     """A count in a table cell: zh in 万 when round ("160万"), en digits alone (the column names the unit)."""
-    return format_users(users, lang) if lang == "zh" else f"{users:,}"
+    return users_text(users, lang)
 
 
 def strategy_label(name: str, lang: str) -> str:
@@ -77,7 +77,7 @@ def purchases_frame(plan: PlanResult, lang: str) -> pd.DataFrame:
             {
                 t("plan.col_month", lang): forecast.label(p.month),
                 t("plan.col_units", lang): p.units,
-                t("plan.col_tier", lang): format_rate(p.purchase.rate, lang),
+                t("plan.col_tier", lang): format_rate(p.purchase.unit_price, lang),
                 t("plan.col_fee", lang): format_money(p.fee, lang),
                 t("plan.col_capacity_after", lang): count_text(rows[p.month].capacity, lang),
             }

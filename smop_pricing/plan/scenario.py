@@ -21,6 +21,7 @@ from smop_pricing.errors import ScenarioError
 from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.lifecycle.link import encode_document
 from smop_pricing.plan.strategies import PlanResult
+from smop_pricing.pricing.rules import capacity, units_needed
 
 LIFECYCLE_PATH = "/lifecycle-simulator"
 
@@ -35,9 +36,7 @@ def scenario_document(plan: PlanResult, compact: bool = False) -> dict[str, Any]
         events.append({"date": first, "action": "buy_packs", "units": problem.held_units})
     users = list(forecast.users)
     if compact:
-        step = tariff.pack_users
-        base = tariff.included_users
-        users = [u if u <= base else base + -(-(u - base) // step) * step for u in users]
+        users = [u if u <= tariff.included_users else capacity(tariff, units_needed(tariff, u)) for u in users]
     by_month: dict[int, list[int]] = {}
     for item in plan.purchases:
         by_month.setdefault(item.month, []).append(item.units)

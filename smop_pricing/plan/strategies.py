@@ -18,9 +18,9 @@ from smop_pricing.errors import InputError
 from smop_pricing.money import ZERO, quantize_fen
 from smop_pricing.plan.forecast import Forecast
 from smop_pricing.plan.optimal import batch_sizes, optimal_units
-from smop_pricing.pricing.rules import Purchase, capacity, cheapest_cover, make_purchase, units_needed
+from smop_pricing.pricing.rules import Purchase, base_fee, capacity, cheapest_cover, make_purchase, units_needed
 from smop_pricing.pricing.tariff import Tariff
-from smop_pricing.validation import MAX_HELD_UNITS
+from smop_pricing.validation import MAX_HELD_UNITS, whole_value
 
 StrategyName = Literal["optimal", "as_you_grow", "quarterly", "upfront"]
 STRATEGIES: tuple[StrategyName, ...] = ("optimal", "as_you_grow", "quarterly", "upfront")
@@ -61,7 +61,7 @@ class Problem:
 
     @property
     def base_fees(self) -> Decimal:
-        return self.tariff.monthly_fee * self.forecast.months
+        return base_fee(self.tariff, self.forecast.months)
 
 
 @dataclass(frozen=True)
@@ -116,9 +116,7 @@ def check_rate(rate: Decimal) -> Decimal:
 
 
 def check_held(held: int) -> int:
-    if isinstance(held, bool) or not isinstance(held, int) or not 0 <= held <= MAX_HELD_UNITS:
-        raise InputError("held_units", held, "range", minimum="0", maximum=f"{MAX_HELD_UNITS:,}")
-    return held
+    return whole_value("held_units", held, 0, MAX_HELD_UNITS)
 
 
 def parse_rate(text: object, field: str = "rate") -> Decimal:

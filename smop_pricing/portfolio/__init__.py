@@ -15,6 +15,7 @@ text ("38400", "38400.50") for the CSV. Summaries (:class:`TariffTotals`,
 """
 
 
+from smop_pricing.money import yuan_text
 from smop_pricing.portfolio.columns import (
     AGAINST,
     BLOCK_BYTES,
@@ -43,6 +44,7 @@ from smop_pricing.portfolio.compare import (
     totals,
     with_basis,
 )
+from smop_pricing.portfolio.numbers import parse_whole_numbers
 from smop_pricing.portfolio.price import price_table, replaced_columns, reprice, synthetic_portfolio, within_limits
 from smop_pricing.portfolio.read import (
     PortfolioFrame,
@@ -52,7 +54,6 @@ from smop_pricing.portfolio.read import (
     detect_encoding,
     empty_errors,
     encoding_label,
-    parse_whole_numbers,
     read_portfolio,
 )
 from smop_pricing.portfolio.write import (
@@ -61,7 +62,6 @@ from smop_pricing.portfolio.write import (
     priced_csv_bytes,
     write_errors_csv,
     write_priced_csv,
-    yuan_text,
 )
 
 __all__ = (

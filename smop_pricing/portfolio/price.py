@@ -21,7 +21,7 @@ from smop_pricing.portfolio.columns import (
     output_columns,
 )
 from smop_pricing.portfolio.read import PortfolioFrame, _sorted_errors
-from smop_pricing.pricing.rules import MAX_NEED_UNITS, MAX_USERS, IntArray
+from smop_pricing.pricing.rules import MAX_NEED_UNITS, MAX_USERS, IntArray, units_needed_vector
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import price_vectors
 
@@ -100,14 +100,11 @@ def reprice(rows: pd.DataFrame, tariff: Tariff, prefix: str = "") -> pd.DataFram
     """
     users, months, held = _number_arrays(rows)
     v = price_vectors(tariff, users, months, held)
-    units, pack_fee = v["units"], v["pack_fee_fen"]
-    # Purchase.rate: the unit price (volume) or the average per unit, rounded half up to the fen
-    rate = np.where(units > 0, (2 * pack_fee + units) // (2 * np.maximum(units, 1)), 0).astype(np.int64)
     data: dict[str, IntArray] = {
         "base_fee": v["base_fee_fen"],
-        "pack_units": units,
-        "pack_rate": rate,
-        "pack_fee": pack_fee,
+        "pack_units": v["units"],
+        "pack_rate": v["unit_price_fen"],
+        "pack_fee": v["pack_fee_fen"],
         "total": v["total_fen"],
         "capacity": v["capacity"],
         "cheapest_pack_units": v["cheapest_units"],
@@ -167,8 +164,7 @@ def within_limits(frame: PortfolioFrame, *tariffs: Tariff) -> PortfolioFrame:
     users = rows["users"].to_numpy(dtype=np.int64)
     held = rows["held_units"].to_numpy(dtype=np.int64)
     for tariff in tariffs:
-        short = users - tariff.included_users - held * tariff.pack_users
-        need = np.where(short > 0, -(-short // tariff.pack_users), 0)
+        need = units_needed_vector(tariff, users, held)
         over = (need > MAX_NEED_UNITS) & ~too_big
         if over.any():
             where = np.flatnonzero(over)

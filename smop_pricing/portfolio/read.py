@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -19,17 +19,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from smop_pricing.errors import InputError, PortfolioError
+from smop_pricing.errors import PortfolioError
 from smop_pricing.i18n import t
 from smop_pricing.portfolio.columns import (
     _ARROW_CODEC,
     _CODEC,
-    _DIGITS,
     _EMPTY,
     _MAX_VALUE_CHARS,
-    _NOT_WHOLE,
     _OK,
-    _RANGE,
     _RULE_OF_CODE,
     BLOCK_BYTES,
     BOUNDS,
@@ -38,15 +35,25 @@ from smop_pricing.portfolio.columns import (
     NUMBER_COLUMNS,
     SAMPLE_BYTES,
 )
+from smop_pricing.portfolio.numbers import _is_empty, _numpy, parse_whole_numbers, reread_written_counts
 from smop_pricing.pricing.rules import IntArray
 from smop_pricing.safe_io import open_input
-from smop_pricing.validation import parse_count
+from smop_pricing.validation import is_blank
 
 # ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
 
 Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
+
+
+class InvalidRecord(NamedTuple):
+    """A CSV record with the wrong number of fields, as the reader reports it (header = record 1)."""
+
+    record: int
+    actual_columns: int
+    expected_columns: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -261,74 +268,6 @@ class _Block:
     newlines: IntArray | None
 
 
-def _numpy(array: Any, dtype: Any) -> Any:
-    """An arrow array as a numpy array of ``dtype``."""
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=dtype)
-
-
-def _is_empty(column: Any) -> Any:
-    return pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
-
-
-def parse_whole_numbers(
-    column: Any, minimum: int, maximum: int, default: int | None = None
-) -> tuple[IntArray, npt.NDArray[np.int8]]:
-    """Text to whole numbers, vectorized: the values (0 where bad) and a problem code per value.
-
-    Accepted: digits with an optional sign, thousands commas ("1,000,000") and a zero fraction
-    ("12.0"), with spaces around. An empty value is ``default`` when one is given.
-    """
-    array = column if isinstance(column, (pa.Array, pa.ChunkedArray)) else pa.array(column, pa.string())
-    plain_digits = len(array) and pc.all(pc.ascii_is_decimal(array)).as_py()
-    if plain_digits and pc.max(pc.utf8_length(array)).as_py() <= _DIGITS:
-        values = np.asarray(pc.cast(array, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-        codes = np.where((values < minimum) | (values > maximum), _RANGE, _OK).astype(np.int8)
-        return values, codes
-    text = pc.utf8_trim_whitespace(array)
-    empty = np.asarray(pc.equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False), dtype=bool)
-    plain = pc.match_substring_regex(text, r"^[+-]?[0-9]+(\.0*)?$")
-    grouped = pc.match_substring_regex(text, r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.0*)?$")
-    well_formed = pc.or_(plain, grouped)
-    digits = pc.replace_substring_regex(text, r"[+,]|\.0*$", "")
-    fits = pc.less_equal(pc.utf8_length(pc.replace_substring(digits, "-", "")), _DIGITS)
-    castable = pc.and_(well_formed, fits)
-    values = np.array(pc.cast(pc.if_else(castable, digits, "0"), pa.int64()).to_numpy(zero_copy_only=False))
-    ok_form = np.asarray(well_formed.to_numpy(zero_copy_only=False), dtype=bool)
-    ok_fit = np.asarray(castable.to_numpy(zero_copy_only=False), dtype=bool)
-    codes = np.full(len(values), _OK, dtype=np.int8)
-    codes[~ok_form] = _NOT_WHOLE
-    codes[ok_form & (~ok_fit | (values < minimum) | (values > maximum))] = _RANGE
-    if default is not None:
-        values[empty] = default
-        codes[empty] = _OK
-    else:
-        codes[empty] = _EMPTY
-    values[codes != _OK] = 0
-    return values, codes
-
-
-def reread_written_counts(
-    column: Any, values: IntArray, codes: npt.NDArray[np.int8], minimum: int, maximum: int, field: str = "users"
-) -> None:
-    """In place: the values ``parse_whole_numbers`` refused as not whole, read again as people write
-    counts (``validation.parse_count``: 35万, 2.5M, 1e6, full-width digits).
-
-    Only those rows go through the scalar parser, so a file of plain digits keeps the vectorized
-    speed. A count it reads within bounds becomes valid; one beyond them is out of range.
-    """
-    rows = np.flatnonzero(codes == _NOT_WHOLE)
-    if not rows.size:
-        return
-    array = column if isinstance(column, (pa.Array, pa.ChunkedArray)) else pa.array(column, pa.string())
-    for row, text in zip(rows.tolist(), pc.take(array, pa.array(rows)).to_pylist(), strict=True):
-        try:
-            values[row] = parse_count(field, text, minimum, maximum)
-        except InputError as exc:
-            codes[row] = _RANGE if exc.rule == "range" else _NOT_WHOLE
-        else:
-            codes[row] = _OK
-
-
 def _string_columns(batch: Any) -> list[Any]:
     columns = []
     for column in batch.columns:
@@ -344,12 +283,14 @@ def _read_blocks(
     width: int,
     label: str,
     progress: ProgressCallback | None,
-) -> tuple[list[str], list[_Block], list[tuple[int, int, int, str]], int]:
-    invalid: list[tuple[int, int, int, str]] = []
+) -> tuple[list[str], list[_Block], list[InvalidRecord], int]:
+    invalid: list[InvalidRecord] = []
 
     def on_invalid(row: Any) -> str:
         # single-threaded reading: row.number is the CSV record number (header = 1)
-        invalid.append((int(row.number), int(row.actual_columns), int(row.expected_columns), str(row.text)))
+        invalid.append(
+            InvalidRecord(int(row.number), int(row.actual_columns), int(row.expected_columns), str(row.text))
+        )
         return "skip"
 
     reader = pcsv.open_csv(
@@ -423,7 +364,7 @@ def _parse_block(names: list[str], columns: list[Any]) -> _Block:
 
 def _line_numbers(
     n_rows: int,
-    invalid: list[tuple[int, int, int, str]],
+    invalid: list[InvalidRecord],
     newlines: IntArray | None,
     header_newlines: int,
 ) -> tuple[IntArray, IntArray]:
@@ -432,12 +373,12 @@ def _line_numbers(
     Records (CSV rows) are numbered from 1 (the header); a value with line breaks inside
     quotes makes its record span several lines, which shifts every later line number.
     """
-    invalid_records = np.array([r[0] for r in invalid], dtype=np.int64)
+    invalid_records = np.array([r.record for r in invalid], dtype=np.int64)
     records = np.arange(2, 2 + n_rows + len(invalid), dtype=np.int64)
     kept = np.setdiff1d(records, invalid_records, assume_unique=True) if len(invalid) else records
     if len(kept) != n_rows:  # pragma: no cover - a change in the CSV reader's numbering
         raise RuntimeError("CSV record numbering is not as expected")
-    invalid_newlines = np.array([r[3].count("\n") for r in invalid], dtype=np.int64)
+    invalid_newlines = np.array([r.text.count("\n") for r in invalid], dtype=np.int64)
     if newlines is None and header_newlines == 0 and not invalid_newlines.any():
         return kept, invalid_records
     per_record = np.zeros(2 + n_rows + len(invalid), dtype=np.int64)
@@ -505,7 +446,7 @@ def read_portfolio(
 def _assemble(
     names: list[str],
     blocks: list[_Block],
-    invalid: list[tuple[int, int, int, str]],
+    invalid: list[InvalidRecord],
     header_newlines: int,
     encoding: str,
     label: str,
@@ -555,7 +496,7 @@ def _assemble(
             )
         )
     # a line of spaces has one field: it is a blank line, not a row with too few fields
-    spaces = np.array([not r[3].strip() for r in invalid], dtype=bool)
+    spaces = np.array([is_blank(r.text) for r in invalid], dtype=bool)
     wrong = [r for r, space in zip(invalid, spaces, strict=True) if not space]
     if wrong:
         problems.append(
@@ -563,9 +504,9 @@ def _assemble(
                 {
                     "line": invalid_lines[~spaces],
                     "column": "",
-                    "value": [_truncate(r[3]) for r in wrong],
+                    "value": [_truncate(r.text) for r in wrong],
                     "rule": "fields",
-                    "detail": [f"{r[1]}/{r[2]}" for r in wrong],
+                    "detail": [f"{r.actual_columns}/{r.expected_columns}" for r in wrong],
                     "_order": -1,
                 }
             )

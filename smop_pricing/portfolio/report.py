@@ -15,7 +15,7 @@ import pandas as pd
 
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money
+from smop_pricing.money import format_money, signed_money, signed_percent
 from smop_pricing.portfolio import (
     ENCODINGS,
     Comparison,
@@ -104,18 +104,6 @@ def percent_change(before: Decimal, after: Decimal) -> Decimal | None:
     if before == 0:
         return None
     return ((after - before) * 100 / before).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def signed_money(amount: Decimal, lang: str) -> str:
-    """A change of money: "+CNY 500", "-CNY 8,000", "CNY 0" (zh "+500 元")."""
-    return ("+" if amount > 0 else "") + format_money(amount, lang)
-
-
-def signed_percent(value: Decimal | None) -> str:
-    """"+1.2%", "-0.5%", "0.0%"; "—" when there is nothing to compare with."""
-    if value is None:
-        return "—"
-    return f"{'+' if value > 0 else ''}{value:,}%"
 
 
 def change_text(before: Decimal, after: Decimal, lang: str) -> str:

@@ -6,14 +6,11 @@ import io
 import os
 from typing import IO
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
+from smop_pricing.money import yuan_text
 from smop_pricing.portfolio.columns import _CODEC, BOUNDS, ENCODINGS, _money_fen_columns
 from smop_pricing.pricing.rules import MAX_NEED_UNITS
 from smop_pricing.safe_io import csv_text, has_carriage_return, write_bytes_atomic
@@ -21,25 +18,6 @@ from smop_pricing.safe_io import csv_text, has_carriage_return, write_bytes_atom
 # ---------------------------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------------------------
-
-
-def yuan_text(fen: npt.ArrayLike) -> pd.Series:
-    """Exact yuan for integer fen: int64 yuan when every value is whole, else text per value.
-
-    Whole values are written as integers ("38400"), others with two decimals ("38400.50").
-    """
-    values = np.asarray(fen, dtype=np.int64)
-    cents = np.abs(values) % 100
-    if not cents.any():
-        return pd.Series(values // 100, dtype="int64")
-    negative = values < 0
-    magnitude = np.abs(values)
-    whole = pa.array(magnitude // 100).cast(pa.string())
-    fraction = pc.utf8_lpad(pa.array(cents).cast(pa.string()), 2, "0")
-    text = pc.if_else(pa.array(cents == 0), whole, pc.binary_join_element_wise(whole, fraction, "."))
-    if negative.any():
-        text = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", text, ""), text)
-    return pd.Series(text.to_pandas(), dtype="str")
 
 
 def output_frame(table: pd.DataFrame) -> pd.DataFrame:

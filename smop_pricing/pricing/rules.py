@@ -10,36 +10,44 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import InputError
-from smop_pricing.money import ZERO, from_fen, quantize_fen, to_fen
+from smop_pricing.money import ZERO, from_fen, to_fen
 from smop_pricing.pricing.tariff import Tariff
-from smop_pricing.validation import MAX_HELD_UNITS, MAX_MONTHS, MAX_NEED_UNITS, MAX_TERM_MONTHS, MAX_USERS
+from smop_pricing.validation import (
+    MAX_HELD_UNITS,
+    MAX_MONTHS,
+    MAX_NEED_UNITS,
+    MAX_TERM_MONTHS,
+    MAX_USERS,
+    whole_value,
+)
 
 __all__ = ("MAX_HELD_UNITS", "MAX_MONTHS", "MAX_NEED_UNITS", "MAX_TERM_MONTHS", "MAX_USERS")  # limits: validation.py
 
 IntArray = npt.NDArray[np.int64]
 
 
-def check_whole(field: str, value: object, minimum: int, maximum: int) -> int:
-    """Return ``value`` as an int when it is a whole number within bounds."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(field, value, "whole_number", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    if value < minimum or value > maximum:
-        raise InputError(field, value, "range", minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    return value
+check_whole = whole_value  # the engine's inputs: ints within bounds (validation.whole_value)
 
 
 def units_needed(tariff: Tariff, users: int, held_units: int = 0) -> int:
-    """Pack units to buy so that capacity covers ``users`` (R2, R3)."""
+    """Units to buy so that capacity covers ``users`` (R2, R3)."""
     short = users - tariff.included_users - held_units * tariff.pack_users
     if short <= 0:
         return 0
     return -(-short // tariff.pack_users)
+
+
+def units_needed_vector(tariff: Tariff, users: IntArray, held_units: IntArray | int = 0) -> IntArray:
+    """:func:`units_needed` for arrays of users and held units (the same rule, vectorized)."""
+    short = users - tariff.included_users - np.asarray(held_units, dtype=np.int64) * tariff.pack_users
+    return np.where(short > 0, -(-short // tariff.pack_users), 0).astype(np.int64, copy=False)
 
 
 def capacity(tariff: Tariff, units_in_effect: int) -> int:
@@ -47,63 +55,106 @@ def capacity(tariff: Tariff, units_in_effect: int) -> int:
     return tariff.included_users + units_in_effect * tariff.pack_users
 
 
+def capacity_vector(tariff: Tariff, units_in_effect: IntArray) -> IntArray:
+    """:func:`capacity` for an array of units in effect."""
+    return np.asarray(tariff.included_users + units_in_effect * tariff.pack_users, dtype=np.int64)
+
+
+def need_users(tariff: Tariff, need_from: int, need_to: int) -> tuple[int, int]:
+    """The users (first, last) whose need is ``need_from`` .. ``need_to`` units (no units held)."""
+    return capacity(tariff, need_from - 1) + 1, capacity(tariff, need_to)
+
+
+def base_fee(tariff: Tariff, months: int) -> Decimal:
+    """R1: the standard edition's fee for ``months`` months, prepaid."""
+    return tariff.monthly_fee * months
+
+
 def purchase_fee(tariff: Tariff, units: int) -> Decimal:
     """The fee of ONE purchase of ``units`` units, in the tariff's mode."""
+    return make_purchase(tariff, units).fee
+
+
+def divide_half_up(numerator: Any, denominator: Any) -> Any:
+    """``numerator / denominator`` rounded half up to a whole number, for ints or int64 arrays.
+
+    The one rounding of every derived price (a purchase's unit price, per month, per 1,000
+    users): in fen, half up, as a bill rounds. Both arguments are positive (or zero on top).
+    """
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def unit_price(fee: Decimal, units: int) -> Decimal:
+    """The unit price of one purchase: its fee over its units, rounded half up to the fen; 0 for none.
+
+    Under volume pricing this is the tier price exactly; under graduated pricing the average.
+    """
     if units <= 0:
         return ZERO
-    if tariff.tier_mode == "volume":
-        return tariff.tiers[tariff.tier_index(units)].unit_price * units
-    total = ZERO
-    for index, tier in enumerate(tariff.tiers):
-        lower = tariff.tier_lower(index)
-        if units < lower:
-            break
-        upper = units if tier.max_units is None else min(units, tier.max_units)
-        total += tier.unit_price * (upper - lower + 1)
-    return total
+    return from_fen(divide_half_up(to_fen(fee), units))
+
+
+def unit_price_fen(fee_fen: IntArray, units: IntArray) -> IntArray:
+    """:func:`unit_price` in fen for arrays of fees (fen) and units."""
+    return np.where(units > 0, divide_half_up(fee_fen, np.maximum(units, 1)), 0).astype(np.int64, copy=False)
+
+
+def per_month(total: Decimal, months: int) -> Decimal:
+    """A term's total as the cost of one month, rounded half up to the fen."""
+    return from_fen(divide_half_up(to_fen(total), months))
+
+
+def per_thousand(total: Decimal, months: int, users: int) -> Decimal | None:
+    """A term's total per 1,000 users per month, rounded half up to the fen; None for zero users."""
+    if users <= 0:
+        return None
+    return from_fen(divide_half_up(to_fen(total) * 1000, months * users))
+
+
+def per_thousand_fen(total_fen: IntArray, months: IntArray, users: IntArray) -> IntArray:
+    """:func:`per_thousand` in fen for arrays (0 where there are no users)."""
+    divisor = np.maximum(months * users, 1)
+    return np.where(users > 0, divide_half_up(total_fen * 1000, divisor), 0).astype(np.int64, copy=False)
 
 
 @dataclass(frozen=True)
 class TierPart:
-    """Units of one purchase priced at one tier's unit price."""
+    """Units of one purchase priced at one tier's price (the tier price)."""
 
     tier_index: int
     units: int
-    unit_price: Decimal
+    tier_price: Decimal
 
     @property
     def fee(self) -> Decimal:
-        return self.unit_price * self.units
+        return self.tier_price * self.units
 
 
 @dataclass(frozen=True)
 class Purchase:
-    """One pack purchase: its size, the parts priced per tier, and its fee."""
+    """One pack purchase: its size, the parts priced per tier, and its fee (the sum of the parts' fees).
+
+    Made by :func:`make_purchase`, which prices the parts and sums them once.
+    """
 
     units: int
     parts: tuple[TierPart, ...]
+    fee: Decimal
 
     @property
-    def fee(self) -> Decimal:
-        return sum((p.fee for p in self.parts), ZERO)
-
-    @property
-    def rate(self) -> Decimal:
-        """Unit price (volume) or the average price per unit (graduated); 0 when empty."""
-        if self.units == 0:
-            return ZERO
-        if len(self.parts) == 1:
-            return self.parts[0].unit_price
-        return quantize_fen(self.fee / self.units)
+    def unit_price(self) -> Decimal:
+        """The purchase's unit price (:func:`unit_price`): the tier price, or the graduated average."""
+        return unit_price(self.fee, self.units)
 
 
 def make_purchase(tariff: Tariff, units: int) -> Purchase:
     """Break one purchase into its priced parts (one part in volume mode)."""
     if units <= 0:
-        return Purchase(0, ())
+        return Purchase(0, (), ZERO)
     if tariff.tier_mode == "volume":
         index = tariff.tier_index(units)
-        return Purchase(units, (TierPart(index, units, tariff.tiers[index].unit_price),))
+        price = tariff.tiers[index].unit_price
+        return Purchase(units, (TierPart(index, units, price),), price * units)
     parts: list[TierPart] = []
     for index, tier in enumerate(tariff.tiers):
         lower = tariff.tier_lower(index)
@@ -111,7 +162,7 @@ def make_purchase(tariff: Tariff, units: int) -> Purchase:
             break
         upper = units if tier.max_units is None else min(units, tier.max_units)
         parts.append(TierPart(index, upper - lower + 1, tier.unit_price))
-    return Purchase(units, tuple(parts))
+    return Purchase(units, tuple(parts), sum((part.fee for part in parts), ZERO))
 
 
 def fee_table_fen(tariff: Tariff, upto: int) -> IntArray:
@@ -247,12 +298,12 @@ class Quote:
     cheapest: CoverPlan
 
     @property
-    def pack_fee(self) -> Decimal:
-        return self.purchase.fee
-
-    @property
     def total(self) -> Decimal:
         return self.base_fee + self.purchase.fee
+
+    @property
+    def pack_fee(self) -> Decimal:
+        return self.purchase.fee
 
     @property
     def capacity(self) -> int:
@@ -272,14 +323,12 @@ class Quote:
 
     @property
     def monthly_equivalent(self) -> Decimal:
-        return quantize_fen(self.total / self.months)
+        return per_month(self.total, self.months)
 
     @property
     def cost_per_thousand(self) -> Decimal | None:
         """Literal total per 1,000 users per month; None for zero users."""
-        if self.users == 0:
-            return None
-        return quantize_fen(self.total * 1000 / (self.months * self.users))
+        return per_thousand(self.total, self.months, self.users)
 
     @property
     def over_quota_users(self) -> int:
@@ -297,32 +346,70 @@ def quote(tariff: Tariff, users: int, months: int = 1, held_units: int = 0) -> Q
         users=users,
         months=months,
         held_units=held_units,
-        base_fee=tariff.monthly_fee * months,
+        base_fee=base_fee(tariff, months),
         purchase=make_purchase(tariff, need),
         cheapest=cheapest_cover(tariff, need, held_units),
     )
 
 
-def cheaper_ranges(tariff: Tariff, max_need: int) -> list[tuple[int, int, tuple[int, ...], Decimal]]:
-    """R9 cliffs: runs of needs (lo, hi) whose cheapest cover beats the literal purchase.
+def overpay_fen(tariff: Tariff, max_need: int) -> IntArray:
+    """For needs 0..``max_need``: the literal purchase's fee minus the cheapest cover's (fen)."""
+    literal = fee_table_fen(tariff, max_need)
+    cheapest = cover_table(tariff, max_need).cost_fen[: max_need + 1]
+    return np.asarray(literal - cheapest, dtype=np.int64)
 
-    Each run shares one cheapest plan (purchase sizes) and reports the largest saving
-    within the run.
+
+@dataclass(frozen=True)
+class Cliff:
+    """R9 (a cliff): needs ``need_from``..``need_to`` whose cheapest cover, ``plan``, beats the literal purchase.
+
+    ``worst_need`` is the first need of the run where the literal purchase overpays the most,
+    ``max_overpay`` that overpay; ``literal_fee`` the literal purchase's fee there.
     """
+
+    need_from: int
+    need_to: int
+    plan: tuple[int, ...]
+    plan_fee: Decimal
+    worst_need: int
+    literal_fee: Decimal
+    max_overpay: Decimal
+
+    @property
+    def units(self) -> int:
+        return sum(self.plan)
+
+
+def cliff_runs(tariff: Tariff, max_need: int) -> tuple[Cliff, ...]:
+    """R9 cliffs: the runs of needs 1..``max_need`` sharing one cheapest plan that beats the literal purchase."""
     table = cover_table(tariff, max_need)
     literal = fee_table_fen(tariff, max_need)
-    runs: list[tuple[int, int, tuple[int, ...], Decimal]] = []
-    for need in range(1, max_need + 1):
-        saving = int(literal[need] - table.cost_fen[need])
-        if saving <= 0:
-            continue
-        plan = table.plan(need)
-        if runs and runs[-1][1] == need - 1 and runs[-1][2] == plan:
-            lo, _, _, best = runs[-1]
-            runs[-1] = (lo, need, plan, max(best, from_fen(saving)))
-        else:
-            runs.append((need, need, plan, from_fen(saving)))
-    return runs
+    over = literal - table.cost_fen[: max_need + 1]
+    runs: list[Cliff] = []
+    start = 0
+    plan: tuple[int, ...] = ()
+    for need in range(1, max_need + 2):
+        this = table.plan(need) if need <= max_need and over[need] > 0 else ()
+        if start and this != plan:
+            worst = start + int(np.argmax(over[start:need]))
+            runs.append(Cliff(
+                start, need - 1, plan, from_fen(int(table.cost_fen[start])),
+                worst, from_fen(int(literal[worst])), from_fen(int(over[worst])),
+            ))
+            start = 0
+        if this and not start:
+            start, plan = need, this
+    return tuple(runs)
+
+
+def term_end(start: dt.date, months: int) -> dt.date:
+    """R4: ``start`` + ``months`` calendar months, clamped to the month's end (the expiry day)."""
+    return start + relativedelta(months=months)
+
+
+def reclamation_day(expiry: dt.date, grace_months: int) -> dt.date:
+    """R5: the day a lapsed service's data is reclaimed, ``grace_months`` calendar months after expiry."""
+    return expiry + relativedelta(months=grace_months)
 
 
 def term_dates(start: dt.date, months: int, tariff: Tariff) -> tuple[dt.date, dt.date]:
@@ -333,8 +420,8 @@ def term_dates(start: dt.date, months: int, tariff: Tariff) -> tuple[dt.date, dt
     ``tariff.grace_months`` calendar months after the expiry day.
     """
     check_whole("months", months, 1, MAX_MONTHS)
-    expiry = start + relativedelta(months=months)
-    return expiry, expiry + relativedelta(months=tariff.grace_months)
+    expiry = term_end(start, months)
+    return expiry, reclamation_day(expiry, tariff.grace_months)
 
 
 def last_renewal_day(reclamation: dt.date) -> dt.date:

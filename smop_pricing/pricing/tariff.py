@@ -17,7 +17,16 @@ from typing import Any, Literal
 
 from smop_pricing.errors import TariffError
 from smop_pricing.money import has_at_most_fen
-from smop_pricing.safe_io import read_input
+from smop_pricing.validation import (
+    MAX_LOCK_DAYS,
+    MAX_MONTHS,
+    MAX_NAME_CHARS,
+    MAX_TIER_UNITS,
+    is_blank,
+    ratio_value,
+    read_bounded,
+    whole_value,
+)
 
 TierMode = Literal["volume", "graduated"]
 MODES: tuple[TierMode, ...] = ("volume", "graduated")
@@ -36,7 +45,6 @@ _REQUIRED = (
     "tiers",
 )
 _OPTIONAL = ("name_en", "currency")
-MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -111,17 +119,15 @@ def _money(raw: dict[str, Any], key: str, value: object) -> Decimal:
 
 
 def _int(key: str, value: object, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(key, "whole_number", value, minimum=minimum, maximum=maximum)
-    if not minimum <= value <= maximum:
-        raise _fail(key, "range", value, minimum=f"{minimum:,}", maximum=f"{maximum:,}")
-    return value
+    if not isinstance(value, int):  # a TOML integer: not a float, text or numpy number
+        raise _fail(key, "whole_number", value, minimum=f"{minimum:,}", maximum=f"{maximum:,}")
+    return whole_value(key, value, minimum, maximum, error=TariffError)
 
 
 def _text(key: str, value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or is_blank(value):
         raise _fail(key, "text", value)
-    if len(value) > 200:
+    if len(value) > MAX_NAME_CHARS:
         raise _fail(key, "text_long", value)
     return value
 
@@ -151,7 +157,7 @@ def _tiers(raw: dict[str, Any], value: object) -> tuple[Tier, ...]:
             continue
         if "max_units" not in item:
             raise _fail(f"{where}.max_units", "bound_missing", "")
-        bound = _int(f"{where}.max_units", item["max_units"], 1, 1_000_000)
+        bound = _int(f"{where}.max_units", item["max_units"], 1, MAX_TIER_UNITS)
         if bound <= previous:
             raise _fail(f"{where}.max_units", "bound_increasing", bound, previous=previous)
         previous = bound
@@ -170,13 +176,7 @@ def tariff_from_dict(raw: dict[str, Any]) -> Tariff:
     mode = raw["tier_mode"]
     if mode not in MODES:
         raise _fail("tier_mode", "mode", mode)
-    ratio_raw = raw["warn_ratio"]
-    try:
-        ratio = Decimal(str(ratio_raw)) if not isinstance(ratio_raw, bool) else Decimal("NaN")
-    except InvalidOperation:
-        ratio = Decimal("NaN")
-    if not ratio.is_finite() or not Decimal(0) < ratio <= Decimal(1):
-        raise _fail("warn_ratio", "ratio", ratio_raw)
+    ratio = ratio_value("warn_ratio", raw["warn_ratio"], TariffError)
     survive = raw["packs_survive_lapse"]
     if not isinstance(survive, bool):
         raise _fail("packs_survive_lapse", "bool", survive)
@@ -192,9 +192,9 @@ def tariff_from_dict(raw: dict[str, Any]) -> Tariff:
         pack_users=_int("pack_users", raw["pack_users"], 1, 1_000_000_000),
         tier_mode=mode,
         tiers=_tiers(raw, raw["tiers"]),
-        grace_months=_int("grace_months", raw["grace_months"], 0, 120),
+        grace_months=_int("grace_months", raw["grace_months"], 0, MAX_MONTHS),
         warn_ratio=ratio,
-        over_quota_lock_days=_int("over_quota_lock_days", raw["over_quota_lock_days"], 0, 3650),
+        over_quota_lock_days=_int("over_quota_lock_days", raw["over_quota_lock_days"], 0, MAX_LOCK_DAYS),
         packs_survive_lapse=survive,
         currency="CNY",
     )
@@ -251,13 +251,7 @@ def parse_tariff(text: str, source: str = "tariff") -> Tariff:
 
 def load_tariff(path: str | Path) -> Tariff:
     """Load a what-if tariff from a TOML file."""
-    def refuse(rule: str, reason: str) -> TariffError:
-        return TariffError("tariff", str(path), rule, reason=reason)
-
-    # never more than the limit: the file may be huge or endless; '-' is standard input
-    data = read_input(path, MAX_FILE_BYTES, refuse, allow_stdin=True)
-    if len(data) > MAX_FILE_BYTES:
-        raise TariffError("tariff", str(path), "file_large", limit="1 MB")
+    data = read_bounded(Path(path), lambda rule, **params: TariffError("tariff", str(path), rule, **params))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

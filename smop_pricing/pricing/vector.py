@@ -11,13 +11,21 @@ import pandas as pd
 
 from smop_pricing.errors import InputError
 from smop_pricing.money import to_fen
-from smop_pricing.pricing.rules import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
+from smop_pricing.pricing.rules import (
+    MAX_NEED_UNITS,
+    IntArray,
+    capacity_vector,
+    cover_table,
+    fee_table_fen,
+    unit_price_fen,
+    units_needed_vector,
+)
 from smop_pricing.pricing.tariff import Tariff
 
 CURVE_COLUMNS = (
     "users",
     "units",
-    "unit_rate_fen",
+    "unit_price_fen",
     "base_fee_fen",
     "pack_fee_fen",
     "total_fen",
@@ -50,8 +58,7 @@ def price_vectors(
     n = users_a.shape[0]
     months_a = _as_int_array("months", months, n)
     held_a = _as_int_array("held_units", held_units, n)
-    short = users_a - tariff.included_users - held_a * tariff.pack_users
-    need = np.where(short > 0, -(-short // tariff.pack_users), 0).astype(np.int64)
+    need = units_needed_vector(tariff, users_a, held_a)
     top = int(need.max()) if n else 0
     if top > MAX_NEED_UNITS:
         raise InputError("users", top, "too_many_units", maximum=f"{MAX_NEED_UNITS:,}")
@@ -61,19 +68,18 @@ def price_vectors(
     base = months_a * to_fen(tariff.monthly_fee)
     cheapest_fee = table.cost_fen[need]
     cheapest_units = table.units[need]
-    rate = np.where(need > 0, pack_fee // np.maximum(need, 1), 0)
     return {
         "users": users_a,
         "units": need,
-        "unit_rate_fen": rate.astype(np.int64),
+        "unit_price_fen": unit_price_fen(pack_fee, need),
         "base_fee_fen": base,
         "pack_fee_fen": pack_fee,
         "total_fen": base + pack_fee,
-        "capacity": tariff.included_users + (held_a + need) * tariff.pack_users,
+        "capacity": capacity_vector(tariff, held_a + need),
         "cheapest_units": cheapest_units,
         "cheapest_fee_fen": cheapest_fee,
         "cheapest_total_fen": base + cheapest_fee,
-        "cheapest_capacity": tariff.included_users + (held_a + cheapest_units) * tariff.pack_users,
+        "cheapest_capacity": capacity_vector(tariff, held_a + cheapest_units),
         "saving_fen": pack_fee - cheapest_fee,
     }
 

@@ -1,4 +1,4 @@
-"""A quote as CSV, as an Excel workbook and as a printable HTML quote sheet (issues 4, 13).
+"""A quote as CSV, as an Excel workbook and as a printable HTML quote sheet.
 
 Pure functions: a quote (plus the language, the sheet's details, the optional start day, the
 basis the headline is on and the compared options) in, bytes or text out. All three carry the

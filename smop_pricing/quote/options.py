@@ -1,4 +1,4 @@
-"""Quotes side by side (issues 4, 13): each option is a quote bought at its cheapest or literally.
+"""Quotes side by side: each option is a quote bought literally or at its cheapest.
 
 The literal purchase is what the billing page describes (exactly the units needed);
 the cheapest is the cheapest set of purchases covering the same need (R9), the one we
@@ -14,8 +14,8 @@ from decimal import Decimal
 import pandas as pd
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_rate, group, quantize_fen
-from smop_pricing.pricing.rules import Purchase, Quote, capacity
+from smop_pricing.money import format_money, format_rate, group, signed_money
+from smop_pricing.pricing.rules import Purchase, Quote, capacity, per_month, per_thousand
 from smop_pricing.quote.report import plan_formula, short_users
 from smop_pricing.quote.summary import BASES, NEXT_MONTHS, Basis, basis_purchases
 
@@ -59,7 +59,7 @@ class Option:
 
     @property
     def total(self) -> Decimal:
-        return self.base_fee + self.pack_fee
+        return self.quote.base_fee + self.pack_fee
 
     @property
     def capacity(self) -> int:
@@ -67,13 +67,11 @@ class Option:
 
     @property
     def monthly_equivalent(self) -> Decimal:
-        return quantize_fen(self.total / self.quote.months)
+        return per_month(self.total, self.quote.months)
 
     @property
     def cost_per_thousand(self) -> Decimal | None:
-        if self.quote.users == 0:
-            return None
-        return quantize_fen(self.total * 1000 / (self.quote.months * self.quote.users))
+        return per_thousand(self.total, self.quote.months, self.quote.users)
 
 
 def option_titles(options: Sequence[Option], lang: str) -> list[str]:
@@ -84,12 +82,6 @@ def option_titles(options: Sequence[Option], lang: str) -> list[str]:
         titles.append(f"{title} ({n})" if title in titles else title)
     return titles
 
-
-def _signed_money(amount: Decimal, lang: str) -> str:
-    if amount == 0:
-        return format_money(amount, lang)
-    sign = "+" if amount > 0 else "−"
-    return sign + format_money(abs(amount), lang)
 
 
 def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
@@ -126,7 +118,7 @@ def compare_frame(options: Sequence[Option], lang: str) -> pd.DataFrame:
             f"{group(q.tariff.monthly_fee)} × {q.months} = {group(option.base_fee)}",
             format_money(option.total, lang),
             format_money(option.next_12_months, lang),
-            _signed_money(option.total - first, lang),
+            signed_money(option.total - first, lang),
             short_users(option.capacity, lang),
             format_money(option.monthly_equivalent, lang),
             format_rate(per_thousand, lang, t("quote.not_applicable", lang)),

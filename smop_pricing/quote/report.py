@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, group, users_in_wan
+from smop_pricing.money import format_money, group, users_text
 from smop_pricing.pricing.rules import Purchase, Quote, last_renewal_day
 
 
@@ -28,7 +28,7 @@ def purchase_formula(purchase: Purchase) -> str:
     """'8 × 4,800 = 38,400', or per tier part for graduated: '5 × 6,000 + 3 × 4,800 = 44,400'."""
     if purchase.units == 0:
         return "0"
-    parts = " + ".join(f"{p.units:,} × {group(p.unit_price)}" for p in purchase.parts)
+    parts = " + ".join(f"{p.units:,} × {group(p.tier_price)}" for p in purchase.parts)
     return f"{parts} = {group(purchase.fee)}"
 
 
@@ -131,10 +131,8 @@ def cheaper_callout(q: Quote, lang: str) -> str | None:
 
 
 def short_users(users: int, lang: str) -> str:
-    """A user count without a unit word: zh '50万' / '1亿' for round counts, en '500,000'."""
-    if lang == "zh":
-        return users_in_wan(users) or f"{users:,}"
-    return f"{users:,}"
+    """A user count without a unit word: zh "50万" / "1亿" for round counts, en "500,000"."""
+    return users_text(users, lang)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,15 @@ from smop_pricing.i18n import t
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import Event, Scenario
 from smop_pricing.money import group, quantize_fen
-from smop_pricing.pricing.rules import MAX_NEED_UNITS, capacity, cheapest_cover, make_purchase, term_dates, units_needed
+from smop_pricing.pricing.rules import (
+    MAX_NEED_UNITS,
+    base_fee,
+    capacity,
+    cheapest_cover,
+    make_purchase,
+    term_dates,
+    units_needed,
+)
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 from smop_pricing.quote.report import plan_formula, purchase_formula
 from smop_pricing.review.figures import (
@@ -119,8 +127,7 @@ def _tier_price(number: int) -> Check:
 def _total(tariff: Tariff, users: int, months: int) -> tuple[Decimal, str]:
     """The literal total for ``users`` over ``months`` and its formula (no cheapest-cover search)."""
     purchase = make_purchase(tariff, units_needed(tariff, users))
-    base = tariff.monthly_fee * months
-    total = base + purchase.fee
+    total = base_fee(tariff, months) + purchase.fee
     formula = f"{group(tariff.monthly_fee)} × {months}"
     if purchase.units == 0:
         return total, f"{formula} = {group(total)}"
@@ -190,7 +197,7 @@ def _check_e2_rate(tariff: Tariff, page: PageData) -> Computed:
     _, need = _e2(tariff, page)
     purchase = make_purchase(tariff, need)
     return Computed(
-        Figure("price", _per_price_users(tariff, purchase.rate)),
+        Figure("price", _per_price_users(tariff, purchase.unit_price)),
         {"units": f"{need:,}", "formula": purchase_formula(purchase), "mode": tariff.tier_mode},
     )
 

@@ -11,8 +11,17 @@ import pandas as pd
 
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, from_fen
-from smop_pricing.pricing.rules import MAX_NEED_UNITS, IntArray, cover_table, fee_table_fen
+from smop_pricing.money import format_money, from_fen, plan_text, to_fen
+from smop_pricing.pricing.rules import (
+    MAX_NEED_UNITS,
+    IntArray,
+    capacity,
+    capacity_vector,
+    cliff_runs,
+    need_users,
+    units_needed,
+)
+from smop_pricing.pricing.rules import overpay_fen as rules_overpay_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import price_vectors
 from smop_pricing.review.editor import MAX_REVIEW_UNITS
@@ -38,8 +47,8 @@ def _breakpoints(tariff: Tariff, max_users: int) -> IntArray:
     """User counts where the tariff's cost can change: its included users, then every pack."""
     if max_users <= tariff.included_users:
         return np.array([tariff.included_users], dtype=np.int64)
-    steps = -(-(max_users - tariff.included_users) // tariff.pack_users)
-    return tariff.included_users + tariff.pack_users * np.arange(0, steps + 1, dtype=np.int64)
+    steps = units_needed(tariff, max_users)
+    return capacity_vector(tariff, np.arange(0, steps + 1, dtype=np.int64))
 
 
 def review_grid(tariffs: Sequence[Tariff], max_users: int, limit: int = 4_000) -> IntArray:
@@ -60,7 +69,7 @@ def review_grid(tariffs: Sequence[Tariff], max_users: int, limit: int = 4_000) -
 def check_review_users(tariffs: Sequence[Tariff], max_users: int) -> None:
     """Raise :class:`InputError` when ``max_users`` needs more pack units than the engine covers."""
     for tariff in tariffs:
-        top = tariff.included_users + MAX_NEED_UNITS * tariff.pack_users
+        top = capacity(tariff, MAX_NEED_UNITS)
         if max_users > top:
             raise InputError("max_users", max_users, "range", minimum="0", maximum=f"{top:,}")
 
@@ -118,64 +127,34 @@ def _check_units(max_units: int) -> None:
 def overpay_fen(tariff: Tariff, max_units: int) -> IntArray:
     """For needs 0..max_units: the literal purchase's fee minus the cheapest cover's (fen)."""
     _check_units(max_units)
-    literal = fee_table_fen(tariff, max_units)
-    cheapest = cover_table(tariff, max_units).cost_fen[: max_units + 1]
-    return np.asarray(literal - cheapest, dtype=np.int64)
-
-
-def plan_text(plan: Sequence[int]) -> str:
-    """Purchase sizes as '11' or '6 + 5'."""
-    return " + ".join(f"{units:,}" for units in plan)
+    return rules_overpay_fen(tariff, max_units)
 
 
 def cliffs(tariff: Tariff, max_units: int) -> pd.DataFrame:
     """Runs of needs 1..max_units where a purchase other than the literal one costs less.
 
-    One row per run of needs sharing one cheapest plan (see CLIFF_COLUMNS): the users the
-    run covers, the plan, its units, capacity and fee, and the need at which a customer
-    buying the literal amount overpays the most, with that overpay.
+    One row per run of needs sharing one cheapest plan (see CLIFF_COLUMNS; the runs are
+    :func:`~smop_pricing.pricing.rules.cliff_runs`): the users the run covers, the plan, its
+    units, capacity and fee, and the need at which a customer buying the literal amount
+    overpays the most, with that overpay.
     """
-    over = overpay_fen(tariff, max_units)
-    table = cover_table(tariff, max_units)
-    literal = fee_table_fen(tariff, max_units)
-    rows: list[dict[str, object]] = []
-    run: list[int] = []
-    run_plan: tuple[int, ...] = ()
-
-    def close() -> None:
-        if not run:
-            return
-        worst = max(run, key=lambda need: (int(over[need]), -need))
-        units = sum(run_plan)
-        rows.append(
-            {
-                "need_from": run[0],
-                "need_to": run[-1],
-                "users_from": tariff.included_users + (run[0] - 1) * tariff.pack_users + 1,
-                "users_to": tariff.included_users + run[-1] * tariff.pack_users,
-                "plan": plan_text(run_plan),
-                "buy_units": units,
-                "buy_capacity": tariff.included_users + units * tariff.pack_users,
-                "buy_fee_fen": int(table.cost_fen[run[0]]),
-                "worst_need": worst,
-                "worst_literal_fee_fen": int(literal[worst]),
-                "max_overpay_fen": int(over[worst]),
-            }
-        )
-
-    for need in range(1, max_units + 1):
-        if over[need] <= 0:
-            close()
-            run = []
-            continue
-        plan = table.plan(need)
-        if run and plan != run_plan:
-            close()
-            run = []
-        if not run:
-            run_plan = plan
-        run.append(need)
-    close()
+    _check_units(max_units)
+    rows = [
+        {
+            "need_from": run.need_from,
+            "need_to": run.need_to,
+            "users_from": need_users(tariff, run.need_from, run.need_to)[0],
+            "users_to": need_users(tariff, run.need_from, run.need_to)[1],
+            "plan": plan_text(run.plan),
+            "buy_units": run.units,
+            "buy_capacity": capacity(tariff, run.units),
+            "buy_fee_fen": to_fen(run.plan_fee),
+            "worst_need": run.worst_need,
+            "worst_literal_fee_fen": to_fen(run.literal_fee),
+            "max_overpay_fen": to_fen(run.max_overpay),
+        }
+        for run in cliff_runs(tariff, max_units)
+    ]
     frame = pd.DataFrame.from_records(rows, columns=list(CLIFF_COLUMNS))
     return frame.astype({c: "int64" for c in CLIFF_COLUMNS if c != "plan"})
 

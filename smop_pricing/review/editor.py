@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -21,13 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from smop_pricing.errors import SmopError, TariffError
+from smop_pricing.errors import InputError, SmopError, TariffError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
 from smop_pricing.pricing.tariff import Tariff, published_tariff, tariff_from_dict, tariff_to_toml
 from smop_pricing.review.questions import _setting_text
+from smop_pricing.validation import MAX_READ_WHOLE, is_blank, read_whole, whole_value
 
 MAX_REVIEW_UNITS = 2_000
 MAX_TIERS = 50
@@ -47,12 +46,6 @@ class EditorResult:
     def ok(self) -> bool:
         return self.tariff is not None
 
-    def by_field(self) -> dict[str, list[TariffError]]:
-        fields: dict[str, list[TariffError]] = {}
-        for error in self.errors:
-            fields.setdefault(error.field, []).append(error)
-        return fields
-
     def for_field(self, prefix: str) -> list[TariffError]:
         """Errors of ``prefix`` itself or of its parts (``tiers`` gives every tier's)."""
         return [e for e in self.errors if e.field == prefix or e.field.startswith((prefix + ".", prefix + "["))]
@@ -63,33 +56,20 @@ def tariff_as_dict(tariff: Tariff) -> dict[str, Any]:
     return tomllib.loads(tariff_to_toml(tariff))
 
 
-def _is_blank(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _bound(value: object) -> object:
     """A tier bound as the editor gives it (float, numpy int, text) as an int when it is one."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return int(value) if float(value).is_integer() else float(value)
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        return int(text) if text.isdigit() else value.strip()
-    return value
+        number = read_whole(value)
+        return value.strip() if number is None else number
+    whole = _whole(value)
+    return float(whole) if isinstance(whole, np.floating) else whole
 
 
 def _amount(value: object) -> object:
     """Money typed as text ("4,800", " 2000 ") or a number, as text for the tariff reader."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         return value
@@ -105,11 +85,11 @@ def _amount(value: object) -> object:
 
 
 def _whole(value: object) -> object:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return int(value)
-    return value
+    """A whole number the editor gives as a float or numpy integer, as an int; anything else as it is."""
+    try:
+        return whole_value("", value, -MAX_READ_WHOLE, MAX_READ_WHOLE, whole_reals=True)
+    except InputError:
+        return value
 
 
 def _check_field(base: Mapping[str, Any], key: str, value: object, typed: object = None) -> list[TariffError]:
@@ -142,7 +122,7 @@ def _check_tiers(
     filled = [
         (index, _bound(row.get("max_units")), _amount(row.get("unit_price")), row.get("unit_price"))
         for index, row in enumerate(rows)
-        if not (_is_blank(row.get("max_units")) and _is_blank(row.get("unit_price")))
+        if not (is_blank(row.get("max_units")) and is_blank(row.get("unit_price")))
     ]
     if not filled:
         return [TariffError("tiers", "", "tiers_list")], []

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Literal, cast
 
 from smop_pricing.i18n import t
-from smop_pricing.money import format_money, format_users
+from smop_pricing.money import format_money, format_users, users_text
 
 FigureKind = Literal[
     "money", "price", "users", "months", "days", "date", "period", "range", "mode", "edition", "yesno"
@@ -86,10 +86,8 @@ class PageData:
     figures: tuple[PageFigure, ...]
 
     def figure(self, figure_id: str) -> PageFigure:
-        for item in self.figures:
-            if item.id == figure_id:
-                return item
-        raise KeyError(figure_id)
+        """The figure ``figure_id`` (KeyError for an unknown one)."""
+        return {item.id: item for item in self.figures}[figure_id]
 
 
 @dataclass(frozen=True)
@@ -189,7 +187,7 @@ def page_data() -> PageData:
 
 def _count(users: int, lang: str) -> str:
     """Users without the word: zh in 万 when round ("50万"), en with commas."""
-    return format_users(users, "zh") if lang == "zh" else f"{users:,}"
+    return users_text(users, lang)
 
 
 def _format(kind: FigureKind, value: FigureValue, lang: str) -> str:

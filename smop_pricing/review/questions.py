@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from smop_pricing.i18n import t
+from smop_pricing.money import ratio_percent
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 
 # --- open questions -----------------------------------------------------------------------------
@@ -48,17 +49,8 @@ def question_data() -> tuple[Question, ...]:
         for reading in readings:
             if reading.when not in WHEN:
                 raise ValueError(f"open_questions.toml {item['id']}.{reading.id}: unknown when {reading.when!r}")
-        questions.append(
-            Question(
-                id=str(item["id"]),
-                spec=str(item["spec"]),
-                quote=str(item["quote"]),
-                setting=str(item["setting"]),
-                zh=str(item["zh"]),
-                en=str(item["en"]),
-                readings=readings,
-            )
-        )
+        texts = {key: str(item[key]) for key in ("id", "spec", "quote", "setting", "zh", "en")}
+        questions.append(Question(**texts, readings=readings))
     return tuple(questions)
 
 
@@ -116,7 +108,7 @@ class QuestionStatus:
         if isinstance(shown, int) and not isinstance(shown, bool):
             params["next"] = str(shown + 1)
         if isinstance(shown, Decimal):
-            params["percent"] = f"{(shown * 100).normalize():f} %"
+            params["percent"] = ratio_percent(shown)
         text = reading.en if lang == "en" else reading.zh
         return text.format(**params)
 
