@@ -14,6 +14,11 @@ Session state of this section:
 - ``pf_synthetic``: (id, PortfolioFrame) of the made-up portfolio of the current size and seed;
 - ``pf_priced``: ((portfolio id, published, what-if), PricedPortfolio), so a rerun that changes
   neither the portfolio nor the tariffs prices nothing; ``pf_view``: (basis, Comparison).
+
+Memory (smop_ui/limits.py): one priced portfolio at a time (the made-up one is let go when an
+upload is read; the upload's rows are kept for a switch back), priced in compact form, the
+download priced and written only on its click; a large read, pricing or download takes one of
+the server's few large-job slots, or the section says "busy, try again".
 """
 
 from __future__ import annotations
@@ -33,12 +38,12 @@ from smop_pricing.portfolio import (
     Comparison,
     PortfolioFrame,
     ReadProgress,
-    priced_csv_bytes,
     read_portfolio,
     with_basis,
 )
 from smop_pricing.portfolio.columns import AGAINST
 from smop_pricing.portfolio.compare import SIDES_SHOWN, change_groups, period_revenue, split_histogram
+from smop_pricing.portfolio.compact import compact_priced, priced_csv_on_demand
 from smop_pricing.portfolio.report import (
     BINS,
     DEFAULT_SYNTHETIC_SIZE,
@@ -70,6 +75,15 @@ from smop_pricing.portfolio.report import (
 )
 from smop_pricing.pricing.tariff import Tariff
 from smop_ui.charts import arrow, draw, memo, vega_spec
+from smop_ui.limits import (
+    DOWNLOAD_WAIT_SECONDS,
+    MAX_LARGE_JOBS,
+    BusyError,
+    busy_notice,
+    is_large,
+    large_job,
+    start_janitor,
+)
 from smop_ui.markdown import escaped
 
 SOURCE, SIZE, SEED, BASIS, UPLOADER = "pf_source", "pf_size", "pf_seed", "pf_basis", "pf_upload"
@@ -85,6 +99,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
 BASES: tuple[Basis, ...] = ("literal", "cheapest")
 
 Loaded = tuple[str, PortfolioFrame]
+BUSY = "busy"  # what a source gives when the server is too busy to read or make a portfolio
 
 def _ensure_widgets() -> None:
     """Start each widget at its remembered value (a page switch clears widget state)."""
@@ -119,7 +134,7 @@ def _read(uploaded: Any, file_id: str, lang: str) -> SmopError | None:
     return None
 
 
-def _upload(lang: str) -> Loaded | None:
+def _upload(lang: str) -> Loaded | str | None:
     limit = f"{st.get_option('server.maxUploadSize')} MB"
     uploaded = st.file_uploader(
         t("portui.upload", lang), type=["csv", "txt", "tsv"], key=UPLOADER,
@@ -132,7 +147,12 @@ def _upload(lang: str) -> Loaded | None:
         file_id = str(getattr(uploaded, "file_id", "") or f"{uploaded.name}:{uploaded.size}")
         seen = state.get(FILE)
         if seen is None or seen[0] != file_id:
-            state[FILE] = (file_id, _read(uploaded, file_id, lang))
+            with large_job(is_large(size_bytes=int(uploaded.size or 0))) as may:
+                if not may:
+                    busy_notice(lang, "pf_busy_read")
+                    return BUSY
+                _let_go(SYNTH)  # one portfolio per session: the other source's is let go first
+                state[FILE] = (file_id, _read(uploaded, file_id, lang))
         error: SmopError | None = state[FILE][1]
         if error is not None:
             reason = error.message(lang)
@@ -142,7 +162,17 @@ def _upload(lang: str) -> Loaded | None:
     return loaded
 
 
-def _synthetic(lang: str) -> Loaded:
+def _let_go(key: str) -> None:
+    """Drop a portfolio this session no longer shows, and its pricing (one portfolio at a time)."""
+    state = st.session_state
+    gone = state.pop(key, None)
+    priced = state.get(PRICED)
+    if gone is not None and priced is not None and priced[0][0] == gone[0]:
+        state.pop(PRICED, None)
+        state.pop(VIEW, None)
+
+
+def _synthetic(lang: str) -> Loaded | str:
     with st.container(horizontal=True):
         size = st.number_input(
             t("portui.size", lang), min_value=MIN_SYNTHETIC_SIZE, max_value=MAX_SYNTHETIC_SIZE, step=1_000,
@@ -156,7 +186,11 @@ def _synthetic(lang: str) -> Loaded:
     key = f"{SYNTHETIC}:{int(size)}:{int(seed)}"
     cached: Loaded | None = st.session_state.get(SYNTH)
     if cached is None or cached[0] != key:
-        cached = (key, synthetic_frame(int(size), int(seed)))
+        with large_job(is_large(rows=int(size))) as may:
+            if not may:
+                busy_notice(lang, "pf_busy_synthetic")
+                return BUSY
+            cached = (key, synthetic_frame(int(size), int(seed)))
         st.session_state[SYNTH] = cached
     return cached
 
@@ -164,12 +198,19 @@ def _synthetic(lang: str) -> Loaded:
 # --- pricing (cached in the session) ------------------------------------------------------------
 
 
-def _priced(loaded: Loaded, published: Tariff, whatif: Tariff, lang: str) -> PricedPortfolio:
+def _priced(loaded: Loaded, published: Tariff, whatif: Tariff, lang: str) -> PricedPortfolio | None:
+    """The portfolio priced (compact: see smop_pricing.portfolio.compact); None when the server is busy."""
     key = (loaded[0], published, whatif)
     cached = st.session_state.get(PRICED)
     if cached is None or cached[0] != key:
-        with st.spinner(t("portui.pricing", lang, count=f"{loaded[1].priced_rows:,}")):
-            priced = price_portfolio(loaded[1], published, whatif, top=TOP, bins=BINS)
+        st.session_state.pop(PRICED, None)  # the old pricing goes before the new one is made
+        st.session_state.pop(VIEW, None)
+        with large_job(is_large(rows=loaded[1].priced_rows)) as may:
+            if not may:
+                busy_notice(lang, "pf_busy_price")
+                return None
+            with st.spinner(t("portui.pricing", lang, count=f"{loaded[1].priced_rows:,}")):
+                priced = compact_priced(price_portfolio(loaded[1], published, whatif, top=TOP, bins=BINS))
         cached = (key, priced)
         st.session_state[PRICED] = cached
         st.session_state.pop(VIEW, None)
@@ -310,11 +351,19 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
     st.caption(t("portui.limits_note", lang, bins=BINS, top=TOP))
 
 
-def _download(priced: PricedPortfolio, lang: str) -> None:
-    table, encoding = priced.comparison.table, priced.frame.encoding
+def _download(priced: PricedPortfolio, published: Tariff, whatif: Tariff, lang: str) -> None:
+    encoding = priced.frame.encoding
+
+    def build() -> bytes:
+        """Priced again and written on the click, on its own thread; waits for a slot if busy."""
+        with large_job(is_large(rows=priced.frame.priced_rows), wait=DOWNLOAD_WAIT_SECONDS) as may:
+            if not may:
+                raise BusyError(t("limits.busy", lang, jobs=MAX_LARGE_JOBS))
+            return priced_csv_on_demand(priced, published, whatif, encoding)
+
     st.download_button(
         t("portui.download_priced", lang),
-        data=lambda: priced_csv_bytes(table, encoding),  # made on the click, on its own thread
+        data=build,
         file_name=priced_file_name(priced.frame.source),
         mime="text/csv",
         on_click="ignore",
@@ -326,6 +375,7 @@ def _download(priced: PricedPortfolio, lang: str) -> None:
 
 def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPortfolio | None:
     """Choose a portfolio, then show its revenue under both tariffs and who wins and loses."""
+    start_janitor()
     _ensure_widgets()
     st.caption(t("portui.help", lang))
     source = st.radio(
@@ -333,11 +383,17 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPor
         horizontal=True, key=SOURCE,
     )
     loaded = _upload(lang) if source == UPLOAD else _synthetic(lang)
+    if loaded == BUSY:
+        _remember()
+        return None
     if loaded is None:
         _remember()
         st.info(t("portui.upload_first", lang), icon=":material/upload_file:")
         return None
-    priced = _priced(loaded, published, whatif, lang)
+    priced = _priced(loaded, published, whatif, lang) if isinstance(loaded, tuple) else None
+    if priced is None:
+        _remember()
+        return None
     labels = column_labels(lang)
     st.caption(escaped(source_line(priced.frame, lang)))
     for line in notes(priced.frame, lang):
@@ -345,6 +401,6 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPor
     _bad_rows(priced.frame, lang, labels)
     _revenue(priced, lang, labels)
     _customers(priced, lang, labels)
-    _download(priced, lang)
+    _download(priced, published, whatif, lang)
     _remember()
     return priced

@@ -24,6 +24,7 @@ from smop_pricing.money import format_money, format_users, plan_text, users_axis
 from smop_pricing.pricing.rules import capacity, cliff_runs, need_users, per_thousand_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import cost_curve
+from smop_pricing.safe_io import csv_text
 
 GRID_STEP = 100_000
 PER_THOUSAND_TERMS = (1, 12, 24)
@@ -432,4 +433,4 @@ def curve_csv(curve: pd.DataFrame, months: int) -> str:
             out[f"{column}_cny"] = yuan_text(curve[name].to_numpy()).to_numpy()
         else:
             out[name] = curve[name]
-    return out.to_csv(index=False, lineterminator="\n")
+    return csv_text(out)

@@ -109,7 +109,10 @@ def _number_cell(where: str, value: object) -> int | float | None:
         number = int(value)
     elif isinstance(value, (float, Decimal, numbers.Real)):
         as_float = float(value)
-        if math.isfinite(as_float):
+        whole = not isinstance(value, Decimal) or (value.is_finite() and value == value.to_integral_value())
+        if math.isfinite(as_float) and (whole or not as_float.is_integer()):
+            # a non-whole Decimal that float() rounds to a whole number (1E-999999 -> 0.0,
+            # 2.0000000000000000001 -> 2.0) is refused, not silently read as that number
             number = int(as_float) if as_float.is_integer() else as_float
     if number is None or abs(number) > MAX_CELL_NUMBER:
         shown = value if isinstance(value, (int, str)) else str(value)

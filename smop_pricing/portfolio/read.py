@@ -37,6 +37,7 @@ from smop_pricing.portfolio.columns import (
 )
 from smop_pricing.portfolio.numbers import _is_empty, _numpy, parse_whole_numbers, reread_written_counts
 from smop_pricing.pricing.rules import IntArray
+from smop_pricing.safe_io import open_input
 from smop_pricing.validation import is_blank
 
 # ---------------------------------------------------------------------------------------------
@@ -127,11 +128,10 @@ def _label_of(source: Source) -> str:
 def _open_source(source: Source, label: str) -> Iterator[tuple[IO[bytes], int | None]]:
     """A seekable binary stream positioned at the data, and the number of bytes to read."""
     if isinstance(source, (str, os.PathLike)):
-        try:
-            handle: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed below
-        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise PortfolioError(label, "", "unreadable", reason=reason) from None
+        def refuse(rule: str, reason: str) -> PortfolioError:
+            return PortfolioError(label, "", rule, reason=reason)
+
+        handle = open_input(source, refuse)  # a regular file only: a FIFO would hang
         try:
             size = os.fstat(handle.fileno()).st_size
             yield handle, size

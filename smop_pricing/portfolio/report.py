@@ -31,6 +31,7 @@ from smop_pricing.portfolio import (
 from smop_pricing.portfolio.columns import AGAINST
 from smop_pricing.portfolio.compare import ChangeGroup, change_groups, period_revenue
 from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.safe_io import csv_text
 
 MIN_SYNTHETIC_SIZE = 100
 MAX_SYNTHETIC_SIZE = 1_000_000
@@ -250,7 +251,7 @@ def errors_csv_bytes(errors: pd.DataFrame, lang: str, encoding: str = "utf-8") -
     """The errors file (``line, column, value, reason``, as ``reprice`` writes it) as bytes."""
     if encoding not in ENCODINGS:
         raise InputError("encoding", encoding, "portfolio_encoding_choice", choices=", ".join(ENCODINGS))
-    text = error_table(errors, lang).to_csv(index=False, lineterminator="\n")
+    text = csv_text(error_table(errors, lang))
     return text.encode("gb18030" if encoding == "gbk" else encoding)
 
 

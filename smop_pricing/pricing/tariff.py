@@ -204,12 +204,52 @@ def tariff_from_dict(raw: dict[str, Any]) -> Tariff:
     )
 
 
+MAX_NESTING = 32  # arrays and inline tables inside one another; a tariff needs 2
+
+
+def _too_deep(text: str, limit: int = MAX_NESTING) -> bool:
+    """Whether arrays/inline tables nest deeper than ``limit`` (strings and comments skipped).
+
+    tomllib recurses once per level: a few hundred levels exhaust the stack of a server
+    thread, so such a file is refused before it is parsed.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            if text.startswith(c * 3, i):
+                end = text.find(c * 3, i + 3)
+                i = n if end < 0 else end + 3
+                continue
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if c == '"' and text[j] == "\\" else 1
+            i = j
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif c in "]}":
+            depth -= 1
+        i += 1
+    return False
+
+
 def parse_tariff(text: str, source: str = "tariff") -> Tariff:
     """Parse TOML text; a syntax error becomes a :class:`TariffError` too."""
+    if _too_deep(text):
+        raise TariffError(source, "", "toml_nesting")
     try:
         raw = tomllib.loads(text)
     except ValueError as exc:  # TOMLDecodeError, or an integer of more digits than int() converts
         raise TariffError(source, str(exc), "toml") from None
+    except RecursionError:  # arrays or inline tables nested a few hundred deep
+        raise TariffError(source, "", "toml_nesting") from None
     return tariff_from_dict(raw)
 
 
