@@ -42,8 +42,8 @@ from smop_pricing.portfolio import (
     with_basis,
 )
 from smop_pricing.portfolio.columns import AGAINST
-from smop_pricing.portfolio.compare import SIDES_SHOWN, change_groups, period_revenue, split_histogram
 from smop_pricing.portfolio.compact import compact_priced, priced_csv_on_demand
+from smop_pricing.portfolio.compare import SIDES_SHOWN, change_groups, period_revenue, split_histogram
 from smop_pricing.portfolio.report import (
     BINS,
     DEFAULT_SYNTHETIC_SIZE,
