@@ -2,10 +2,10 @@
 
 ``compare`` prices every customer under both tariffs into a table of some twenty columns
 (~150 MB for 700,000 customers). The review page shows totals (already summed), the biggest
-winners and losers and a histogram, on either basis: for those it needs each customer's
-totals and differences only. :func:`compact_priced` keeps just those columns (copied, so the
-full table's memory is freed); :func:`full_table` prices the whole table again on demand (for
-a download), exactly as ``compare`` did.
+winners and losers, a histogram and revenue by period, on either basis: for those it needs
+each customer's totals, differences and platform fee only. :func:`compact_priced`
+keeps just those columns (copied, so the full table's memory is freed); :func:`full_table` prices
+the whole table again on demand (for a download), exactly as ``compare`` did.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.safe_io import csv_text, has_carriage_return
 
 KEPT_MONEY = ("total_fen", f"{AGAINST}total_fen", "cheapest_total_fen", f"{AGAINST}cheapest_total_fen",
-              "difference_fen", "cheapest_difference_fen")
+              "difference_fen", "cheapest_difference_fen",
+              "base_fee_fen", f"{AGAINST}base_fee_fen")  # revenue by period: compare.period_revenue
 
 
 def compact_table(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.DataFrame:

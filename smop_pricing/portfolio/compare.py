@@ -288,7 +288,7 @@ def period_revenue(table: pd.DataFrame, prefix: str = "") -> PeriodRevenue:
     """Revenue by period of a priced table (``prefix`` "" for the published, "against_" the what-if)."""
     months = np.asarray(table["months"], dtype=np.int64)
     base = np.asarray(table[prefix + "base_fee_fen"], dtype=np.int64)
-    packs = np.asarray(table[prefix + "pack_fee_fen"], dtype=np.int64)
+    packs = np.asarray(table[prefix + "total_fen"], dtype=np.int64) - base  # the literal purchase's packs
     cheapest = np.asarray(table[prefix + "cheapest_total_fen"], dtype=np.int64) - base
     yearly = base // np.maximum(months, 1) * 12  # the fee is the same each month: exact
     return PeriodRevenue(from_fen(exact_sum(yearly)), from_fen(exact_sum(packs)), from_fen(exact_sum(cheapest)))
