@@ -23,7 +23,7 @@ from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_rate, users_echo
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, last_renewal_day, quote
 from smop_pricing.pricing.tariff import published_tariff
-from smop_pricing.quote.export import export_filename, quote_csv, quote_html, quote_xlsx
+from smop_pricing.quote.export import QuoteDocument, export_filename, quote_csv, quote_html, quote_xlsx
 from smop_pricing.quote.options import KINDS, MAX_OPTIONS, Kind, Option, compare_costs, compare_frame
 from smop_pricing.quote.report import LineItem, line_items, tier_rows
 from smop_pricing.quote.summary import (
@@ -220,21 +220,21 @@ def sheet_details(lang: str, issued: dt.date) -> SheetInfo:
 def exports(q: Quote, lang: str, info: SheetInfo, start: dt.date | None, basis: Basis,
             compared: Sequence[Option]) -> None:
     """CSV, Excel and the printable quote sheet, built by the core when their button is clicked."""
-    args = (q, lang, info, start, basis, tuple(compared))
+    doc = QuoteDocument(q, lang, info, start, basis, tuple(compared))
     st.caption(t("quote.sheet_number_line", lang, number=quote_number(summarize(q, basis), info, start),
                  until=info.valid_until.isoformat()))
     csv_col, xlsx_col, html_col = st.columns(3)
     csv_col.download_button(
-        t("quote.export_csv", lang), lambda: quote_csv(*args), export_filename(q, "csv"),
+        t("quote.export_csv", lang), lambda: quote_csv(doc), export_filename(q, "csv"),
         mime="text/csv", icon=":material/table:", on_click="ignore", width="stretch",
     )
     xlsx_col.download_button(
-        t("quote.export_xlsx", lang), lambda: quote_xlsx(*args), export_filename(q, "xlsx"),
+        t("quote.export_xlsx", lang), lambda: quote_xlsx(doc), export_filename(q, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/grid_on:", on_click="ignore", width="stretch",
     )
     html_col.download_button(
-        t("quote.export_html", lang), lambda: quote_html(*args), export_filename(q, "html"),
+        t("quote.export_html", lang), lambda: quote_html(doc), export_filename(q, "html"),
         mime="text/html", icon=":material/print:", on_click="ignore", width="stretch", type="primary",
     )
     st.caption(t("quote.export_hint", lang))

@@ -299,7 +299,7 @@ def test_below_the_first_cliff_there_are_no_cliff_rows():
 
 
 def test_a_split_cheapest_plan_is_written_as_a_sum_of_purchases():
-    row = CliffRow(3, 4, (11, 2), Decimal(100), 400_001, 600_000, 1_500_000)
+    row = CliffRow(3, 4, 400_001, 600_000, 1_500_000, (11, 2), Decimal(100))
     assert (row.need_text, row.buy_text) == ("3–4", "11 + 2")
 
 

@@ -19,7 +19,7 @@ from smop_pricing.portfolio.write import priced_csv_bytes
 from smop_pricing.pricing.rules import quote
 from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.pricing.vector import cost_curve
-from smop_pricing.quote.export import quote_csv, quote_xlsx
+from smop_pricing.quote.export import QuoteDocument, quote_csv, quote_xlsx
 from smop_pricing.safe_io import FORMULA_STARTS, is_formula_like, neutralize
 
 PAYLOADS = ("=1+1", "+HYPERLINK(\"http://x\")", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A2)", "\t=1+1",
@@ -117,14 +117,14 @@ def test_an_errors_file_keeps_a_value_with_a_carriage_return_in_one_record(tmp_p
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_tariff_named_like_a_formula_is_inert_in_the_quote_csv(payload):
     tariff = dataclasses.replace(published_tariff(), name=payload, name_en=payload, version=payload)
-    data = quote_csv(quote(tariff, 1_000_000, 1), "zh", dt.date(2026, 11, 27))
+    data = quote_csv(QuoteDocument(quote(tariff, 1_000_000, 1), "zh", dt.date(2026, 11, 27)))
     _assert_inert(_cells(data.decode("utf-8-sig")))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_tariff_named_like_a_formula_is_text_in_the_quote_workbook(payload):
     tariff = dataclasses.replace(published_tariff(), name=payload, name_en=payload, version=payload)
-    data = quote_xlsx(quote(tariff, 1_000_000, 1), "en", dt.date(2026, 11, 27))
+    data = quote_xlsx(QuoteDocument(quote(tariff, 1_000_000, 1), "en", dt.date(2026, 11, 27)))
     book = load_workbook(io.BytesIO(data))
     texts = []
     for sheet in book.worksheets:
@@ -139,7 +139,7 @@ def test_a_tariff_named_like_a_formula_is_text_in_the_quote_workbook(payload):
 
 
 def test_the_workbook_keeps_numbers_as_numbers():
-    data = quote_xlsx(quote(published_tariff(), 1_000_000, 1), "en", dt.date(2026, 11, 27))
+    data = quote_xlsx(QuoteDocument(quote(published_tariff(), 1_000_000, 1), "en", dt.date(2026, 11, 27)))
     book = load_workbook(io.BytesIO(data))
     numbers = [cell.value for row in book.worksheets[0].iter_rows() for cell in row if cell.data_type == "n"]
     assert 1_000_000 in numbers

@@ -372,11 +372,11 @@ class CliffRow:
 
     need_lo: int
     need_hi: int
-    plan: tuple[int, ...]
-    max_saving: Decimal
     users_lo: int
     users_hi: int
     capacity: int
+    plan: tuple[int, ...]
+    max_saving: Decimal
 
     @property
     def need_text(self) -> str:

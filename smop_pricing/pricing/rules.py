@@ -7,6 +7,7 @@ in integer fen (numpy int64) and convert at the edges.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -260,6 +261,11 @@ def cover_table(tariff: Tariff, need: int) -> CoverTable:
     return _cached_cover_table(tariff, min(size, max(need, MAX_NEED_UNITS)))
 
 
+def units_bought(purchases: Sequence[Purchase]) -> int:
+    """Pack units bought by ``purchases`` together."""
+    return sum(p.units for p in purchases)
+
+
 @dataclass(frozen=True)
 class CoverPlan:
     """The cheapest set of purchases covering a need, and what it gives."""
@@ -269,7 +275,7 @@ class CoverPlan:
 
     @property
     def units(self) -> int:
-        return sum(p.units for p in self.purchases)
+        return units_bought(self.purchases)
 
     @property
     def fee(self) -> Decimal:

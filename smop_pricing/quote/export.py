@@ -15,7 +15,7 @@ import datetime as dt
 import html
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -58,6 +58,20 @@ class Row:
     display: str
 
 
+
+@dataclass(frozen=True)
+class QuoteDocument:
+    """What every export of a quote is made from: the quote, its language, the sheet's details (or
+    just the issue day), the first purchase day, the basis shown, and the compared options."""
+
+    quote: Quote
+    lang: str
+    issued: dt.date | SheetInfo
+    start: dt.date | None = None
+    basis: Basis = DEFAULT_BASIS
+    compared: Sequence[Option] = ()
+
+
 def _unit(name: str, lang: str) -> str:
     return t(f"quote.unit_{name}", lang)
 
@@ -74,15 +88,9 @@ def _money_row(section: str, key: str, label: str, amount: Decimal, lang: str, f
     return Row(section, key, label, amount, _unit("cny", lang), formula, format_money(amount, lang))
 
 
-def export_rows(
-    q: Quote,
-    lang: str,
-    issued: dt.date | SheetInfo,
-    start: dt.date | None = None,
-    basis: Basis = DEFAULT_BASIS,
-    compared: Sequence[Option] = (),
-) -> list[Row]:
+def export_rows(doc: QuoteDocument) -> list[Row]:
     """Everything an export carries, in order (sections as in ``SECTIONS``)."""
+    q, lang, issued, start, basis, compared = doc.quote, doc.lang, doc.issued, doc.start, doc.basis, doc.compared
     info = _info(issued)
     s = summarize(q, basis)
     number = quote_number(s, info, start)
@@ -162,22 +170,16 @@ def _csv_value(value: Value) -> str:
     return str(value)
 
 
-def quote_csv(
-    q: Quote,
-    lang: str,
-    issued: dt.date | SheetInfo,
-    start: dt.date | None = None,
-    basis: Basis = DEFAULT_BASIS,
-    compared: Sequence[Option] = (),
-) -> bytes:
+def quote_csv(doc: QuoteDocument) -> bytes:
     """UTF-8 CSV with a byte-order mark (so spreadsheets read the Chinese right); plain numbers.
 
     Headers and section names are in ``lang``: a Chinese CSV has no English word of ours.
     """
+    lang = doc.lang
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([t(f"quote.csv_{column}", lang) for column in CSV_COLUMNS])
-    for row in export_rows(q, lang, issued, start, basis, compared):
+    for row in export_rows(doc):
         writer.writerow([neutralize(cell) for cell in (t(f"quote.section_{row.section}", lang), row.label,
                                                        _csv_value(row.value), row.unit, row.formula)])
     return buffer.getvalue().encode("utf-8-sig")
@@ -206,17 +208,11 @@ def _head_row(sheet: Worksheet, values: Sequence[str]) -> None:
         sheet.cell(sheet.max_row, column).fill = _HEAD_FILL
 
 
-def quote_xlsx(
-    q: Quote,
-    lang: str,
-    issued: dt.date | SheetInfo,
-    start: dt.date | None = None,
-    basis: Basis = DEFAULT_BASIS,
-    compared: Sequence[Option] = (),
-) -> bytes:
+def quote_xlsx(doc: QuoteDocument) -> bytes:
     """An Excel workbook: the quote sheet (details, inputs, summary, line items, notes, rules,
     comparison) and the tier table."""
-    rows = export_rows(q, lang, issued, start, basis)
+    q, lang, compared = doc.quote, doc.lang, doc.compared
+    rows = export_rows(replace(doc, compared=()))
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -362,19 +358,13 @@ def _cell(text: object, css: str = "") -> str:
     return f"<td{klass}>{html.escape(str(text))}</td>"
 
 
-def quote_html(
-    q: Quote,
-    lang: str,
-    issued: dt.date | SheetInfo,
-    start: dt.date | None = None,
-    basis: Basis = DEFAULT_BASIS,
-    compared: Sequence[Option] = (),
-) -> str:
+def quote_html(doc: QuoteDocument) -> str:
     """A self-contained printable quote sheet, one A4 page (inline CSS with print rules; every text
     escaped): who it is for, its number and validity, the headline on ``basis`` with the
     alternative, upfront and recurring apart, the line items, the rules and the comparison."""
+    lang, compared = doc.lang, doc.compared
     e = html.escape
-    rows = export_rows(q, lang, issued, start, basis)
+    rows = export_rows(replace(doc, compared=()))
     by_key = {(r.section, r.key): r for r in rows}
     title = t("quote.sheet_title", lang)
     details = "".join(

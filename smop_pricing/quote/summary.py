@@ -21,7 +21,7 @@ from typing import Literal
 
 from smop_pricing.i18n import t
 from smop_pricing.money import quantize_fen
-from smop_pricing.pricing.rules import Purchase, Quote, capacity
+from smop_pricing.pricing.rules import Purchase, Quote, capacity, units_bought
 from smop_pricing.pricing.tariff import Tariff
 
 Basis = Literal["cheapest", "literal"]
@@ -56,16 +56,17 @@ class Summary:
     quote: Quote
     basis: Basis
     purchases: tuple[Purchase, ...]
+    capacity: int
+    # money in exact yuan: paid once, paid every month, the first term, the 12 months after it
     one_time: Decimal
     recurring_monthly: Decimal
     first_term_total: Decimal
     next_12_months: Decimal
-    capacity: int
-    alternative_total: Decimal
+    alternative_total: Decimal  # the first term on the other basis
 
     @property
     def pack_units(self) -> int:
-        return sum(p.units for p in self.purchases)
+        return units_bought(self.purchases)
 
     @property
     def alternative_basis(self) -> Basis:
@@ -107,7 +108,7 @@ def summarize(q: Quote, basis: Basis = DEFAULT_BASIS) -> Summary:
         recurring_monthly=monthly,
         first_term_total=q.base_fee + one_time,
         next_12_months=monthly * NEXT_MONTHS,
-        capacity=capacity(q.tariff, q.held_units + sum(p.units for p in purchases)),
+        capacity=capacity(q.tariff, q.held_units + units_bought(purchases)),
         alternative_total=q.base_fee + alternative,
     )
 
