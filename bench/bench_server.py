@@ -10,12 +10,14 @@ ratio is against the reference page (bench/reference_page.py, reloaded as often)
 way in the same run.
 
 py-spy (pinned in requirements-dev.txt) samples the server meanwhile (`--idle` off: only threads
-on a CPU are counted) and each sample is put in one bucket by its stack:
+on a CPU are counted; samples whose leaf frame is a wait are dropped too) and each sample is put
+in one bucket by its stack:
 
 - script: the page script's own Python (ours, pandas, Altair, Streamlit's element calls), less
   the two below;
 - Arrow: DataFrame -> Arrow -> bytes, inside the script (st.table, st.dataframe, chart data);
 - protobuf: building the element messages inside the script;
+- gc: the full garbage collection Streamlit makes after every run (`runner.postScriptGC`);
 - send: serializing ForwardMsgs and writing them to the websocket (the event loop thread);
 - runtime: the rest of the server (session and script-runner bookkeeping, tornado, health).
 
@@ -45,7 +47,11 @@ CHANGES = 8
 VISITS = 2
 TARGET_RATIO = 3.0
 RATE_HZ = 200
-BUCKETS = ("script", "Arrow", "protobuf", "send", "runtime")
+BUCKETS = ("script", "Arrow", "protobuf", "gc", "send", "runtime")
+# Leaf frames of a thread that waits (py-spy without native stacks counts some of them as busy):
+# the event loop's select, a condition or queue wait, the polling watcher's sleep.
+WAITING = ("select (selectors.py", "Condition.wait (threading.py", "_worker (concurrent/futures/thread.py",
+           "polling_path_watcher.py:90)", "Event.wait (threading.py", "Queue.get (queue.py")
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,14 @@ INPUTS: dict[str, Input] = {
 }
 
 
-def bucket(stack: str) -> str:
-    """One py-spy sample's bucket, from its collapsed stack (frames joined by ';', outermost first)."""
+def bucket(stack: str) -> str | None:
+    """One py-spy sample's bucket, from its collapsed stack (frames joined by ';', outermost first);
+    None for a thread that waits."""
+    leaf = stack.rsplit(";", 1)[-1]
+    if any(name in leaf for name in WAITING):
+        return None
+    if "_on_script_finished" in leaf:  # gc.collect(2) after every run (runner.postScriptGC): C code, no frame
+        return "gc"
     if "script_runner.py" in stack and "exec_func_with_error_handling" in stack:
         if "pyarrow" in stack or "dataframe_util" in stack or "arrow" in stack.lower().split("smop_ui")[-1]:
             return "Arrow"
@@ -87,8 +99,9 @@ def shares(raw: Path) -> Counter[str]:
         return counts
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
-        if stack and count.isdigit():
-            counts[bucket(stack)] += int(count)
+        where = bucket(stack) if stack and count.isdigit() else None
+        if where is not None:
+            counts[where] += int(count)
     return counts
 
 
