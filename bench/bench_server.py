@@ -56,7 +56,8 @@ WAITING = ("select (selectors.py", "Condition.wait (threading.py", "_worker (con
 
 @dataclass(frozen=True)
 class Input:
-    """How a visitor changes a page's main input: the field and the URL parameter it writes."""
+    """How a visitor changes a page's main input: the field, and the URL parameter it writes
+    (the lifecycle page writes it into its scenario parameter ``s``)."""
 
     test_id: str  # stTextInput or stNumberInput
     index: int  # which of them on the page
@@ -125,10 +126,11 @@ def _stop_spy(spy: subprocess.Popen[bytes] | None) -> None:
         spy.wait(timeout=10)
 
 
-def _settled(page: Any, param: str | None = None, value: int | None = None) -> None:
-    if param is not None:
-        page.wait_for_function("([p, v]) => new URLSearchParams(location.search).get(p) === v",
-                               arg=[param, str(value)])
+def _settled(page: Any, before: str | None = None) -> None:
+    """The run has ended: the URL differs from ``before`` (every page writes its inputs to it; the
+    lifecycle page as one scenario parameter) and the app's script-state is idle."""
+    if before is not None:
+        page.wait_for_function("before => location.search !== before", arg=before)
     page.wait_for_selector(IDLE)
 
 
@@ -152,9 +154,10 @@ def visit_page(browser: Any, base: str, link: str, change: Input | None) -> int:
                 else:
                     value = change.value(visit * CHANGES + i)
                     field = page.get_by_test_id(change.test_id).nth(change.index).locator("input")
+                    before = page.evaluate("location.search")
                     field.fill(str(value))
                     field.press("Enter")
-                    _settled(page, change.param, value)
+                    _settled(page, before)
                 runs += 1
     finally:
         context.close()
