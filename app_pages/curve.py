@@ -72,22 +72,22 @@ st.markdown(t(
 if users > x_max:
     st.info(t("curve.beyond", lang, users=format_users(users, lang), maximum=format_users(x_max, lang)))
 
-st.subheader(t("curve.main_title", lang, months=months))
+st.header(t("curve.main_title", lang, months=months))
 # The charts come from specs kept per input (smop_ui.curve_view).
 draw(cost_spec(users, maximum, months, measure or MEASURES[0], lang))
 st.caption(t("curve.zoom_hint", lang))
 
 spread, marginal = st.columns(2, gap="large")
 with spread:
-    st.subheader(t("curve.per_thousand_title", lang))
+    st.header(t("curve.per_thousand_title", lang))
     st.caption(t("curve.per_thousand_intro", lang))
     draw(per_thousand_spec(maximum, months, lang))
 with marginal:
-    st.subheader(t("curve.marginal_title", lang, step=format_users(GRID_STEP, lang)))
+    st.header(t("curve.marginal_title", lang, step=format_users(GRID_STEP, lang)))
     st.caption(t("curve.marginal_intro", lang))
     draw(marginal_spec(maximum, months, lang))
 
-st.subheader(t("curve.inversion_title", lang))
+st.header(t("curve.inversion_title", lang))
 if rows:
     st.caption(t("curve.inversion_intro", lang, units=f"{max_need:,}",
                  users=format_users(max(x_max, users), lang)))

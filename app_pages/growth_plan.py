@@ -134,7 +134,7 @@ st.caption(t("plan.forecast_line", lang, first=forecast.label(0), last=forecast.
              end_users=format_users(forecast.users[-1], lang), peak=format_users(forecast.peak, lang)))
 st.success(headline(plans, lang))
 
-st.subheader(t("plan.compare_title", lang))
+st.header(t("plan.compare_title", lang))
 st.caption(t("plan.compare_caption", lang))
 st.dataframe(memo("plan_compare", (plans, lang), lambda: arrow(comparison_frame(plans, lang))), hide_index=True,
              width="stretch")
@@ -144,13 +144,13 @@ st.caption("  \n".join(t("plan.what_line", lang, name=strategy_label(name, lang)
 capacity_spec, spend_spec = chart_specs(plans, lang)
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader(t("plan.capacity_title", lang))
+    st.header(t("plan.capacity_title", lang))
     draw(capacity_spec)
 with right:
-    st.subheader(t("plan.spend_title", lang))
+    st.header(t("plan.spend_title", lang))
     draw(spend_spec)
 
-st.subheader(t("plan.detail_title", lang))
+st.header(t("plan.detail_title", lang))
 tabs = st.tabs([strategy_label(plan.name, lang) for plan in plans])
 for tab, plan in zip(tabs, plans, strict=True):
     with tab:
@@ -184,7 +184,7 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
 )
 
-st.subheader(t("plan.uncertainty_title", lang))
+st.header(t("plan.uncertainty_title", lang))
 try:
     uncertainty = uncertainty_for(forecast, int(state["held"]), rate, int(state["spread"]))
 except SmopError as exc:

@@ -384,17 +384,17 @@ def _labels() -> tuple[TimelineLabels, CapacityLabels, SpendLabels]:
         service=c("chart_service"), states={s: state_label(s, lang) for s in STATES},
         kinds={k: c(f"kind_{k}") for k in KINDS}, expiry=c("chart_expiry"), reclamation=c("chart_reclamation"),
         date=c("chart_date"), first=c("chart_first"), last=c("chart_last"), days=c("chart_days"),
-        state=c("chart_state"), event=c("chart_event"), detail=c("chart_detail"),
+        state=c("chart_state"), event=c("chart_event"), detail=c("chart_detail"), lang=lang,
     )
     capacity = CapacityLabels(
         users=c("series_users"), capacity=c("series_capacity"), threshold=c("series_threshold"),
         over=c("series_over"), locked=c("series_locked"), stopped=c("series_stopped"), axis=c("users_axis"),
-        date=c("chart_date"), first=c("chart_first"), last=c("chart_last"), wan=lang == "zh",
+        date=c("chart_date"), first=c("chart_first"), last=c("chart_last"), wan=lang == "zh", lang=lang,
     )
     spend = SpendLabels(
         axis=c("spend_axis"), date=c("chart_date"), item=c("spend_item"),
         items={item: t(f"lifecycle.item_{item}", lang) for item in ("purchase", "renew", "auto_renew", "buy_packs")},
-        amount=c("spend_amount"), total=c("spend_total"),
+        amount=c("spend_amount"), total=c("spend_total"), lang=lang,
     )
     return timeline, capacity, spend
 
@@ -435,7 +435,7 @@ def _periods_table(result: SimulationResult) -> pa.Table:
 
 def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     daily = result.daily
-    st.subheader(t("lifepage.results_title", lang), divider="gray")
+    st.header(t("lifepage.results_title", lang), divider="gray")
     cols = st.columns(5)
     cols[0].metric(t("lifepage.metric_total", lang), format_money(result.total_paid, lang))
     cols[1].metric(t("lifepage.metric_final", lang), state_label(result.final_state, lang),
@@ -460,15 +460,15 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
 
     # Kept in this session (building them was most of a rerun): each chart by what it reads.
     timeline, capacity, spend = _chart_specs(result)
-    st.markdown(f"#### {_md(t('lifepage.timeline_title', lang))}")
+    st.markdown(f"### {_md(t('lifepage.timeline_title', lang))}")
     draw(timeline)
     st.caption(t("lifepage.timeline_caption", lang))
 
-    st.markdown(f"#### {_md(t('lifepage.capacity_title', lang))}")
+    st.markdown(f"### {_md(t('lifepage.capacity_title', lang))}")
     draw(capacity)
     st.caption(t("lifepage.capacity_caption", lang))
 
-    st.markdown(f"#### {_md(t('lifepage.money_title', lang))}")
+    st.markdown(f"### {_md(t('lifepage.money_title', lang))}")
     cols = st.columns([1, 1])
     with cols[0]:
         ledger = memo("life_ledger_table", (result.ledger, lang), lambda: _ledger_table(result))
@@ -479,7 +479,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     with cols[1]:
         draw(spend)
 
-    st.markdown(f"#### {_md(t('lifepage.narrative_title', lang))}")
+    st.markdown(f"### {_md(t('lifepage.narrative_title', lang))}")
     cols = st.columns([3, 2])
     with cols[0]:
         st.markdown("\n".join(f"- **{n.date.isoformat()}** {_md(note_text(n, lang))}" for n in result.notes))
@@ -494,7 +494,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
 
 
 def _share() -> None:
-    st.markdown(f"#### {_md(t('lifepage.share_title', lang))}")
+    st.markdown(f"### {_md(t('lifepage.share_title', lang))}")
     st.caption(t("lifepage.share_caption", lang))
     query = urlencode(st.query_params.to_dict())
     base = st.context.url or next(spec.link for spec in PAGES if spec.file == "app_pages/lifecycle.py")
@@ -513,7 +513,7 @@ st.title(t("lifepage.title", lang))
 st.caption(t("lifepage.intro", lang))
 notices = st.container()
 with st.container(border=True):
-    st.subheader(t("lifepage.builder_title", lang))
+    st.header(t("lifepage.builder_title", lang))
     header_problem = _builder()
 draft_now: Draft = st.session_state[DRAFT]
 _sync_url(draft_now)

@@ -97,21 +97,21 @@ with st.expander(t("quote.calculation", lang), expanded=True):
 
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.subheader(t("quote.tiers", lang))
+    st.header(t("quote.tiers", lang))
     tier_table(q, lang)
 with right:
-    st.subheader(t("quote.chart", lang))
+    st.header(t("quote.chart", lang))
     draw(capacity_spec(users, months, held, lang))  # kept per input: building it was a large part of a rerun
 
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.subheader(t("quote.dates", lang))
+    st.header(t("quote.dates", lang))
     if dates is None or start is None:
         st.info(t("quote.dates_hint", lang), icon=":material/event:")
     else:
         dates_table(start, *dates, lang)
 with right:
-    st.subheader(t("quote.rules", lang))
+    st.header(t("quote.rules", lang))
     st.markdown("\n".join(f"- {rule}" for rule in rules_that_bite(q, lang, dates)))
 
 # Compare, share and the quote sheet: a fragment, so a change of the compared options (or of the

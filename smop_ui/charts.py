@@ -29,6 +29,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from smop_ui.markdown import escaped
+
 T = TypeVar("T")
 _MEMO = "_memo_"
 _TRANSFORMER = "smop_arrow_datasets"
@@ -122,8 +124,17 @@ def add_layers(spec: Spec, extra: Spec) -> dict[str, Any]:
 
 
 def draw(spec: Spec | dict[str, Any]) -> None:
-    """Place a kept spec (or a dict from ``Spec.to_dict`` / ``add_layers``) the width of its container."""
-    st.vega_lite_chart(spec=spec.to_dict() if isinstance(spec, Spec) else spec, width="stretch")
+    """Place a kept spec (or a dict from ``Spec.to_dict`` / ``add_layers``) the width of its container,
+    and its text alternative under it: the spec's ``description``, which every builder words from
+    its data (``smop_pricing.charts.summary``), shown as a caption for whoever cannot see the marks
+    or tell their colours apart (WCAG 1.1.1 and 1.4.1; the description is also the chart's
+    accessible name for a screen reader)."""
+    data = spec.to_dict() if isinstance(spec, Spec) else spec
+    st.vega_lite_chart(spec=data, width="stretch")
+    description = data.get("description")
+    if description:
+        # Markdown-escaped: the summary quotes labels and figures, never meant as Markdown.
+        st.caption(escaped(str(description)))
 
 
 def memo(name: str, key: Hashable, build: Callable[[], T]) -> T:

@@ -275,7 +275,7 @@ def chart_labels(lang: str) -> PlanLabels:
     return PlanLabels(
         month=t("plan.col_month", lang), users_axis=t("plan.axis_users", lang), spend_axis=t("plan.axis_spend", lang),
         series=t("plan.legend", lang), users=t("plan.series_users", lang),
-        strategies=tuple(t(f"plan.strategy_{name}", lang) for name in STRATEGIES),
+        strategies=tuple(t(f"plan.strategy_{name}", lang) for name in STRATEGIES), lang=lang,
     )
 
 

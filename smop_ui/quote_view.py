@@ -247,10 +247,11 @@ def capacity_spec(users: int, months: int, held: int, lang: str) -> Spec:
 
 
 def _compare_arrow(options: Sequence[Option], lang: str) -> pa.Table:
-    """The compare table with its figure labels as a first, unnamed column (names are the user's:
-    escaped, as st.table reads Markdown in headers too)."""
+    """The compare table with its figure labels as a first column, headed "Figure" (an empty header
+    fails WCAG 1.3.1: axe empty-table-header). Names are the user's: escaped, as st.table reads
+    Markdown in headers too."""
     frame = compare_frame(options, lang).rename(columns=escaped)
-    return arrow(frame.rename_axis("").reset_index())
+    return arrow(frame.rename_axis(t("a11y.compare_figure", lang)).reset_index())
 
 
 @lru_cache(maxsize=_CHART_ENTRIES)
@@ -309,7 +310,7 @@ def _count_changed(users: int, months: int, held: int, basis: str) -> None:
 def compare_section(q: Quote, basis: Basis, lang: str) -> tuple[list[Param], list[Option]]:
     """Up to three quotes side by side, each with its own inputs and name; returns the inputs'
     parameters and the options compared (those whose users were accepted)."""
-    st.subheader(t("quote.compare", lang))
+    st.header(t("quote.compare", lang))
     st.caption(t("quote.compare_intro", lang))
     seed([COUNT], lang)
     main = (q.users, q.months, q.held_units, basis)
@@ -373,7 +374,7 @@ def compare_and_share(q: Quote, basis: Basis, start: dt.date | None, main: Seque
     share = st.container()  # above the compare section, filled once it has read its inputs
     compared, options = compare_section(q, basis, lang)
     with share:
-        st.subheader(t("quote.share", lang))
+        st.header(t("quote.share", lang))
         query = share_query([*main, *compared], always=("users", "months"))
         st.caption(t("quote.link_relative", lang))
         st.code(query, language=None, wrap_lines=True)

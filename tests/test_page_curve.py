@@ -51,7 +51,7 @@ def test_the_page_shows_three_charts_the_cliff_table_and_the_download_in_either_
 def test_the_page_defaults_to_a_million_users_charted_up_to_three_million_for_one_month():
     at = app_test(PAGE)
     assert at.title[0].value == "费用曲线"
-    assert at.subheader[0].value == "1 个月的费用与用户量"
+    assert at.header[0].value == "1 个月的费用与用户量"
     assert at.markdown[0].value.startswith("100万：按需购买 8 个单位，合计 40,400 元")
     assert main_line(at)["encoding"]["x"]["scale"]["domain"] == [0, 3_000_000]
 
@@ -74,7 +74,7 @@ def test_the_max_parameter_sets_the_end_of_the_user_axis_on_every_chart():
 
 def test_the_months_parameter_sets_the_term_of_the_main_chart_and_adds_it_to_the_spread_chart():
     at = app_test(PAGE, months="6", lang="en")
-    assert at.subheader[0].value == "Cost against users for a 6-month term"
+    assert at.header[0].value == "Cost against users for a 6-month term"
     assert at.markdown[0].value.endswith("total CNY 50,400; the cheapest covering purchase is 11 units, "
                                          "total CNY 45,000.")
     spread = next(x for x in specs(at)[1]["layer"] if x["mark"]["type"] == "line")
@@ -139,4 +139,4 @@ def test_users_and_term_chosen_on_the_quote_page_carry_over_to_the_curve_page():
     at.switch_page(PAGE).run()
     assert not at.exception
     assert at.session_state["users"] == 1_700_000
-    assert at.subheader[0].value == "24 个月的费用与用户量"
+    assert at.header[0].value == "24 个月的费用与用户量"

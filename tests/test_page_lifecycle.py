@@ -24,7 +24,7 @@ def open_page(**params: str) -> AppTest:
 def text_of(at: AppTest) -> str:
     """Every text the page shows (markdown, captions, alerts, metrics), one per line."""
     parts: list[str] = []
-    for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
         parts += [str(e.value) for e in at.get(kind)]
     parts += [f"{m.label}: {m.value} {m.proto.delta}" for m in at.metric]
     return "\n".join(parts).replace("\\", "")

@@ -22,8 +22,9 @@ def _texts(at) -> str:
 
 
 def _compare(at):
-    """The compare table with its figure labels (its first, unnamed column) as the index."""
-    return at.table[-1].value.set_index("")
+    """The compare table with its figure labels (its first column, headed for accessibility) as the index."""
+    table = at.table[-1].value
+    return table.set_index(table.columns[0]).rename_axis(None)
 
 
 def _users(at, key: str = "users") -> str:
@@ -397,3 +398,9 @@ def test_the_page_names_the_tariff_in_words_with_its_date():
     assert "Tariff: Tencent Cloud's published prices (Tencent SMOP Standard edition + user packs, " \
            "billing page as of 2026-11-27)" in text
     assert "version published" not in text
+
+
+def test_the_compare_tables_label_column_has_a_header_in_each_language():
+    # An empty header cell fails WCAG 1.3.1 (axe empty-table-header).
+    assert run_app(lang="en").table[-1].value.columns[0] == "Figure"
+    assert run_app(lang="zh").table[-1].value.columns[0] == "项目"

@@ -18,7 +18,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smop_pricing.i18n import t
+from smop_pricing.charts import summary
+from smop_pricing.i18n import DEFAULT_LANG, t
 from smop_pricing.money import format_money, format_users, plan_text, users_axis_expr, yuan_text
 from smop_pricing.pricing.rules import capacity, cliff_runs, need_users, per_thousand_fen
 from smop_pricing.pricing.tariff import Tariff
@@ -43,6 +44,8 @@ _LITERAL_COLOR = "#d62728"
 _CHEAPEST_COLOR = "#1f77b4"
 _BAND_COLORS = ("#9e9e9e", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 _TERM_COLORS = ("#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd")
+# Each term's line has its own dash too, so the terms are told apart without colour (WCAG 1.4.1).
+_TERM_DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4))
 _MONEY_FORMAT = ",.2~f"
 _LABEL_ROWS = 6
 
@@ -51,9 +54,15 @@ def chart_labels(lang: str, users: int | None = None) -> dict[str, str]:
     """Every text the builders show, in ``lang``; ``marker`` names the user's own count."""
     labels = {key: t(f"curve.{key}", lang) for key in LABEL_KEYS}
     labels["users_axis_expr"] = users_axis_expr(lang)
+    labels["lang"] = lang  # the text alternative (charts/summary.py) words its figures in it
     if users is not None:
         labels["marker"] = t("curve.marker", lang, users=format_users(users, lang))
     return labels
+
+
+def _lang(labels: Labels) -> str:
+    """The language ``chart_labels`` made ``labels`` in (for the chart's text alternative)."""
+    return labels.get("lang", DEFAULT_LANG)
 
 
 def yuan_frame(curve: pd.DataFrame) -> pd.DataFrame:
@@ -224,7 +233,8 @@ def cost_chart(
         tooltip=_point_tooltip(labels),
     ).add_params(hover)
     layers = [band_rects, band_text, line_layer, hover_points, hover_rule]
-    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height))
+    return alt.layer(*layers, *marker_layers(marker, labels, x_max, measure), **_frame(height),
+                     description=summary.cost_curve(lines, _lang(labels)))
 
 
 def marker_layers(marker: pd.DataFrame | None, labels: Labels, x_max: float, measure: Measure = "total") -> list[Any]:
@@ -288,9 +298,12 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
         x=_users_x(labels, x_max),
         y=alt.Y("per_thousand:Q", title=labels["axis_per_thousand"], axis=dict(format=",.0f")),
         color=alt.Color("term:N", scale=dict(domain=order, range=colors), sort=order,
-                        legend=dict(title=labels["legend_term"], orient="top")),
+                        legend=_term_legend(labels)),
     )
-    lines = base.mark_line(strokeWidth=2, clip=True).add_params(_zoom())
+    dashes = [list(_TERM_DASHES[i % len(_TERM_DASHES)]) for i in range(len(order))]
+    # Same field, domain and legend as the colour: Vega-Lite draws one legend of dashed coloured lines.
+    dash = alt.StrokeDash("term:N", scale=dict(domain=order, range=dashes), sort=order, legend=_term_legend(labels))
+    lines = base.mark_line(strokeWidth=2, clip=True).encode(strokeDash=dash).add_params(_zoom())
     points = base.mark_point(filled=True, size=50, clip=True).encode(
         opacity=_shown_on(hover, 1),
         tooltip=[
@@ -300,7 +313,13 @@ def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) 
             alt.Tooltip("total:Q", title=labels["tt_total"], format=_MONEY_FORMAT),
         ],
     ).add_params(hover)
-    return alt.layer(lines, points, data=data, **_frame(height))
+    return alt.layer(lines, points, data=data, **_frame(height),
+                     description=summary.per_thousand(data, _lang(labels)))
+
+
+def _term_legend(labels: Labels) -> dict[str, Any]:
+    """The terms' legend: each symbol a short stroke in its line's colour and dash."""
+    return dict(title=labels["legend_term"], orient="top", symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
 
 
 def marginal_frame(curve: pd.DataFrame, labels: Labels) -> pd.DataFrame:
@@ -343,7 +362,7 @@ def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> An
         ],
     ).add_params(_zoom())
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#333").encode(y=alt.Y("y:Q"))
-    return alt.layer(bars, zero, **_frame(height))
+    return alt.layer(bars, zero, **_frame(height), description=summary.marginal(data, _lang(labels)))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from smop_pricing.charts import summary
+from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.lifecycle.model import STATES, Event, LedgerEntry, Rejection, SimulationResult
 from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import reclamation_day
@@ -46,6 +48,14 @@ SERIES_COLORS = MappingProxyType({
     "locked": "#7A5AF8",
     "stopped": "#98A2B3",
 })
+SERIES_DASHES = MappingProxyType({  # the legend's symbol of each series (only the lines use them)
+    "users": (1, 0),
+    "capacity": (2, 2),
+    "threshold": (6, 4),
+    "over": (1, 0),
+    "locked": (1, 0),
+    "stopped": (1, 0),
+})
 SPEND_COLOR = "#006EFF"
 DATE_FORMAT = "%Y-%m-%d"
 LANE_HEIGHT = 34
@@ -62,6 +72,13 @@ Describe = Callable[[LedgerEntry | Rejection | Event], str]
 # and .properties()/.resolve_scale() copy the whole layered chart (docs/performance.md). Axes, scales, legends and the
 # resolve inside them are plain dicts (an alt.Axis holds all of its ~80 properties and is
 # deep-copied on the way to a spec; the dict gives the same spec).
+
+
+def _aria(frame: pd.DataFrame) -> dict[str, Any]:
+    """Mark properties for a layer drawn from ``frame``: an empty one is hidden from assistive
+    technology. Vega gives an empty mark container the role graphics-symbol with no name, which
+    a screen reader announces as an unnamed image (axe: svg-img-alt, WCAG 1.1.1)."""
+    return {"aria": False} if frame.empty else {}
 
 
 def _ts(day: date) -> pd.Timestamp:
@@ -97,6 +114,7 @@ class TimelineLabels:
     state: str
     event: str
     detail: str
+    lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
 def period_frame(result: SimulationResult) -> pd.DataFrame:
@@ -220,7 +238,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
               axis=dict(labelLimit=AXIS_EXTENT - 10, ticks=False, domain=False, minExtent=AXIS_EXTENT,
                             maxExtent=AXIS_EXTENT))
     state_scale = dict(domain=[labels.states[s] for s in STATES], range=[STATE_COLORS[s] for s in STATES])
-    bars = alt.Chart(periods).mark_bar(cornerRadius=3, height=LANE_HEIGHT - 10).encode(
+    bars = alt.Chart(periods).mark_bar(cornerRadius=3, height=LANE_HEIGHT - 10, **_aria(periods)).encode(
         x=_x("start", labels.date, result),
         x2=alt.X2("end:T"),
         y=y,
@@ -239,7 +257,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         alt.Tooltip("lane:N", title=labels.event),
         alt.Tooltip("detail:N", title=labels.detail),
     ]
-    points = alt.Chart(markers).mark_point(filled=True, size=140, opacity=1, strokeWidth=3).encode(
+    points = alt.Chart(markers).mark_point(filled=True, size=140, opacity=1, strokeWidth=3, **_aria(markers)).encode(
         x=_x("date", labels.date, result),
         y=y,
         shape=alt.Shape("lane:N", scale=shape_scale, legend=None),
@@ -249,7 +267,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     )
     rules = rule_frame(result)
     rules["color"] = rules["kind"].map({"expiry": EXPIRY_COLOR, "reclamation": RECLAIM_COLOR})
-    rule_marks = alt.Chart(rules).mark_rule(strokeDash=[5, 3], strokeWidth=1.5).encode(
+    rule_marks = alt.Chart(rules).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, **_aria(rules)).encode(
         x=_x("date", labels.date, result),
         color=alt.Color("color:N", scale=None),
     )
@@ -258,7 +276,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     label_marks = alt.Chart(texts).mark_text(
         baseline="bottom", fontSize=11, align=alt.expr("datum.align"),
         dx=alt.expr("datum.align == 'left' ? 3 : datum.align == 'right' ? -3 : 0"),
-        dy=alt.expr(f"-datum.tier * {LABEL_ROW}"),
+        dy=alt.expr(f"-datum.tier * {LABEL_ROW}"), **_aria(texts),
     ).encode(
         x=_x("date", labels.date, result),
         y=alt.YValue(-4),  # type: ignore[no-untyped-call]  # (altair leaves YValue unannotated)
@@ -270,7 +288,8 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     padding = {"top": 10 + 2 * LABEL_ROW, "left": 5, "right": 5, "bottom": 5}
     # The height is a step per lane: a fixed number collapses the lanes in streamlit 1.67.
     return alt.LayerChart(layer=[bars, rule_marks, points, label_marks], height=alt.Step(LANE_HEIGHT),
-                          padding=padding, resolve=dict(scale=dict(color="independent")))
+                          padding=padding, resolve=dict(scale=dict(color="independent")),
+                          description=summary.timeline(periods, markers, rules, labels.lang))
 
 
 # --------------------------------------------------------------------------- capacity
@@ -291,6 +310,7 @@ class CapacityLabels:
     first: str
     last: str
     wan: bool = False
+    lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
 def capacity_frame(result: SimulationResult) -> pd.DataFrame:
@@ -347,6 +367,11 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
     color_scale = dict(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
     color = alt.Color("series:N", title=None, scale=color_scale,
                       legend=dict(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
+    # Users and capacity told apart without colour (WCAG 1.4.1): capacity dotted, as the warning
+    # level is dashed. Same field, domain and legend as the colour: Vega-Lite merges the two legends.
+    dash = alt.StrokeDash("series:N", title=None, scale=dict(domain=color_scale["domain"],
+                                                              range=[list(SERIES_DASHES[k]) for k in shown]),
+                          legend=dict(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
 
     end_rows = segments.tail(1).assign(start=segments["end"].tail(1))
     steps = pd.concat([segments, end_rows], ignore_index=True)
@@ -369,28 +394,29 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
     over = segments[segments["over"] > 0].assign(series=names["over"])
     threshold = segments[segments["state"] == "active"].assign(series=names["threshold"])
     layers = [
-        alt.Chart(out_of_service).mark_rect(opacity=0.15).encode(x=x, x2=alt.X2("end:T"), color=color,
-                                                                 tooltip=span_tooltip),
-        alt.Chart(locked).mark_rect(opacity=0.18).encode(x=x, x2=alt.X2("end:T"), color=color,
+        alt.Chart(out_of_service).mark_rect(opacity=0.15, **_aria(out_of_service)).encode(
+            x=x, x2=alt.X2("end:T"), color=color, tooltip=span_tooltip),
+        alt.Chart(locked).mark_rect(opacity=0.18, **_aria(locked)).encode(x=x, x2=alt.X2("end:T"), color=color,
                                                          tooltip=span_tooltip),
-        alt.Chart(over).mark_rect(opacity=0.35).encode(
+        alt.Chart(over).mark_rect(opacity=0.35, **_aria(over)).encode(
             x=x, x2=alt.X2("end:T"), y=alt.Y("capacity:Q", axis=y_axis), y2=alt.Y2("users:Q"), color=color,
             tooltip=[*span_tooltip, alt.Tooltip("over:Q", title=labels.over, format=",d"),
                      alt.Tooltip("users:Q", title=labels.users, format=",d"),
                      alt.Tooltip("capacity:Q", title=labels.capacity, format=",d")],
         ),
-        alt.Chart(threshold).mark_rule(strokeDash=[6, 4], strokeWidth=1.5).encode(
+        alt.Chart(threshold).mark_rule(strokeDash=[6, 4], strokeWidth=1.5, **_aria(threshold)).encode(
             x=x, x2=alt.X2("end:T"), y=alt.Y("threshold:Q", axis=y_axis), color=color,
             tooltip=[*span_tooltip, alt.Tooltip("threshold:Q", title=labels.threshold, format=",.0f")],
         ),
         alt.Chart(lines).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-            x=x, y=alt.Y("value:Q", axis=y_axis, scale=dict(zero=True)), color=color,
+            x=x, y=alt.Y("value:Q", axis=y_axis, scale=dict(zero=True)), color=color, strokeDash=dash,
             tooltip=[alt.Tooltip("start:T", title=labels.date, format=DATE_FORMAT),
                      alt.Tooltip("series:N", title=labels.axis), alt.Tooltip("value:Q", format=",d",
                                                                              title=labels.axis)],
         ),
     ]
-    return alt.LayerChart(layer=layers, height=260)
+    return alt.LayerChart(layer=layers, height=260,
+                          description=summary.life_capacity(segments, names, labels.lang))
 
 
 # --------------------------------------------------------------------------- money
@@ -406,6 +432,7 @@ class SpendLabels:
     items: Mapping[str, str]
     amount: str
     total: str
+    lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
 def spend_frame(result: SimulationResult) -> pd.DataFrame:
@@ -445,4 +472,4 @@ def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart
                      alt.Tooltip("amount:Q", title=labels.amount, format=",.2~f"),
                      alt.Tooltip("total:Q", title=labels.total, format=",.2~f")],
         ),
-    ], height=220)
+    ], height=220, description=summary.spend(charges, labels.lang))

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from smop_pricing.charts import summary
+from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.plan.strategies import STRATEGIES, PlanResult
 
 COLORS = ("#1F2A37", "#006EFF", "#F79009", "#7A5AF8", "#2E9D5B")
 """Users first, then the strategies in STRATEGIES order."""
-DASHES = ((1, 0), (6, 3), (2, 2), (8, 2, 2, 2), (1, 0))
+# Each series its own dash, users solid, so the lines differ without colour (WCAG 1.4.1).
+DASHES = ((1, 0), (6, 3), (2, 2), (8, 2, 2, 2), (12, 3))
 HEIGHT = 300
 
 
@@ -29,6 +32,7 @@ class PlanLabels:
     series: str
     users: str
     strategies: tuple[str, ...]  # in STRATEGIES order
+    lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
 def _month(plan: PlanResult, m: int) -> pd.Timestamp:
@@ -67,13 +71,17 @@ def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:
 def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Users as a line, each strategy's capacity as a step line over the months."""
     domain = [labels.users, *labels.strategies]
-    chart: alt.Chart = alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
+    chart: alt.Chart = alt.Chart(
+        frame, height=HEIGHT, description=summary.plan_capacity(frame, labels.users, labels.lang),
+    ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.users_axis, axis=dict(format=",.0f")),
         color=alt.Color("series:N", title=labels.series, scale=_series_scale(labels, True),
                         legend=dict(orient="bottom", columns=2)),
-        strokeDash=alt.StrokeDash("series:N", scale=dict(domain=domain, range=[list(d) for d in DASHES]),
-                                  legend=None),
+        # the same legend as the colour's: Vega-Lite merges them, each symbol coloured and dashed
+        strokeDash=alt.StrokeDash("series:N", title=labels.series,
+                                  scale=dict(domain=domain, range=[list(d) for d in DASHES]),
+                                  legend=dict(orient="bottom", columns=2)),
         tooltip=[alt.Tooltip("month:T", title=labels.month, format="%Y-%m"),
                  alt.Tooltip("series:N", title=labels.series),
                  alt.Tooltip("value:Q", title=labels.users_axis, format=",.0f")],
@@ -83,13 +91,15 @@ def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
 
 def spend_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Cumulative spend by strategy as step lines."""
-    chart: alt.Chart = alt.Chart(frame, height=HEIGHT).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
+    chart: alt.Chart = alt.Chart(
+        frame, height=HEIGHT, description=summary.plan_spend(frame, labels.lang),
+    ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.spend_axis, axis=dict(format=",.0f")),
         color=alt.Color("series:N", title=labels.series, scale=_series_scale(labels, False),
                         legend=dict(orient="bottom", columns=2)),
-        strokeDash=alt.StrokeDash("series:N", scale=dict(domain=list(labels.strategies),
-                                                         range=[list(d) for d in DASHES[1:]]), legend=None),
+        strokeDash=alt.StrokeDash("series:N", title=labels.series, scale=dict(domain=list(labels.strategies),
+                                  range=[list(d) for d in DASHES[1:]]), legend=dict(orient="bottom", columns=2)),
         tooltip=[alt.Tooltip("month:T", title=labels.month, format="%Y-%m"),
                  alt.Tooltip("series:N", title=labels.series),
                  alt.Tooltip("value:Q", title=labels.spend_axis, format=",.2f")],

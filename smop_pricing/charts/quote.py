@@ -7,6 +7,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from smop_pricing.charts import summary
 from smop_pricing.i18n import t
 from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import Quote
@@ -93,7 +94,8 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
     )
     marker = pd.DataFrame({"users": [q.users]})
     rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x=alt.X("users:Q"))
-    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width())
+    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width(),
+                          description=summary.quote_capacity(frame, lang))
 
 
 def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -123,4 +125,5 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
         .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=dict(format=",.0f")),
                 text=alt.Text("total:N"))
     )
-    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=_fit_width())
+    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=_fit_width(),
+                          description=summary.quote_compare(costs, lang))

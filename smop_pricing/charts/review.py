@@ -10,6 +10,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from smop_pricing.charts import summary
 from smop_pricing.i18n import t
 
 BASELINE_COLOR = "#8A94A6"
@@ -87,7 +88,7 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
             tooltip=[alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
                      *_purchase_tooltip(lang, "review.axis_total", ",.2f")],
         )
-        .properties(height=320)
+        .properties(height=320, description=summary.review_compare(data, lang))
     )
     return chart
 
@@ -124,7 +125,8 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         )
     )
     zero = alt.Chart(pd.DataFrame({"yuan": [0.0]})).mark_rule(color=BASELINE_COLOR).encode(y=alt.Y("yuan:Q"))
-    return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=220)
+    return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=220,
+                          description=summary.review_difference(data, lang))
 
 
 def overpay_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -172,6 +174,6 @@ def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data, title=t("review.chart_overpay_title", lang))
         .mark_bar(opacity=1.0 if side_by_side else 0.65)
         .encode(**encoding)
-        .properties(height=240)
+        .properties(height=240, description=summary.review_overpay(data, lang))
     )
     return chart
