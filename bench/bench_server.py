@@ -134,25 +134,26 @@ def _settled(page: Any, before: str | None = None) -> None:
     page.wait_for_selector(IDLE)
 
 
-def visit_page(browser: Any, base: str, link: str, change: Input | None) -> int:
-    """Open ``link`` VISITS times, changing the input CHANGES times after each; return the page runs made."""
+def visit_page(browser: Any, base: str, link: str, change: Input | None, visits: int = VISITS,
+               changes: int = CHANGES) -> int:
+    """Open ``link`` ``visits`` times, changing the input ``changes`` times after each; return the page runs made."""
     runs = 0
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)
-        for visit in range(VISITS):
+        for visit in range(visits):
             page.goto(f"{base}{link}{'&' if '?' in link else '?'}lang=en")
             page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stAlert"], h1')
             _settled(page)
             runs += 1
-            for i in range(CHANGES):
+            for i in range(changes):
                 if change is None:  # the reference page has no input: a reload is its rerun
                     page.reload()
                     page.wait_for_selector('[data-testid="stMetricValue"]')
                     _settled(page)
                 else:
-                    value = change.value(visit * CHANGES + i)
+                    value = change.value(visit * changes + i)
                     field = page.get_by_test_id(change.test_id).nth(change.index).locator("input")
                     before = page.evaluate("location.search")
                     field.fill(str(value))
@@ -176,7 +177,8 @@ def profile(script: str, visits: list[tuple[str, str, Input | None]], workdir: P
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _name, link, change in visits:  # a warm-up visit: imports and first compiles are not a page run's
                 visit_page(browser, base, link, None if change is None else Input(
-                    change.test_id, change.index, change.param, lambda i, c=change: c.value(i + 1000)))
+                    change.test_id, change.index, change.param, lambda i, c=change: c.value(i + VISITS * CHANGES)),
+                    visits=1, changes=2)
             for name, link, change in visits:
                 raw = workdir / f"{name}.txt"
                 spy = _spy(proc.pid, raw)
