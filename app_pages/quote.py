@@ -7,6 +7,7 @@ from typing import cast
 import streamlit as st
 
 from smop_pricing.i18n import t
+from smop_pricing.lifecycle.link import quote_scenario_params
 from smop_pricing.money import format_money, format_users
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
 from smop_pricing.pricing.tariff import published_tariff
@@ -114,6 +115,7 @@ with right:
     st.header(t("quote.rules", lang))
     st.markdown("\n".join(f"- {rule}" for rule in rules_that_bite(q, lang, dates)))
 
+st.page_link("app_pages/lifecycle.py", label=t("lifepage.simulate_quote", lang), icon=":material/hourglass_top:", query_params=quote_scenario_params(users, start or dt.date.today(), months))  # noqa: E501
 # Compare, share and the quote sheet: a fragment, so a change of the compared options (or of the
 # sheet's customer) reruns only this section, not the quote above; it writes its own link parameters.
 compare_and_share(q, basis, start, (USERS, MONTHS, HELD, START, BUY, LANG_PARAM), lang)

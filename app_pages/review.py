@@ -1,290 +1,97 @@
 """Pricing review page: edit a what-if tariff against the published one and see what changes.
 
-Sections: the editor (always first: it gives the what-if tariff), then one section per
-entry of SECTIONS. A later section (the portfolio) is added as an entry of SECTIONS.
-The what-if tariff lives in st.session_state only; the rules live in smop_pricing.
+Layout: the editor and, beside it, a summary of its effect on the portfolio (who pays more, less,
+the same; the platform fee a year; packs) are seen together: a change in the editor and its effect
+on the customers are on one screen (on a phone the summary sits right under the editor). The
+details follow in tabs, the portfolio first. Layout only: the state is ``smop_ui.review_view``'s
+and ``smop_ui.portfolio_view``'s, the rules the core's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
-from smop_pricing.errors import TariffError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, from_fen
-from smop_pricing.pricing.tariff import MODES, Tariff, parse_tariff, published_tariff, tariff_to_toml
-from smop_pricing.review.curves import DifferenceSummary
-from smop_pricing.review.editor import (
-    MAX_REVIEW_UNITS,
-    editor_rows,
-    error_text,
-    same_prices,
-    tariff_diff,
-    tariff_from_editor,
-    tier_lines,
-)
+from smop_pricing.pricing.tariff import MODES, Tariff, published_tariff
+from smop_pricing.review.curves import difference_sentences
+from smop_pricing.review.editor import MAX_REVIEW_UNITS, tier_lines
 from smop_pricing.review.questions import open_questions, status_label
+from smop_ui import review_view as rv
 from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import escaped
 from smop_ui.params import IntParam, seed, show_notices, write_url
-from smop_ui.portfolio_view import portfolio_section as render_portfolio
-from smop_ui.review_view import audit_view, cliffs_view, compare_view, overpay_spec
+from smop_ui.portfolio_view import portfolio_section, portfolio_summary
+from smop_ui.review_view import READING_ICONS, Review, audit_view, cliffs_view, compare_view, overpay_spec
 
 MAX_COMPARE_USERS = 20_000_000
-MAX_UPLOAD_BYTES = 1_000_000
 PARAMS = (
     IntParam("review_users", 3_000_000, 100_000, MAX_COMPARE_USERS),
     IntParam("review_months", 1, 1, 120),
     IntParam("review_units", 40, 1, MAX_REVIEW_UNITS),
 )
 
-# Session-state keys of this page (the what-if tariff never leaves the session).
-SOURCE = "rv_source"  # the tariff the editor was loaded from: its other settings carry over
-LAST_VALID = "rv_last_valid"  # the last what-if tariff without errors
-DRAFT = "rv_draft"  # the editor's values, kept across a page switch (widget state is not)
-TIERS_DATA = "rv_tiers_data"  # the table the tier editor starts from
-TIERS_REV = "rv_tiers_rev"  # bumped when TIERS_DATA is replaced, so the editor starts afresh
-UPLOAD_REV = "rv_upload_rev"
-UPLOAD_ERRORS = "rv_upload_errors"
-UPLOAD_OK = "rv_upload_ok"
-FEE, INCLUDED, PACK, MODE = "rv_fee", "rv_included", "rv_pack", "rv_mode"
 
-
-@dataclass(frozen=True)
-class Review:
-    """What every section gets: the language, both tariffs, and the shared inputs."""
-
-    lang: str
-    published: Tariff
-    whatif: Tariff
-    users: int
-    months: int
-    units: int
-
-    @property
-    def edited(self) -> bool:
-        return not same_prices(self.whatif, self.published)
-
-
-# --- the editor's state ------------------------------------------------------------------------
-
-
-def _tiers_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    bounds = [row.get("max_units") for row in rows]
-    prices = [row.get("unit_price") for row in rows]
-    try:
-        bound_column = pd.array(bounds, dtype="Int64")
-    except (TypeError, ValueError):
-        bound_column = pd.array([None] * len(rows), dtype="Int64")
-    return pd.DataFrame({"max_units": bound_column, "unit_price": pd.array(prices, dtype="string")})
-
-
-def _plain(value: object) -> object:
-    """A table cell as a plain Python value (None for empty)."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _restore(draft: Mapping[str, Any]) -> None:
-    st.session_state[FEE] = draft["fee"]
-    st.session_state[INCLUDED] = draft["included"]
-    st.session_state[PACK] = draft["pack"]
-    st.session_state[MODE] = draft["mode"]
-    st.session_state[TIERS_DATA] = _tiers_frame(draft["tiers"])
-    st.session_state[TIERS_REV] = st.session_state.get(TIERS_REV, 0) + 1
-
-
-def _load(tariff: Tariff) -> None:
-    """Put ``tariff`` into the editor (its other settings become the what-if's)."""
-    st.session_state[SOURCE] = tariff
-    st.session_state[LAST_VALID] = tariff
-    draft = {
-        "fee": str(tariff.monthly_fee),
-        "included": tariff.included_users,
-        "pack": tariff.pack_users,
-        "mode": tariff.tier_mode,
-        "tiers": editor_rows(tariff),
-    }
-    st.session_state[DRAFT] = draft
-    _restore(draft)
-
-
-def _ensure_state(published: Tariff) -> None:
-    if SOURCE not in st.session_state:
-        _load(published)
-    elif FEE not in st.session_state:  # back from another page: widgets were cleared
-        _restore(st.session_state[DRAFT])
-
-
-def _reset() -> None:
-    _load(published_tariff())
-    st.session_state[UPLOAD_ERRORS] = []
-    st.session_state[UPLOAD_OK] = None
-
-
-def _on_upload(key: str) -> None:
-    """Read an uploaded TOML tariff; on any error keep what the user had and say why."""
-    uploaded = st.session_state.get(key)
-    st.session_state[UPLOAD_REV] = st.session_state.get(UPLOAD_REV, 0) + 1  # a fresh uploader
-    if uploaded is None:
-        return
-    name = str(uploaded.name)
-    data = uploaded.getvalue()
-    try:
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise TariffError(name, name, "file_large", limit="1 MB")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise TariffError(name, name, "not_utf8") from None
-        tariff = parse_tariff(text, source=name)
-    except TariffError as error:
-        st.session_state[UPLOAD_ERRORS] = [error]
-        st.session_state[UPLOAD_OK] = None
-        return
-    _load(tariff)
-    st.session_state[UPLOAD_ERRORS] = []
-    st.session_state[UPLOAD_OK] = name
-
-
-def _literal(text: str) -> str:
-    """``text`` for a Markdown body, shown as written: messages quote what the user typed."""
-    return escaped(text)
-
-
-def _field_errors(errors: list[TariffError], lang: str) -> None:
+def _errors(errors: list, lang: str) -> None:  # type: ignore[type-arg]
     for error in errors:
-        st.error(_literal(error_text(error, lang)), icon=":material/error:")
-
-
-# --- the editor -------------------------------------------------------------------------------
+        st.error(escaped(rv.error_text(error, lang)), icon=":material/error:")
 
 
 def editor(published: Tariff, lang: str) -> Tariff:
     """The what-if tariff editor; returns the what-if tariff (the last valid one on errors)."""
-    _ensure_state(published)
+    rv.ensure_editor(published, lang)
     st.header(t("review.section_editor", lang), anchor="editor")
     st.caption(t("review.editor_help", lang))
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        fee = st.text_input(t("review.field_monthly_fee", lang), key=FEE, help=t("review.fee_help", lang))
-        fee_slot = st.container()
-        included = st.number_input(
-            t("review.field_included_users", lang), min_value=0, max_value=1_000_000_000, step=10_000, key=INCLUDED
-        )
-        included_slot = st.container()
-        pack = st.number_input(
-            t("review.field_pack_users", lang), min_value=1, max_value=1_000_000_000, step=10_000, key=PACK
-        )
-        pack_slot = st.container()
-        mode = st.radio(
-            t("review.field_tier_mode", lang),
-            options=list(MODES),
-            format_func=lambda m: t(f"review.mode_{m}", lang),
-            horizontal=True,
-            key=MODE,
-        )
-        mode_slot = st.container()
-    with right:
-        st.markdown(f"**{t('review.field_tiers', lang)}**")
-        st.caption(t("review.tiers_help", lang))
-        # Column labels are the TOML keys in both languages: a language switch keeps the edits.
-        edited = st.data_editor(
-            st.session_state[TIERS_DATA],
-            key=f"rv_tiers_{st.session_state[TIERS_REV]}",
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "max_units": st.column_config.NumberColumn("max_units", min_value=1, step=1, format="%d"),
-                "unit_price": st.column_config.TextColumn("unit_price"),
-            },
-            placeholder="—",
-        )
-        tiers_slot = st.container()
-    rows = [{name: _plain(value) for name, value in row.items()} for row in edited.to_dict("records")]
-    st.session_state[DRAFT] = {"fee": fee, "included": included, "pack": pack, "mode": mode, "tiers": rows}
-    source: Tariff = st.session_state[SOURCE]
-    result = tariff_from_editor(source, fee, included, pack, mode, rows)
-    with fee_slot:
-        _field_errors(result.for_field("monthly_fee"), lang)
-    with included_slot:
-        _field_errors(result.for_field("included_users"), lang)
-    with pack_slot:
-        _field_errors(result.for_field("pack_users"), lang)
-    with mode_slot:
-        _field_errors(result.for_field("tier_mode"), lang)
-    with tiers_slot:
-        _field_errors(result.for_field("tiers"), lang)
-        if result.tariff is not None:
-            for line in tier_lines(result.tariff, lang):
-                st.caption(line)
+    left, right = st.columns([1, 1], gap="medium")
+    fee = left.text_input(t("review.field_monthly_fee", lang), key=rv.FEE, help=t("review.fee_help", lang))
+    fee_slot = left.container()
+    included = left.number_input(t("review.field_included_users", lang), min_value=0, max_value=1_000_000_000,
+                                 step=10_000, key=rv.INCLUDED)
+    included_slot = left.container()
+    pack = right.number_input(t("review.field_pack_users", lang), min_value=1, max_value=1_000_000_000,
+                              step=10_000, key=rv.PACK)
+    pack_slot = right.container()
+    mode = right.radio(t("review.field_tier_mode", lang), options=list(MODES),
+                       format_func=lambda m: t(f"review.mode_{m}", lang), horizontal=True, key=rv.MODE)
+    mode_slot = right.container()
+    st.markdown(f"**{t('review.field_tiers', lang)}**", help=t("review.tiers_help", lang))
+    edited = st.data_editor(
+        rv.tiers_table(), key=rv.tiers_key(), num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "max_units": st.column_config.NumberColumn(t("review.col_max_units", lang), min_value=1, step=1,
+                                                       format="%d"),
+            "unit_price": st.column_config.TextColumn(t("review.col_unit_price", lang)),
+        },
+        placeholder="—",
+    )
+    result, whatif = rv.commit_editor(fee, included, pack, mode, edited)
+    for slot, field in ((fee_slot, "monthly_fee"), (included_slot, "included_users"), (pack_slot, "pack_users"),
+                        (mode_slot, "tier_mode")):
+        with slot:
+            _errors(result.for_field(field), lang)
+    _errors(result.for_field("tiers"), lang)
     if result.tariff is not None:
-        st.session_state[LAST_VALID] = result.tariff
-    whatif: Tariff = st.session_state[LAST_VALID]
-    _file_row(whatif, result.tariff is not None, lang)
+        for line in tier_lines(result.tariff, lang):
+            st.caption(line)
+    rv.file_row(whatif, result.tariff is not None, lang)
     _status(published, whatif, result.tariff is not None, lang)
     return whatif
-
-
-def _file_row(whatif: Tariff, valid: bool, lang: str) -> None:
-    download, upload, reset = st.columns([1, 2, 1], vertical_alignment="top")
-    with download:
-        st.download_button(
-            t("review.download", lang),
-            data=lambda: tariff_to_toml(whatif),  # written on the click
-            file_name="smop-tariff-what-if.toml",
-            mime="application/toml",
-            disabled=not valid,
-            help=None if valid else t("review.download_disabled", lang),
-            icon=":material/download:",
-            on_click="ignore",
-        )
-    with upload:
-        key = f"rv_upload_{st.session_state.get(UPLOAD_REV, 0)}"
-        st.file_uploader(
-            t("review.upload", lang), type=["toml"], key=key, on_change=_on_upload, args=(key,),
-            help=t("review.upload_help", lang),
-        )
-        for error in st.session_state.get(UPLOAD_ERRORS, []):
-            st.error(_literal(t("review.upload_failed", lang, reason=error.message(lang))), icon=":material/error:")
-        if st.session_state.get(UPLOAD_ERRORS):
-            st.caption(t("review.upload_kept", lang))
-        if st.session_state.get(UPLOAD_OK):
-            st.success(t("review.upload_ok", lang), icon=":material/check_circle:")
-    with reset:
-        st.button(t("review.reset", lang), on_click=_reset, icon=":material/restart_alt:")
 
 
 def _status(published: Tariff, whatif: Tariff, valid: bool, lang: str) -> None:
     if not valid:
         st.warning(t("review.editor_invalid", lang), icon=":material/warning:")
-    changes = tariff_diff(published, whatif)
-    if not changes:
+    changes = rv.changes_frame(published, whatif, lang)
+    if changes.empty:
         st.info(t("review.editor_same", lang), icon=":material/info:")
         return
     st.markdown(t("review.editor_differs", lang, count=len(changes)))
-    st.dataframe(
-        pd.DataFrame(changes, columns=["key", "published", "whatif"]),
-        hide_index=True,
-        column_config={
-            "key": t("review.col_key", lang),
-            "published": t("review.series_published", lang),
-            "whatif": t("review.series_whatif", lang),
-        },
-    )
+    st.dataframe(changes, hide_index=True, width="stretch", column_config={
+        "key": t("review.col_key", lang), "published": t("review.series_published", lang),
+        "whatif": t("review.series_whatif", lang)})
 
 
 # --- the sections -----------------------------------------------------------------------------
@@ -295,7 +102,7 @@ def compare_section(r: Review) -> None:
     st.caption(t("review.compare_help", lang))
     view = compare_view(r.published, r.whatif, r.users, r.months, lang)
     if isinstance(view, str):  # the error that prevents the comparison
-        st.error(_literal(view), icon=":material/error:")
+        st.error(escaped(view), icon=":material/error:")
         return
     draw(view.compare_spec)
     draw(view.difference_spec)
@@ -318,19 +125,8 @@ def compare_section(r: Review) -> None:
             help=t("review.max_saving_help", lang)
             + ("" if summary.at_users is None else " " + t("review.at_users", lang, users=f"{summary.at_users:,}")),
         )
-    for text in _difference_sentences(diff, lang):
+    for text in difference_sentences(diff, lang):
         st.markdown(text)
-
-
-def _difference_sentences(diff: DifferenceSummary, lang: str) -> list[str]:
-    lines = []
-    if diff.rise_at is not None:
-        lines.append(t("review.rise_line", lang, fee=format_money(diff.max_rise, lang), users=f"{diff.rise_at:,}"))
-    if diff.fall_at is not None:
-        lines.append(t("review.fall_line", lang, fee=format_money(-diff.max_fall, lang), users=f"{diff.fall_at:,}"))
-    if not lines:
-        lines.append(t("review.no_difference", lang))
-    return lines
 
 
 def cliffs_section(r: Review) -> None:
@@ -390,8 +186,8 @@ def questions_section(r: Review) -> None:
         with st.container(border=True):
             st.markdown(f"**{status.text(lang)}**")
             q = status.question
-            ref = t("review.spec_ref", lang, spec=q.spec)
-            st.caption(f"{ref} · {t('review.page_says', lang)}「{q.quote}」" if q.quote else ref)
+            if q.quote:  # the page's own words (no rule codes on the page)
+                st.caption(f"{t('review.page_says', lang)}「{q.quote}」")
             for reading in q.readings:
                 state = status.status(reading)
                 mark = READING_ICONS[state]
@@ -399,29 +195,18 @@ def questions_section(r: Review) -> None:
                 st.markdown(f"{mark} **{label}** — {status.reading_text(reading, lang)}")
             if q.setting:
                 st.caption(
-                    t("review.setting_line", lang, setting=status.setting_text(), default=status.default_setting_text())
+                    t("review.setting_line", lang, name=status.setting_name(lang), value=status.setting_value(lang),
+                      default=status.setting_value(lang, default=True), file_key=q.setting)
                 )
             else:
                 st.caption(t("review.setting_none", lang))
 
-
-def portfolio_section(r: Review) -> None:
-    render_portfolio(r.lang, r.published, r.whatif)
-
-
-READING_ICONS = MappingProxyType({
-    "in_force": ":material/check_circle:",
-    "default": ":material/radio_button_unchecked:",
-    "other": ":material/radio_button_unchecked:",
-    "not_simulated": ":material/block:",
-})
 
 SECTIONS: tuple[tuple[str, Callable[[Review], None]], ...] = (
     ("compare", compare_section),
     ("cliffs", cliffs_section),
     ("audit", audit_section),
     ("questions", questions_section),
-    ("portfolio", portfolio_section),
 )
 
 
@@ -432,22 +217,27 @@ def main() -> None:
     st.caption(t("review.intro", lang))
     show_notices()
     published = published_tariff()
-    whatif = editor(published, lang)
-    st.divider()
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        whatif = editor(published, lang)
+    with right:
+        summary = st.container(border=True)
     with st.container(horizontal=True):
-        users = st.number_input(
-            t("review.max_users", lang), min_value=100_000, max_value=MAX_COMPARE_USERS, step=100_000,
-            key="review_users",
-        )
+        users = st.number_input(t("review.max_users", lang), min_value=100_000, max_value=MAX_COMPARE_USERS,
+                                step=100_000, key="review_users")
         months = st.number_input(t("review.months", lang), min_value=1, max_value=120, key="review_months")
-        units = st.number_input(
-            t("review.max_units", lang), min_value=1, max_value=MAX_REVIEW_UNITS, key="review_units"
-        )
+        units = st.number_input(t("review.max_units", lang), min_value=1, max_value=MAX_REVIEW_UNITS,
+                                key="review_units")
     write_url(PARAMS)
     review = Review(lang, published, whatif, int(users), int(months), int(units))
-    for key, render in SECTIONS:
-        st.header(t(f"review.section_{key}", lang), anchor=key)
-        render(review)
+    tabs = st.tabs([t("review.tab_portfolio", lang), *(t(f"review.tab_{key}", lang) for key, _ in SECTIONS)])
+    with tabs[0]:
+        priced = portfolio_section(lang, published, whatif)
+    with summary:
+        portfolio_summary(priced, lang)
+    for tab, (_, render) in zip(tabs[1:], SECTIONS, strict=True):
+        with tab:
+            render(review)
     footer(published, lang)
 
 

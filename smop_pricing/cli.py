@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, NoReturn, Protocol
+from typing import IO, NoReturn, Protocol, cast
 
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
+from smop_pricing.safe_io import os_reason, visible
 from smop_pricing.validation import parse_digits
 
 COMMANDS = ("quote", "simulate", "reprice", "plan")
@@ -101,10 +103,32 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
 parse_whole = parse_digits  # the command line's whole numbers: plain digits (validation.parse_digits)
 
 
+class VisibleText(io.TextIOBase):
+    """A text stream that writes control and bidirectional format characters as escapes.
+
+    A scenario or a tariff may hold ESC sequences or U+202E; written raw they would drive the
+    terminal or reverse the rest of a line. The escapes (``\\x1b``, ``\\u202e``) keep JSON valid.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = cast("IO[str]", VisibleText(out or sys.stdout))
+    err = cast("IO[str]", VisibleText(err or sys.stderr))
     lang = _lang_of(args_list)
     commands = _available()
     try:
@@ -121,6 +145,10 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
         return 2
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # a file that vanished or failed mid-read: the user's problem, with its reason
+        where = f"{exc.filename}: " if isinstance(exc.filename, str) else ""
+        print(t("cli.os_error", lang, where=visible(where), reason=os_reason(exc)), file=err)
+        return 2
     except Exception as exc:
         print(t("cli.internal_error", lang, kind=type(exc).__name__), file=err)
         return 1

@@ -7,7 +7,9 @@ parameters, so the CLI and the pages can say the same thing in the user's langua
 
 from __future__ import annotations
 
+import reprlib
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 
@@ -26,10 +28,12 @@ class SmopError(Exception):
         from smop_pricing.i18n import t
 
         shown = _shown(self.value)
-        rule = t(f"err.{self.rule}", lang, **self.params)
+        params = {key: _visible(value) if isinstance(value, str) else value for key, value in self.params.items()}
+        rule = t(f"err.{self.rule}", lang, **params)
+        field = _visible(str(self.field))
         if shown in ("", None):
-            return t("err.frame_bare", lang, field=self.field, rule=rule)
-        return t("err.frame", lang, field=self.field, rule=rule, value=shown)
+            return t("err.frame_bare", lang, field=field, rule=rule)
+        return t("err.frame", lang, field=field, rule=rule, value=shown)
 
     def __str__(self) -> str:
         return self.message("en")
@@ -45,8 +49,25 @@ def _shown(value: object) -> str | int:
         if value.bit_length() <= 256:
             return value
         return f"{Decimal(value):.3e}"
-    shown = value if isinstance(value, str) else repr(value)
-    return shown[:77] + "..." if len(shown) > 80 else shown
+    shown = value if isinstance(value, str) else _short_repr().repr(value)
+    shown = shown[:77] + "..." if len(shown) > 80 else shown
+    return _visible(shown)
+
+
+def _visible(text: str) -> str:
+    """Control and bidirectional format characters escaped (see safe_io.visible)."""
+    from smop_pricing.safe_io import visible
+
+    return visible(text)
+
+
+@lru_cache(maxsize=1)
+def _short_repr() -> reprlib.Repr:
+    shortened = reprlib.Repr()
+    shortened.maxlevel = 3  # a value nested hundreds deep would exhaust the stack in repr()
+    shortened.maxstring = 80
+    shortened.maxother = 80
+    return shortened
 
 
 class InputError(SmopError):

@@ -247,14 +247,13 @@ def parse_users(text: object, field: str = "users", maximum: int = MAX_USERS) ->
 def read_bounded(path: Path, fail: Callable[..., SmopError], limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the file at ``path``, reading at most ``limit`` + 1 (the file may be huge or endless).
 
-    ``fail(rule, **params)`` makes the caller's error: ``unreadable`` (with ``reason``) or
-    ``file_large`` (with ``limit``, "1 MB").
+    ``fail(rule, **params)`` makes the caller's error: ``unreadable`` (with ``reason``),
+    ``not_regular_file`` (a FIFO, a device, a folder: refused before it is opened) or
+    ``file_large`` (with ``limit``, "1 MB"). ``-`` reads standard input.
     """
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        raise fail("unreadable", reason=getattr(exc, "strerror", None) or type(exc).__name__) from None
+    from smop_pricing.safe_io import read_input  # regular files only ('-': standard input); see safe_io
+
+    data = read_input(path, limit, lambda rule, reason: fail(rule, reason=reason), allow_stdin=True)
     if len(data) > limit:
         raise fail("file_large", limit=size_text(limit))
     return data

@@ -18,7 +18,8 @@ or fake emphasis inside our own notice.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from smop_pricing.safe_io import visible as safe_visible
 
 SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&")
 _JOINER = "\u2060"
@@ -27,10 +28,10 @@ _VISIBLE_LIMIT = 64
 
 
 def visible(text: str) -> str:
-    """Control characters (and line/paragraph separators) as ``\\xNN``."""
-    return "".join(
-        f"\\x{ord(char):02x}" if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
-    )
+    """Control characters as ``\\xNN`` (a newline too), bidirectional and other format
+    characters as ``\\uNNNN`` (smop_pricing.safe_io.visible): U+202E would reverse the rest
+    of our notice."""
+    return safe_visible(text).replace("\n", "\\x0a")
 
 
 def unlinked(text: str) -> str:

@@ -14,6 +14,11 @@ Session state of this section:
 - ``pf_synthetic``: (id, PortfolioFrame) of the made-up portfolio of the current size and seed;
 - ``pf_priced``: ((portfolio id, published, what-if), PricedPortfolio), so a rerun that changes
   neither the portfolio nor the tariffs prices nothing; ``pf_view``: (basis, Comparison).
+
+Memory (smop_ui/limits.py): one priced portfolio at a time (the made-up one is let go when an
+upload is read; the upload's rows are kept for a switch back), priced in compact form, the
+download priced and written only on its click; a large read, pricing or download takes one of
+the server's few large-job slots, or the section says "busy, try again".
 """
 
 from __future__ import annotations
@@ -33,10 +38,12 @@ from smop_pricing.portfolio import (
     Comparison,
     PortfolioFrame,
     ReadProgress,
-    priced_csv_bytes,
     read_portfolio,
     with_basis,
 )
+from smop_pricing.portfolio.columns import AGAINST
+from smop_pricing.portfolio.compact import compact_priced, priced_csv_on_demand
+from smop_pricing.portfolio.compare import SIDES_SHOWN, change_groups, period_revenue, split_histogram
 from smop_pricing.portfolio.report import (
     BINS,
     DEFAULT_SYNTHETIC_SIZE,
@@ -55,6 +62,7 @@ from smop_pricing.portfolio.report import (
     customers_table,
     errors_csv_bytes,
     errors_file_name,
+    group_delta,
     notes,
     price_portfolio,
     priced_file_name,
@@ -62,10 +70,20 @@ from smop_pricing.portfolio.report import (
     revenue_table,
     shown_errors,
     source_line,
+    summary_lines,
     synthetic_frame,
 )
 from smop_pricing.pricing.tariff import Tariff
 from smop_ui.charts import arrow, draw, memo, vega_spec
+from smop_ui.limits import (
+    DOWNLOAD_WAIT_SECONDS,
+    MAX_LARGE_JOBS,
+    BusyError,
+    busy_notice,
+    is_large,
+    large_job,
+    start_janitor,
+)
 from smop_ui.markdown import escaped
 
 SOURCE, SIZE, SEED, BASIS, UPLOADER = "pf_source", "pf_size", "pf_seed", "pf_basis", "pf_upload"
@@ -81,6 +99,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
 BASES: tuple[Basis, ...] = ("literal", "cheapest")
 
 Loaded = tuple[str, PortfolioFrame]
+BUSY = "busy"  # what a source gives when the server is too busy to read or make a portfolio
 
 def _ensure_widgets() -> None:
     """Start each widget at its remembered value (a page switch clears widget state)."""
@@ -115,7 +134,7 @@ def _read(uploaded: Any, file_id: str, lang: str) -> SmopError | None:
     return None
 
 
-def _upload(lang: str) -> Loaded | None:
+def _upload(lang: str) -> Loaded | str | None:
     limit = f"{st.get_option('server.maxUploadSize')} MB"
     uploaded = st.file_uploader(
         t("portui.upload", lang), type=["csv", "txt", "tsv"], key=UPLOADER,
@@ -128,7 +147,12 @@ def _upload(lang: str) -> Loaded | None:
         file_id = str(getattr(uploaded, "file_id", "") or f"{uploaded.name}:{uploaded.size}")
         seen = state.get(FILE)
         if seen is None or seen[0] != file_id:
-            state[FILE] = (file_id, _read(uploaded, file_id, lang))
+            with large_job(is_large(size_bytes=int(uploaded.size or 0))) as may:
+                if not may:
+                    busy_notice(lang, "pf_busy_read")
+                    return BUSY
+                _let_go(SYNTH)  # one portfolio per session: the other source's is let go first
+                state[FILE] = (file_id, _read(uploaded, file_id, lang))
         error: SmopError | None = state[FILE][1]
         if error is not None:
             reason = error.message(lang)
@@ -138,7 +162,17 @@ def _upload(lang: str) -> Loaded | None:
     return loaded
 
 
-def _synthetic(lang: str) -> Loaded:
+def _let_go(key: str) -> None:
+    """Drop a portfolio this session no longer shows, and its pricing (one portfolio at a time)."""
+    state = st.session_state
+    gone = state.pop(key, None)
+    priced = state.get(PRICED)
+    if gone is not None and priced is not None and priced[0][0] == gone[0]:
+        state.pop(PRICED, None)
+        state.pop(VIEW, None)
+
+
+def _synthetic(lang: str) -> Loaded | str:
     with st.container(horizontal=True):
         size = st.number_input(
             t("portui.size", lang), min_value=MIN_SYNTHETIC_SIZE, max_value=MAX_SYNTHETIC_SIZE, step=1_000,
@@ -152,7 +186,11 @@ def _synthetic(lang: str) -> Loaded:
     key = f"{SYNTHETIC}:{int(size)}:{int(seed)}"
     cached: Loaded | None = st.session_state.get(SYNTH)
     if cached is None or cached[0] != key:
-        cached = (key, synthetic_frame(int(size), int(seed)))
+        with large_job(is_large(rows=int(size))) as may:
+            if not may:
+                busy_notice(lang, "pf_busy_synthetic")
+                return BUSY
+            cached = (key, synthetic_frame(int(size), int(seed)))
         st.session_state[SYNTH] = cached
     return cached
 
@@ -160,12 +198,19 @@ def _synthetic(lang: str) -> Loaded:
 # --- pricing (cached in the session) ------------------------------------------------------------
 
 
-def _priced(loaded: Loaded, published: Tariff, whatif: Tariff, lang: str) -> PricedPortfolio:
+def _priced(loaded: Loaded, published: Tariff, whatif: Tariff, lang: str) -> PricedPortfolio | None:
+    """The portfolio priced (compact: see smop_pricing.portfolio.compact); None when the server is busy."""
     key = (loaded[0], published, whatif)
     cached = st.session_state.get(PRICED)
     if cached is None or cached[0] != key:
-        with st.spinner(t("portui.pricing", lang, count=f"{loaded[1].priced_rows:,}")):
-            priced = price_portfolio(loaded[1], published, whatif, top=TOP, bins=BINS)
+        st.session_state.pop(PRICED, None)  # the old pricing goes before the new one is made
+        st.session_state.pop(VIEW, None)
+        with large_job(is_large(rows=loaded[1].priced_rows)) as may:
+            if not may:
+                busy_notice(lang, "pf_busy_price")
+                return None
+            with st.spinner(t("portui.pricing", lang, count=f"{loaded[1].priced_rows:,}")):
+                priced = compact_priced(price_portfolio(loaded[1], published, whatif, top=TOP, bins=BINS))
         cached = (key, priced)
         st.session_state[PRICED] = cached
         st.session_state.pop(VIEW, None)
@@ -214,25 +259,54 @@ def _bad_rows(frame: PortfolioFrame, lang: str, labels: dict[str, str]) -> None:
     )
 
 
+def groups_row(priced: PricedPortfolio, lang: str, basis: Basis = "literal") -> None:
+    """Who pays more, less and the same: counts, shares and the sums of their differences."""
+    groups = memo("pf_groups", (st.session_state[PRICED][0], basis),
+                  lambda: change_groups(priced.comparison.table, basis))
+    with st.container(horizontal=True):
+        for side in SIDES_SHOWN:
+            group = groups[side]
+            st.metric(t(f"portui.group_{side}", lang), f"{group.customers:,}", width="stretch",
+                      delta=group_delta(group, lang), delta_color="off", delta_arrow="off")
+
+
 def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
     c = priced.comparison
-    first, second = c.published, c.whatif
     st.subheader(t("portui.revenue", lang))
-    # three wide columns: a revenue of a million customers runs to 18 characters
-    cols = st.columns([1, 2, 2])
-    cols[0].metric(t("portui.customers", lang), f"{first.customers:,}")
-    cols[1].metric(t("portui.metric_published", lang), format_money(first.total, lang))
-    cols[2].metric(
-        t("portui.metric_whatif", lang), format_money(second.total, lang),
-        delta=change_text(first.total, second.total, lang) if c.difference else None,
-        help=t("portui.metric_help", lang),
-    )
+    _money_row(priced, lang)
     # kept as an Arrow table for this portfolio, both tariffs and the language (see smop_ui.charts.arrow)
     table = memo("pf_revenue_table", (st.session_state[PRICED][0], lang), lambda: arrow(revenue_table(c, lang)))
     st.dataframe(
         table, hide_index=True, width="stretch",
         column_config={name: labels[name] for name in ("purchase", "published", "whatif", "difference", "change")},
     )
+    st.caption(t("portui.revenue_note", lang))
+
+
+def _money_row(priced: PricedPortfolio, lang: str) -> None:
+    """The platform fee a year and the one-time packs, what-if against published."""
+    table = priced.comparison.table
+    before, after = memo("pf_periods", st.session_state[PRICED][0],
+                         lambda: (period_revenue(table), period_revenue(table, AGAINST)))
+    with st.container(horizontal=True):
+        st.metric(t("portui.customers", lang), f"{priced.comparison.published.customers:,}", width="stretch")
+        for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
+                                ("portui.packs_metric", before.packs_once, after.packs_once)):
+            st.metric(t(label, lang), format_money(new, lang), width="stretch",
+                      delta=change_text(old, new, lang) if new != old else None, help=t("portui.metric_help", lang))
+
+
+def portfolio_summary(priced: PricedPortfolio | None, lang: str) -> None:
+    """The effect of the what-if tariff on the portfolio, beside the editor: counts and money by period,
+    as lines that fit a narrow column (metrics would cut a long amount off)."""
+    st.markdown(f"**{t('portui.summary_title', lang)}**")
+    if priced is None:
+        st.caption(t("portui.summary_none", lang))
+        return
+    lines = memo("pf_summary", (st.session_state[PRICED][0], lang),
+                 lambda: summary_lines(priced.comparison.table, lang))
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    st.caption(escaped(t("portui.summary_source", lang, source=source_line(priced.frame, lang))))
 
 
 def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
@@ -241,6 +315,7 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
         horizontal=True, key=BASIS,
     )
     view = _view(priced, basis)
+    groups_row(priced, lang, basis)
     if priced.unchanged:
         st.info(t("portui.unchanged", lang), icon=":material/info:")
     elif not changes_on(view, basis):
@@ -248,7 +323,9 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
     else:  # a histogram of one bin of zeros says nothing
         # kept in the session for this portfolio, both tariffs, basis and language (see smop_ui.charts)
         key = (st.session_state[PRICED][0], basis, lang)
-        draw(memo("pf_histogram", key, lambda: vega_spec(difference_histogram_chart(view.histogram, lang, basis))))
+        draw(memo("pf_histogram", key, lambda: vega_spec(
+            difference_histogram_chart(split_histogram(view.table, basis, BINS), lang, basis))))
+        st.caption(t("portui.histogram_note", lang))
     config: dict[str, Any] = {
         "line": st.column_config.NumberColumn(labels["line"], format="%d"),
         "customer": st.column_config.TextColumn(labels["customer"]),
@@ -274,11 +351,19 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
     st.caption(t("portui.limits_note", lang, bins=BINS, top=TOP))
 
 
-def _download(priced: PricedPortfolio, lang: str) -> None:
-    table, encoding = priced.comparison.table, priced.frame.encoding
+def _download(priced: PricedPortfolio, published: Tariff, whatif: Tariff, lang: str) -> None:
+    encoding = priced.frame.encoding
+
+    def build() -> bytes:
+        """Priced again and written on the click, on its own thread; waits for a slot if busy."""
+        with large_job(is_large(rows=priced.frame.priced_rows), wait=DOWNLOAD_WAIT_SECONDS) as may:
+            if not may:
+                raise BusyError(t("limits.busy", lang, jobs=MAX_LARGE_JOBS))
+            return priced_csv_on_demand(priced, published, whatif, encoding)
+
     st.download_button(
         t("portui.download_priced", lang),
-        data=lambda: priced_csv_bytes(table, encoding),  # made on the click, on its own thread
+        data=build,
         file_name=priced_file_name(priced.frame.source),
         mime="text/csv",
         on_click="ignore",
@@ -288,8 +373,9 @@ def _download(priced: PricedPortfolio, lang: str) -> None:
     )
 
 
-def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
+def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPortfolio | None:
     """Choose a portfolio, then show its revenue under both tariffs and who wins and loses."""
+    start_janitor()
     _ensure_widgets()
     st.caption(t("portui.help", lang))
     source = st.radio(
@@ -297,11 +383,17 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
         horizontal=True, key=SOURCE,
     )
     loaded = _upload(lang) if source == UPLOAD else _synthetic(lang)
+    if loaded == BUSY:
+        _remember()
+        return None
     if loaded is None:
         _remember()
         st.info(t("portui.upload_first", lang), icon=":material/upload_file:")
-        return
-    priced = _priced(loaded, published, whatif, lang)
+        return None
+    priced = _priced(loaded, published, whatif, lang) if isinstance(loaded, tuple) else None
+    if priced is None:
+        _remember()
+        return None
     labels = column_labels(lang)
     st.caption(escaped(source_line(priced.frame, lang)))
     for line in notes(priced.frame, lang):
@@ -309,5 +401,6 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> None:
     _bad_rows(priced.frame, lang, labels)
     _revenue(priced, lang, labels)
     _customers(priced, lang, labels)
-    _download(priced, lang)
+    _download(priced, published, whatif, lang)
     _remember()
+    return priced

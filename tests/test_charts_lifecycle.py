@@ -26,6 +26,7 @@ from smop_pricing.charts.lifecycle import (
     spend_frame,
     spend_reads,
     timeline_chart,
+    timeline_end,
     timeline_reads,
 )
 from smop_pricing.lifecycle.engine import simulate
@@ -77,11 +78,20 @@ def test_the_e3_periods_are_in_service_stopped_from_june_in_service_from_the_ren
     assert frame["days"].tolist() == [31, 61, 31, 30]
 
 
-def test_the_e3_rules_are_both_expiry_days_and_the_lapse_reclamation_deadline():
+def test_the_e3_renewal_cancels_the_lapse_deadline_and_the_next_deadline_is_drawn():
     rules = rule_frame(preset("e3"))
     assert rules.values.tolist() == [
-        [T("2022-06-01"), "expiry"], [T("2022-09-01"), "expiry"], [T("2022-09-01"), "reclamation"],
+        [T("2022-06-01"), "expiry"], [T("2022-09-01"), "expiry"], [T("2022-12-01"), "reclamation"],
     ]
+
+
+def test_a_deadline_after_the_span_widens_the_timeline_to_show_it():
+    result = preset("e3")
+    assert timeline_end(result) > date(2022, 12, 1)
+    spec = timeline_chart(result, TIMELINE).to_dict()
+    domains = [layer["encoding"]["x"]["scale"]["domain"][1] for layer in spec["layer"]]
+    assert all(d == {"year": timeline_end(result).year, "month": timeline_end(result).month,
+                     "date": timeline_end(result).day} for d in domains)
 
 
 def test_an_expiry_moved_out_by_an_early_renewal_gets_no_rule():
@@ -92,7 +102,7 @@ def test_an_expiry_moved_out_by_an_early_renewal_gets_no_rule():
 
 def test_the_e5_reclamation_day_is_a_rule_and_the_refused_renewal_a_marker():
     result = preset("e5")
-    assert reclamation_days(result) == [date(2022, 9, 1)]
+    assert reclamation_days(result) == [date(2022, 9, 1), date(2023, 1, 1)]  # reached, then the new term's
     markers = marker_frame(result)
     assert markers[["date", "kind"]].values.tolist() == [
         [T("2022-05-01"), "purchase"], [T("2022-05-01"), "buy_packs"],
@@ -123,8 +133,8 @@ def test_a_final_reclamation_deadline_inside_the_span_gets_a_rule():
 
 def test_few_rule_labels_name_their_kind_and_a_shared_day_shows_both():
     labels = rule_label_frame(preset("e3"), TIMELINE)
-    assert labels["text"].tolist() == ["到期 2022-06-01", "到期 · 回收期限 2022-09-01"]
-    assert labels["kind"].tolist() == ["expiry", "reclamation"]
+    assert labels["text"].tolist() == ["到期 2022-06-01", "到期 2022-09-01", "回收期限 2022-12-01"]
+    assert labels["kind"].tolist() == ["expiry", "expiry", "reclamation"]
 
 
 def test_many_rule_labels_show_the_date_alone_alternate_rows_and_keep_off_the_edges():
@@ -151,10 +161,11 @@ def test_the_timeline_is_a_gantt_of_states_with_lanes_for_each_kind_present():
     assert [row["state_label"] for row in data_of(spec, bars)] == ["服务中", "停服", "服务中"]
 
 
-def test_the_timeline_spans_exactly_the_simulated_days():
-    spec = timeline_chart(preset("e3"), TIMELINE).to_dict()
+def test_the_timeline_spans_exactly_the_simulated_days_when_no_deadline_lies_beyond():
+    result = simulate(parse_scenario({"start": "2022-01-01", "months": 1, "until": "2022-12-01", "users": 1}))
+    spec = timeline_chart(result, TIMELINE).to_dict()
     domain = layers(spec)[0]["encoding"]["x"]["scale"]["domain"]
-    assert domain == [{"year": 2022, "month": 5, "date": 1}, {"year": 2022, "month": 10, "date": 1}]
+    assert domain == [{"year": 2022, "month": 1, "date": 1}, {"year": 2022, "month": 12, "date": 1}]
 
 
 def test_refused_markers_are_red_and_other_markers_dark():
@@ -172,7 +183,7 @@ def test_the_timeline_has_dashed_rules_and_their_labels():
     assert len(data_of(spec, rules)) == 3
     texts = [layer for layer in layers(spec) if mark(layer) == "text"]
     shown = {row["text"] for layer in texts for row in data_of(spec, layer)}
-    assert shown == {"到期 2022-06-01", "到期 · 回收期限 2022-09-01"}
+    assert shown == {"到期 2022-06-01", "到期 2022-09-01", "回收期限 2022-12-01"}
 
 
 def test_the_timeline_height_is_a_step_per_lane():

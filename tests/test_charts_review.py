@@ -70,3 +70,10 @@ def test_the_overpay_chart_switches_to_a_continuous_axis_for_many_needs():
     assert spec["encoding"]["x"]["type"] == "quantitative"
     assert "xOffset" not in spec["encoding"]
     assert spec["encoding"]["x"]["title"] == "所需叠加包单位"
+
+
+def test_a_chinese_user_axis_is_in_wan_and_yi_and_an_english_one_in_si():
+    from smop_pricing.charts.review import users_axis
+
+    assert "'万'" in users_axis("zh")["labelExpr"] and "'亿'" in users_axis("zh")["labelExpr"]
+    assert users_axis("en")["format"] == "~s"

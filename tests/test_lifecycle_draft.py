@@ -65,8 +65,8 @@ def test_a_bad_row_is_kept_marked_with_its_reason_and_the_other_rows_still_simul
 
 def test_a_row_reason_reads_without_its_events_prefix_in_both_languages():
     check = check_draft(draft({"date": "2022-05-10", "action": "buy_packs", "units": 0}))
-    assert row_error_text(check.errors[0], "en") == "units: must be from 1 to 10,000 (got 0)"
-    assert row_error_text(check.errors[0], "zh").startswith("units：")
+    assert row_error_text(check.errors[0], "en") == "Units: must be from 1 to 10,000 (got 0)"
+    assert row_error_text(check.errors[0], "zh").startswith("单位：")
 
 
 def test_event_rows_point_each_simulated_event_back_at_its_row():
@@ -232,4 +232,4 @@ def test_rows_beyond_the_event_bound_are_kept_and_marked_not_simulated():
     assert sorted(check.errors) == [2_000, 2_001]
     assert check.errors[2_000].rule == "events_count"
     assert len(check.scenario.events) == 2_000
-    assert row_error_text(check.errors[2_000], "en") == "event: must have at most 2,000 events (got 2001)"
+    assert row_error_text(check.errors[2_000], "en") == "Row 2001: must have at most 2,000 events (got 2001)"

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from smop_pricing.lifecycle.link import decode_document, encode_document
 from smop_pricing.lifecycle.scenario import list_presets
-from tests.conftest import app_test
+from smop_ui.registry import PAGES
+from tests.conftest import app_test, page_test
 
 PAGE = "app_pages/lifecycle.py"
 PRESETS = [p.name for p in list_presets()]
+LIFECYCLE = next(spec for spec in PAGES if spec.file == PAGE)
 
 
 def open_page(**params: str) -> AppTest:
@@ -180,11 +184,12 @@ def test_bad_event_rows_are_marked_with_their_reason_and_the_rest_simulates():
     assert len(table) == 4, "nothing typed is lost"
     problems = table["problem"].tolist()
     assert problems[0] == ""
-    assert problems[1] == "units: must be from 1 to 10,000 (got 0)"
-    assert problems[2].startswith("date: must be on or after start (2022-05-01) and before until (2022-10-01)")
-    assert problems[3].startswith("action: must be one of: purchase, renew")
+    assert problems[1] == "Units: must be from 1 to 10,000 (got 0)"
+    assert problems[2].startswith("Date: must be on or after the first purchase day (2022-05-01) and before "
+                                  "“Simulate until” (2022-10-01)")
+    assert problems[3].startswith("Action: must be one of: New purchase, Renew")
     warning = next(w.value for w in at.warning)
-    assert "3 rows have a problem" in warning and "Row 2: units" in warning
+    assert "3 rows have a problem" in warning and "Row 2: Units" in warning
     assert metric(at, "Total paid") == "CNY 4,000"
     assert table["action"].tolist()[3] == "refund"
 
@@ -244,12 +249,14 @@ def test_changing_the_users_at_start_resimulates():
     assert metric(at, "Days over capacity") == "62"  # May and August
 
 
-def test_an_end_before_the_start_is_explained_and_nothing_is_simulated():
+def test_an_end_before_the_start_is_named_by_its_label_and_the_last_result_stays_said_so():
     at = open_page(lang="en")
     at.date_input(key="life_until").set_value(at.date_input(key="life_start").value)
     rerun(at)
-    assert any("until: must be after start" in e.value for e in at.error)
-    assert not at.get("vega_lite_chart")
+    error = next(e.value for e in at.error)
+    assert "Simulate until (not included): must be after the first purchase day (2022-05-01)" in error
+    assert "results of the last valid settings (from 2022-05-01, until 2022-10-01)" in error
+    assert at.get("vega_lite_chart") and metric(at, "Total paid") == "CNY 4,000"
     assert len(editor(at).value) == 1
 
 
@@ -286,3 +293,84 @@ def test_the_kept_ledger_and_periods_tables_follow_the_language_and_a_new_term()
     # a longer first term: another expiry in the ledger, other periods
     assert not at.dataframe[-2].value.equals(ledger)
     assert not at.dataframe[-1].value.equals(periods)
+
+
+# --- issue 15: as people use the page ---------------------------------------------------------------
+
+
+def test_moving_the_first_purchase_moves_simulate_until_and_keeps_the_span():
+    at = open_page(lang="zh")
+    at.date_input(key="life_start").set_value(date(2026, 12, 1))
+    rerun(at)
+    assert at.date_input(key="life_until").value == date(2027, 5, 1)  # E3 spans five months
+    assert not at.error
+    assert decode_document(at.query_params["s"])["start"] == "2026-12-01"
+
+
+def test_a_simulate_until_the_user_set_stays_when_the_first_purchase_moves():
+    at = open_page(lang="en")
+    at.date_input(key="life_until").set_value(date(2023, 1, 1))
+    rerun(at)
+    at.date_input(key="life_start").set_value(date(2022, 6, 1))
+    rerun(at)
+    assert at.date_input(key="life_until").value == date(2023, 1, 1)
+
+
+def test_a_header_error_in_chinese_names_the_field_by_its_label():
+    at = open_page(lang="zh")
+    at.date_input(key="life_until").set_value(date(2022, 4, 1))
+    rerun(at)
+    error = next(e.value for e in at.error)
+    assert "模拟至（不含此日）：必须晚于首次购买日（2022-05-01）" in error
+    assert "until" not in error and "start" not in error
+
+
+def test_changing_an_action_clears_the_values_the_new_action_does_not_use():
+    at = open_page(lang="zh", s=link(events=[{"date": "2022-08-01", "action": "renew", "months": 3}]))
+    edit(at, edited={0: {"action": "buy_packs"}})
+    row = editor(at).value.iloc[0]
+    assert row["action"] == "buy_packs" and row["months"] is pd.NA
+    assert row["problem"] == "单位：缺少此项" or row["problem"].startswith("单位")
+    assert "buy_packs" not in text_of(at)
+
+
+def test_a_row_message_in_chinese_counts_rows_from_one_and_uses_the_column_label():
+    at = open_page(lang="zh", s=link(events=[
+        {"date": "2022-08-01", "action": "renew", "months": 1},
+        {"date": "2022-08-02", "action": "buy_packs", "units": 2, "months": 3},
+    ]))
+    warning = next(w.value for w in at.warning)
+    assert "第 2 行：月数：“购买叠加包”不使用此项" in warning
+    assert "months" not in warning and "buy_packs" not in warning
+
+
+def test_stopped_and_reclaimed_days_are_counted_apart():
+    at = open_page(lang="en", preset="e5")
+    assert metric(at, "Days stopped") == "92"  # 2022-06-01 .. 2022-08-31
+    assert metric(at, "Days reclaimed") == "0"  # a new purchase on the reclamation day
+
+
+def test_a_quote_link_simulates_the_quote_to_a_month_after_reclamation():
+    at = page_test(LIFECYCLE, lang="zh", users="350000", start="2026-12-01", months="12")  # opened by its link
+    assert not at.exception
+    assert at.date_input(key="life_start").value == date(2026, 12, 1)
+    assert at.date_input(key="life_until").value == date(2028, 4, 1)
+    assert at.number_input(key="life_users").value == 350_000
+    text = text_of(at)
+    assert "已按报价模拟" in text
+    periods = at.dataframe[-1].value
+    assert [str(d)[:10] for d in periods["首日"]] == ["2026-12-01", "2027-12-01", "2028-03-01"]
+    assert not {"users", "start", "months"} & set(at.query_params)
+
+
+def test_a_bad_quote_link_says_why_and_keeps_the_example():
+    at = page_test(LIFECYCLE, lang="en", users="lots", start="2026-12-01", months="12")
+    assert any("quote's link cannot be used (Users at start: must be a whole number" in w.value for w in at.warning)
+    assert at.session_state["life_origin"] == "e3"
+
+
+def test_the_quote_page_links_to_a_simulation_of_its_quote():
+    quote = page_test(PAGES[0], users="350000", start="2026-12-01", months="12")
+    link_to = next(e.proto for e in quote.get("page_link") if e.proto.page == LIFECYCLE.url_path)
+    assert link_to.query_string == "users=350000&start=2026-12-01&months=12"
+    assert link_to.label == "模拟此报价的生命周期"

@@ -82,7 +82,8 @@ def test_a_cheaper_middle_tier_moves_the_what_if_cliffs_the_comparison_and_the_a
     assert metric(at, "Agree with the page") == "21 / 25"
     assert metric(at, "Agree under the published tariff") == "23 / 25"
     changes = next(df.value for df in at.dataframe if "key" in df.value.columns)
-    assert changes.to_dict("records") == [{"key": "tiers[1].unit_price", "published": "4800", "whatif": "4000"}]
+    assert changes.to_dict("records") == [
+        {"key": "Tier 2 · Price per unit (CNY)", "published": "4800", "whatif": "4000"}]
 
 
 def test_switching_the_what_if_to_graduated_leaves_it_without_cliffs():
@@ -99,7 +100,7 @@ def test_a_bad_fee_shows_its_error_under_the_fee_and_the_page_keeps_working():
     assert not at.exception
     editor_column = next(col for col in at.columns if col.text_input and col.text_input[0].key == "rv_fee")
     assert texts(editor_column.error) == (
-        'Monthly fee (CNY) (monthly_fee): must be an amount in yuan, such as "2000" (got 20x0)'
+        'Monthly fee (CNY): must be an amount in yuan, such as "2000" (got 20x0)'
     )
     assert "the sections below still use the last valid what-if tariff" in texts(at.warning)
     assert len(at.get("vega_lite_chart")) == 3
@@ -111,7 +112,7 @@ def test_a_tier_bound_below_the_previous_one_shows_its_error_beside_the_tier_tab
     edit_tiers(at, {1: {"max_units": 3}})
     assert not at.exception
     tiers_column = next(col for col in at.columns if col.data_editor)
-    assert texts(tiers_column.error) == "第 2 行 · max_units：必须大于上一档的上限（5）（收到 3）"
+    assert texts(tiers_column.error) == "第 2 档 · 单次最多单位数：必须大于上一档的上限（5）（收到 3）"
     assert cliff_needs(at) == [["5 个单位", "7–10 个单位"], ["5 个单位", "7–10 个单位"]]
     assert len(at.get("vega_lite_chart")) == 3
 
@@ -120,7 +121,8 @@ def test_an_added_tier_row_asks_for_the_old_last_tiers_bound_in_english():
     at = open_review("en")
     edit_tiers(at, {}, added_rows=[{"unit_price": "2500"}])
     tiers_column = next(col for col in at.columns if col.data_editor)
-    assert texts(tiers_column.error) == "Row 3 · max_units: is missing (only the last tier is open-ended)"
+    assert texts(tiers_column.error) == (
+        "Tier 3 · Up to units in one purchase: is missing (only the last tier is open-ended)")
     edit_tiers(at, {2: {"max_units": 20}}, added_rows=[{"unit_price": "2500"}])
     assert not at.error
     assert "Tier 4: 21 units or more" in texts(at.caption)
@@ -147,7 +149,7 @@ def test_a_bad_upload_names_the_key_in_the_users_language_and_keeps_the_edits():
     assert at.text_input(key="rv_fee").value == "2500"
     assert "当前的假设价目表没有改变。" in texts(at.caption)
     changes = next(df.value for df in at.dataframe if "key" in df.value.columns)
-    assert changes["key"].tolist() == ["monthly_fee"]
+    assert changes["key"].tolist() == ["月平台服务费（元）"]
 
 
 def test_what_the_user_typed_is_shown_literally_in_the_error_not_as_markdown():
@@ -223,8 +225,9 @@ def test_the_open_questions_show_the_reading_in_force_and_the_setting_that_switc
     body = texts(at.markdown)
     assert "Reading A" in body and "Reading B" in body
     captions = texts(at.caption)
-    assert "Switched by: packs_survive_lapse = true (default packs_survive_lapse = true)" in captions
-    assert "Switched by: over_quota_lock_days = 60 (default over_quota_lock_days = 60)" in captions
+    assert ("Switched by: Packs kept across a lapse, now yes (default yes; the tariff file's key "
+            "`packs_survive_lapse`)") in captions
+    assert "Switched by: Days over capacity before the lock, now 60 (default 60;" in captions
 
 
 def test_a_tariff_too_fine_for_the_curve_range_says_so_and_the_rest_of_the_page_works():
@@ -248,8 +251,8 @@ def test_the_kept_tables_are_worded_again_after_a_language_switch():
     english = words()
     assert "The page's words" in english  # the audit's headers
     assert "buy 6 units (capacity 800,000)" in english  # a cliff
-    assert "Literal purchases" in english  # the portfolio's revenue
+    assert "Platform fee (a year, recurring)" in english  # the portfolio's revenue
     switch_language(at, "zh")
     chinese = words()
-    for phrase in ("The page's words", "buy 6 units", "Literal purchases", "CNY"):
+    for phrase in ("The page's words", "buy 6 units", "Platform fee", "CNY"):
         assert phrase not in chinese

@@ -12,6 +12,7 @@ import pytest
 import smop_ui.portfolio_view as view
 from smop_pricing.money import format_money
 from smop_pricing.portfolio import compare, synthetic_portfolio
+from smop_pricing.portfolio.compare import change_groups
 from smop_pricing.pricing.rules import quote
 from smop_pricing.pricing.tariff import Tier, published_tariff, tariff_to_toml
 from tests.conftest import app_test
@@ -58,6 +59,11 @@ def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def terms(at, column: str) -> str:
+    """The revenue table's "purchases as quoted (literal)" cell of ``column`` (published, whatif, difference)."""
+    return str(table_with(at, "purchase")[column].iloc[3])
+
+
 def metric_delta(at, label: str) -> str:
     return next(m.delta for m in at.metric if m.label == label)
 
@@ -91,19 +97,19 @@ def revenue_of(rows, tariff) -> tuple[Decimal, Decimal]:
 
 @pytest.mark.parametrize(
     "lang, published_label, whatif_label",
-    [("zh", "公布价目表收入（按需购买）", "假设价目表收入（按需购买）"),
-     ("en", "Published revenue (literal)", "What-if revenue (literal)")],
+    [("zh", "本次购买合计（按需购买", "本次购买合计（最省钱购买"),
+     ("en", "Purchases as quoted (literal", "Purchases as quoted (cheapest")],
 )
 def test_a_made_up_portfolio_shows_its_revenue_under_both_tariffs_from_the_start(lang, published_label, whatif_label):
     at = open_review(lang)
     assert not at.exception and not at.error
     expected = compare(synthetic_portfolio(10_000, 0), PUBLISHED, PUBLISHED)
-    assert metric(at, published_label) == format_money(expected.published.total, lang)
-    assert metric(at, whatif_label) == format_money(expected.whatif.total, lang)
     revenue = table_with(at, "purchase")
-    assert list(revenue["published"]) == [format_money(expected.published.total, lang),
-                                          format_money(expected.published.cheapest_total, lang)]
-    assert list(revenue["change"]) == ["0.0%", "0.0%"]
+    assert published_label in revenue["purchase"].iloc[3] and whatif_label in revenue["purchase"].iloc[4]
+    assert list(revenue["published"])[3:] == [format_money(expected.published.total, lang),
+                                              format_money(expected.published.cheapest_total, lang)]
+    assert list(revenue["whatif"])[3:] == list(revenue["published"])[3:]
+    assert list(revenue["change"]) == ["0.0%"] * 5
     unchanged = {"zh": "这些客户的费用与公布价目表下完全相同", "en": "pays what the published tariff charges"}
     assert unchanged[lang] in texts(at.info)
     assert len(at.get("vega_lite_chart")) == 3  # no histogram of nothing but zeros
@@ -119,16 +125,16 @@ def test_a_changed_tariff_draws_the_histogram_of_per_customer_differences():
 
 def test_a_cheaper_middle_tier_lowers_the_what_if_revenue_and_lists_the_winners():
     at = open_review("en")
-    before = metric(at, "Published revenue (literal)")
+    before = terms(at, "published")
     edit_tiers(at, {1: {"unit_price": "4000"}})
     assert not at.exception
     expected = compare(synthetic_portfolio(10_000, 0), PUBLISHED, CHEAPER_MIDDLE)
     assert expected.difference < 0
-    assert metric(at, "Published revenue (literal)") == before
-    assert metric(at, "What-if revenue (literal)") == format_money(expected.whatif.total, "en")
-    assert metric_delta(at, "What-if revenue (literal)").startswith(f"-CNY {-expected.difference:,} (-")
+    assert terms(at, "published") == before
+    assert terms(at, "whatif") == format_money(expected.whatif.total, "en")
+    assert terms(at, "difference") == f"-CNY {-expected.difference:,}"
     revenue = table_with(at, "purchase")
-    assert revenue["difference"].iloc[0] == f"-CNY {-expected.difference:,}"
+    assert revenue["difference"].iloc[3] == f"-CNY {-expected.difference:,}"
     winners = tables_with(at, "customer")[0]
     assert list(winners["customer"]) == list(expected.winners["customer"])
     assert "No customer pays more." in texts(at.caption)
@@ -140,7 +146,7 @@ def test_the_size_and_seed_choose_the_made_up_customers():
     assert metric(at, "Customers priced") == "500"
     at.number_input(key="pf_seed").set_value(42).run()
     expected = compare(synthetic_portfolio(500, 42), PUBLISHED, PUBLISHED)
-    assert metric(at, "Published revenue (literal)") == format_money(expected.published.total, "en")
+    assert terms(at, "published") == format_money(expected.published.total, "en")
     assert "500 made-up customers (seed 42)" in texts(at.caption)
 
 
@@ -168,9 +174,9 @@ def test_an_uploaded_csv_in_utf8_bom_or_gbk_is_priced_with_its_chinese_names(enc
     assert not at.error
     assert f"Portfolio: 客户.csv ({ENCODINGS[encoding]}), 4 rows priced, 0 not priced" in texts(at.caption)
     literal, cheapest = revenue_of(ROWS, PUBLISHED)
-    assert metric(at, "Published revenue (literal)") == format_money(literal, "en")
-    assert metric(at, "What-if revenue (literal)") == format_money(revenue_of(ROWS, CHEAPER_MIDDLE)[0], "en")
-    assert table_with(at, "purchase")["published"].iloc[1] == format_money(cheapest, "en")
+    assert terms(at, "published") == format_money(literal, "en")
+    assert terms(at, "whatif") == format_money(revenue_of(ROWS, CHEAPER_MIDDLE)[0], "en")
+    assert table_with(at, "purchase")["published"].iloc[4] == format_money(cheapest, "en")
     winners = tables_with(at, "customer")[0]
     assert list(winners["customer"]) == ["广州小店", "上海某某科技有限公司"]  # 9 units save 7,200; 8 units 6,400
     assert list(winners["line"]) == [5, 2]
@@ -214,13 +220,13 @@ def test_a_file_that_cannot_be_used_says_why_and_keeps_the_previous_portfolio(da
     at = open_review("en")
     at.text_input(key="rv_fee").set_value("2500").run()
     upload(at, "good.csv", CUSTOMERS.encode("gbk"))
-    priced_before = metric(at, "What-if revenue (literal)")
+    priced_before = terms(at, "whatif")
     upload(at, "broken.csv", data)
     assert "This file cannot be used: broken.csv" in texts(at.error)
     assert reason in texts(at.error)
     assert "The portfolio below is the previous one, unchanged." in texts(at.caption)
     assert "Portfolio: good.csv (GBK), 4 rows priced" in texts(at.caption)
-    assert metric(at, "What-if revenue (literal)") == priced_before
+    assert terms(at, "whatif") == priced_before
     assert at.text_input(key="rv_fee").value == "2500"
 
 
@@ -342,3 +348,36 @@ def test_a_large_upload_is_read_with_progress_reported_per_block(monkeypatch):
     assert [p.rows_read for p in seen] == sorted(p.rows_read for p in seen)
     assert metric(at, "Customers priced") == "100,000"
     assert not at.get("progress")  # the bar is gone once the file is read
+
+
+# --- who pays more, less, the same (issue 15) --------------------------------------------------------
+
+
+def test_the_review_page_counts_who_pays_more_less_and_the_same_beside_the_editor():
+    at = open_review("zh")
+    edit_tiers(at, {0: {"unit_price": "6500"}, 1: {"unit_price": "4000"}})
+    assert not at.exception
+    whatif = replace(CHEAPER_MIDDLE, tiers=(replace(PUBLISHED.tiers[0], unit_price=Decimal(6500)),
+                                            *CHEAPER_MIDDLE.tiers[1:]))
+    expected = change_groups(compare(synthetic_portfolio(10_000, 0), PUBLISHED, whatif).table)
+    assert expected["more"].customers and expected["less"].customers and expected["same"].customers
+    summary = texts(at.markdown)
+    for side, label in (("more", "多付的客户"), ("less", "少付的客户"), ("same", "不变的客户")):
+        group = expected[side]
+        # beside the editor, in words
+        assert f"{label}：**{group.customers:,}** 位（{group.share}% · 合计 " in summary
+        # in the portfolio tab, as figures
+        shown = next(m for m in at.metric if m.label == label)
+        assert shown.value == f"{group.customers:,}"
+        assert shown.delta.startswith(f"{group.share}% · 合计 ")
+    assert f"合计 +{expected['more'].amount:,} 元" in summary
+
+
+def test_the_summary_states_the_platform_fee_a_year_and_the_one_time_packs_apart():
+    at = open_review("en")
+    at.text_input(key="rv_fee").set_value("2500").run()
+    assert not at.exception
+    assert metric(at, "Platform fee a year") == "CNY 300,000,000"  # 10,000 customers × 2,500 × 12
+    assert metric_delta(at, "Platform fee a year").startswith("+CNY 60,000,000 (+25.0%)")
+    assert "Packs (one-time)" in [m.label for m in at.metric]
+    assert "Platform fee a year: **CNY 300,000,000** (+CNY 60,000,000 (+25.0%))" in texts(at.markdown)

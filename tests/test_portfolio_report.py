@@ -23,6 +23,7 @@ from smop_pricing.portfolio import (
     synthetic_portfolio,
     with_basis,
 )
+from smop_pricing.portfolio.compare import change_groups, period_revenue, split_histogram
 from smop_pricing.portfolio.report import (
     bad_rows_line,
     changes_on,
@@ -73,12 +74,13 @@ def test_the_revenue_table_shows_both_purchases_with_the_difference_and_percent_
     c = price_portfolio(read_portfolio(CUSTOMERS.encode()), PUBLISHED, CHEAPER_MIDDLE).comparison
     table = revenue_table(c, "en")
     assert list(table.columns) == ["purchase", "published", "whatif", "difference", "change"]
-    literal = table.iloc[0].to_dict()
-    assert literal["purchase"] == "Literal purchases"
+    assert table["purchase"].iloc[0] == "Platform fee (a year, recurring)"
+    literal = table.iloc[3].to_dict()
+    assert literal["purchase"].startswith("Purchases as quoted (literal")
     assert literal["published"] == f"CNY {c.published.total:,}"
     assert literal["difference"] == "-CNY 6,400"
     assert literal["change"] == signed_percent(percent_change(c.published.total, c.whatif.total))
-    assert revenue_table(c, "zh").iloc[1]["purchase"] == "最省钱购买"
+    assert revenue_table(c, "zh").iloc[2]["purchase"] == "叠加包（一次性，最省钱购买）"
 
 
 @pytest.mark.parametrize(
@@ -251,3 +253,40 @@ def test_reading_progress_is_worded_with_rows_and_the_share_of_the_file() -> Non
     progress = ReadProgress(bytes_read=512, bytes_total=2048, rows_read=12_345)
     assert progress_text(progress, "en") == "Reading the file: 12,345 rows so far (25%)"
     assert progress_text(progress, "zh") == "正在读取文件：已读 12,345 行（25%）"
+
+
+# --- who pays more, less, the same; revenue by period (issue 15) ----------------------------------
+
+
+def _table(differences: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"difference_fen": np.array(differences, dtype=np.int64),
+                         "cheapest_difference_fen": np.zeros(len(differences), dtype=np.int64)})
+
+
+def test_customers_are_counted_as_paying_more_less_and_the_same_with_shares_and_sums() -> None:
+    groups = change_groups(_table([50_000, 20_000, -10_000, 0, 0, 0, 0, 0]))
+    assert (groups["more"].customers, groups["more"].share, groups["more"].amount) == (2, Decimal("25.0"), 700)
+    assert (groups["less"].customers, groups["less"].amount) == (1, -100)
+    assert (groups["same"].customers, groups["same"].share) == (5, Decimal("62.5"))
+
+
+def test_the_split_histogram_leaves_unchanged_customers_out_and_never_mixes_falls_and_rises() -> None:
+    histogram = split_histogram(_table([-30_000, -100, 0, 0, 0, 100, 250_000]), bins=10)
+    assert histogram["count"].sum() == 4
+    for _, row in histogram.iterrows():
+        assert (row["upper"] <= 0) if row["side"] == "less" else (row["lower"] >= 0)
+
+
+def test_a_thin_tail_keeps_a_bin_of_its_own_beside_a_crowded_one() -> None:
+    histogram = split_histogram(_table([100] * 9_000 + [1_000_000]), bins=20)
+    assert histogram[histogram["count"] > 0]["count"].tolist() == [9_000, 1]
+    spec = difference_histogram_chart(histogram, "en").to_dict()
+    assert spec["encoding"]["y"]["scale"]["type"] == "sqrt"
+
+
+def test_revenue_by_period_puts_the_platform_fee_a_year_apart_from_one_time_packs() -> None:
+    c = price_portfolio(read_portfolio(CUSTOMERS.encode()), PUBLISHED, CHEAPER_MIDDLE).comparison
+    revenue = period_revenue(c.table)
+    assert revenue.platform_per_year == PUBLISHED.monthly_fee * 12 * c.published.customers
+    assert revenue.packs_once == c.published.pack_fee
+    assert revenue.cheapest_packs_once == c.published.cheapest_total - c.published.base_fee

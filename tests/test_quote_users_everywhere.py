@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from smop_pricing.cli import main
 from smop_pricing.money import users_in_wan
-from smop_pricing.portfolio import read, read_portfolio
+from smop_pricing.portfolio import numbers, read_portfolio
 from smop_pricing.validation import MAX_USERS, parse_users
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -40,7 +40,7 @@ def test_a_file_of_plain_digits_never_reaches_the_scalar_parser(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the scalar parser ran on plain digits")
 
-    monkeypatch.setattr(read, "parse_count", refuse)
+    monkeypatch.setattr(numbers, "parse_count", refuse)
     rows = "\n".join(f"c{n},{n * 1000},1" for n in range(2_000))
     frame = read_portfolio(("customer,users,months\n" + rows + "\n").encode())
     assert len(frame.rows) == 2_000 and frame.errors.empty
@@ -48,9 +48,9 @@ def test_a_file_of_plain_digits_never_reaches_the_scalar_parser(monkeypatch):
 
 def test_only_the_rows_refused_by_the_fast_path_are_read_again():
     column = pa.array(["100", "35万", "x", "2,000"])
-    values, codes = read.parse_whole_numbers(column, 0, 100_000_000)
+    values, codes = numbers.parse_whole_numbers(column, 0, 100_000_000)
     before = codes.copy()
-    read.reread_written_counts(column, values, codes, 0, 100_000_000)
+    numbers.reread_written_counts(column, values, codes, 0, 100_000_000)
     assert values.tolist() == [100, 350_000, 0, 2_000]
     assert codes[0] == before[0] == codes[3] and codes[1] == 0 and codes[2] == before[2] != 0
 
@@ -58,8 +58,8 @@ def test_only_the_rows_refused_by_the_fast_path_are_read_again():
 @pytest.mark.parametrize("text", ["1e6", "1,000,000", "100 万", "１００万", "1M"])
 def test_each_way_of_writing_a_million_reads_as_a_million(text):
     column = pa.array([text])
-    values, codes = read.parse_whole_numbers(column, 0, 100_000_000)
-    read.reread_written_counts(column, values, codes, 0, 100_000_000)
+    values, codes = numbers.parse_whole_numbers(column, 0, 100_000_000)
+    numbers.reread_written_counts(column, values, codes, 0, 100_000_000)
     assert (values.tolist(), np.count_nonzero(codes)) == ([1_000_000], 0)
 
 

@@ -228,10 +228,11 @@ def test_an_editor_error_names_the_row_and_column_in_the_users_language():
     rows = [dict(r) for r in ROWS]
     rows[1]["unit_price"] = "abc"
     (error,) = edit(tiers=rows).errors
-    assert error_text(error, "en") == 'Row 2 · unit_price: must be an amount in yuan, such as "2000" (got abc)'
-    assert error_text(error, "zh").startswith("第 2 行 · unit_price：必须是以元为单位的金额")
+    assert error_text(error, "en") == (
+        'Tier 2 · Price per unit (CNY): must be an amount in yuan, such as "2000" (got abc)')
+    assert error_text(error, "zh").startswith("第 2 档 · 每单位价格（元）：必须是以元为单位的金额")
     (fee,) = edit(fee="-1").errors
-    assert error_text(fee, "en") == "Monthly fee (CNY) (monthly_fee): must be greater than zero (got -1)"
+    assert error_text(fee, "en") == "Monthly fee (CNY): must be greater than zero (got -1)"
 
 
 def test_the_diff_lists_each_changed_setting_and_tier_cell():
@@ -299,3 +300,11 @@ def test_user_counting_has_no_setting_and_every_question_has_both_languages():
             assert status.reading_text(reading, "zh") and status.reading_text(reading, "en")
     counting = {s.id: s for s in open_questions()}["user_counting"]
     assert counting.setting_text() == ""
+
+
+def test_a_switching_setting_is_named_and_valued_in_the_pages_language():
+    changed = replace(PUBLISHED, packs_survive_lapse=False)
+    packs = {s.id: s for s in open_questions(changed)}["packs_across_lapse"]
+    assert packs.setting_name("zh") == "到期后叠加包保留"
+    assert (packs.setting_value("zh"), packs.setting_value("zh", default=True)) == ("否", "是")
+    assert packs.setting_value("en") == "no"

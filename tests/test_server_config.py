@@ -36,6 +36,30 @@ def test_usage_statistics_are_off(options):
     assert options("browser.gatherUsageStats") is False
 
 
+def test_the_server_address_is_set_so_a_start_never_looks_up_the_external_ip(options):
+    assert config.is_manually_set("browser.serverAddress")
+
+
+def test_starting_the_server_sends_no_request_off_the_machine(options, monkeypatch, capsys):
+    from streamlit import net_util
+    from streamlit.web import bootstrap
+
+    requests: list[str] = []
+    monkeypatch.setattr(net_util, "_external_ip", None)
+    monkeypatch.setattr(net_util, "_make_blocking_http_get", lambda url, timeout: requests.append(url))
+    bootstrap._print_url(False)  # what `streamlit run` prints on start (private, pinned to 1.67)
+    assert requests == []
+    assert "External URL" not in capsys.readouterr().out
+
+
+def test_error_boxes_show_no_links_to_outside_sites(options):
+    assert options("client.showErrorLinks") is False
+
+
+def test_a_closed_sessions_state_is_freed_within_seconds(options):
+    assert options("server.disconnectedSessionTTL") <= 5
+
+
 # WCAG 2.1 AA contrast of the theme (issue 20). Streamlit 1.67 draws captions in textColor at
 # 60 % opacity and a selected segmented control's text in primaryColor on a 10 % tint of it.
 def _luminance(colour: str) -> float:

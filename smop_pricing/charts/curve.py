@@ -24,6 +24,7 @@ from smop_pricing.money import format_money, format_users, plan_text, users_axis
 from smop_pricing.pricing.rules import capacity, cliff_runs, need_users, per_thousand_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.pricing.vector import cost_curve
+from smop_pricing.safe_io import csv_text
 
 GRID_STEP = 100_000
 PER_THOUSAND_TERMS = (1, 12, 24)
@@ -207,9 +208,9 @@ def cost_chart(
     y = alt.Y("fee:Q", title=labels["axis_total" if measure == "total" else "axis_packs"],
               axis=dict(format=",.0f"))
     color = alt.Color("series:N", scale=dict(domain=series, range=[_LITERAL_COLOR, _CHEAPEST_COLOR]),
-                      legend=dict(title=None, orient="top", symbolStrokeWidth=3))
+                      legend=dict(title=None, orient="top", columns=1, symbolStrokeWidth=3))
     dash = alt.StrokeDash("series:N", scale=dict(domain=series, range=[[1, 0], [6, 3]]),
-                          legend=dict(title=None, orient="top"))
+                          legend=dict(title=None, orient="top", columns=1))  # one a line: fits a phone
     hover = alt.selection_point(name="hover", fields=["users"], nearest=True, on="pointerover",
                                 clear="pointerout", empty=False)
 
@@ -432,4 +433,4 @@ def curve_csv(curve: pd.DataFrame, months: int) -> str:
             out[f"{column}_cny"] = yuan_text(curve[name].to_numpy()).to_numpy()
         else:
             out[name] = curve[name]
-    return out.to_csv(index=False, lineterminator="\n")
+    return csv_text(out)

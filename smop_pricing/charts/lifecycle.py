@@ -58,11 +58,14 @@ SERIES_DASHES = MappingProxyType({  # the legend's symbol of each series (only t
 })
 SPEND_COLOR = "#006EFF"
 DATE_FORMAT = "%Y-%m-%d"
+TICK_MONTH = "%Y-%m"
+TICK_DAY = "%m-%d"
+NARROW = 520  # px: a plot narrower than this (a phone) shows the rules' labels in the caption, not on top
 LANE_HEIGHT = 34
 LABEL_ROW = 14  # px between the two rows of rule labels above the plot
 NAMED_LABELS = 4  # up to this many labelled days, a label names its kind; beyond, the date alone
 EDGE = 0.1  # rule labels this close (a share of the span) to an end align away from it
-AXIS_EXTENT = 140  # px for the y axis of the full-width charts, so their time axes line up
+AXIS_EXTENT = 110  # px for the y axis of the full-width charts, so their time axes line up
 
 Describe = Callable[[LedgerEntry | Rejection | Event], str]
 
@@ -89,10 +92,14 @@ def _dt(day: date) -> alt.DateTime:
     return alt.DateTime(year=day.year, month=day.month, date=day.day)
 
 
-def _x(field: str, title: str, result: SimulationResult, axis: bool = True) -> alt.X:
-    scale = dict(domain=[_dt(result.scenario.start), _dt(result.scenario.until)])
-    return alt.X(f"{field}:T", title=title, scale=scale,
-                 axis=dict(format=DATE_FORMAT, labelAngle=0, tickCount=8) if axis else None)
+def _x(field: str, title: str, result: SimulationResult, axis: bool = True, end: date | None = None) -> alt.X:
+    last = end or result.scenario.until
+    scale = dict(domain=[_dt(result.scenario.start), _dt(last)])
+    # Months (2022-06) over a span of months: twice as many ticks fit a phone as full dates do.
+    short = TICK_MONTH if (last - result.scenario.start).days > 92 else TICK_DAY
+    return alt.X(f"{field}:T", title=None, scale=scale,
+                 axis=dict(format=short, labelAngle=0, tickCount=8, labelSeparation=6, labelFlush=True)
+                 if axis else None)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -168,13 +175,26 @@ def expiry_days(result: SimulationResult) -> list[date]:
 
 
 def reclamation_days(result: SimulationResult) -> list[date]:
-    """The reclamation deadline of each lapse (expiry + grace), and of the last term, within the span."""
+    """The reclamation deadlines that held: a lapse's (expiry + grace) when it was reached or is still
+    to come at the end of the span (a renewal before it cancels it: no line), and the last term's
+    while the service is in use. A deadline after the span is kept: :func:`timeline_end` makes room."""
     grace = result.settings.grace_months
-    days = {reclamation_day(p.start, grace) for p in result.periods if p.state == "stopped"}
+    scenario = result.scenario
+    days = {reclamation_day(p.start, grace) for p in result.periods
+            if p.state == "stopped" and (p.end >= reclamation_day(p.start, grace) or p.end >= scenario.until)}
     if result.final_state == "active":
         days.add(result.reclamation)
-    scenario = result.scenario
-    return sorted(d for d in days if scenario.start <= d <= scenario.until)
+    return sorted(d for d in days if scenario.start <= d)
+
+
+def timeline_end(result: SimulationResult) -> date:
+    """The timeline's last day: the end of the span, or a little after a deadline still to come."""
+    until = result.scenario.until
+    later = [d for d in reclamation_days(result) if d > until]
+    if not later:
+        return until
+    last = max(later)
+    return last + timedelta(days=max(7, (last - result.scenario.start).days // 25))
 
 
 def rule_frame(result: SimulationResult) -> pd.DataFrame:
@@ -193,7 +213,7 @@ def rule_label_frame(result: SimulationResult, labels: TimelineLabels) -> pd.Dat
     right in the last :data:`EDGE` of the span, so no label runs off the plot).
     """
     rules = rule_frame(result)
-    span = max(1, result.scenario.days)
+    span = max(1, (timeline_end(result) - result.scenario.start).days)
     names = {"expiry": labels.expiry, "reclamation": labels.reclamation}
     groups = list(rules.groupby("date", sort=True))
     named = len(groups) <= NAMED_LABELS
@@ -229,6 +249,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
                    describe: Describe | None = None) -> alt.LayerChart:
     """A Gantt of the state periods, a lane of markers per kind, labelled rules for expiries and
     reclamation deadlines."""
+    end = timeline_end(result)
     periods = period_frame(result).assign(lane=labels.service,
                                           state_label=lambda f: f["state"].map(labels.states))
     markers = marker_frame(result, describe)
@@ -239,11 +260,11 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
                             maxExtent=AXIS_EXTENT))
     state_scale = dict(domain=[labels.states[s] for s in STATES], range=[STATE_COLORS[s] for s in STATES])
     bars = alt.Chart(periods).mark_bar(cornerRadius=3, height=LANE_HEIGHT - 10, **_aria(periods)).encode(
-        x=_x("start", labels.date, result),
+        x=_x("start", labels.date, result, end=end),
         x2=alt.X2("end:T"),
         y=y,
         color=alt.Color("state_label:N", title=labels.state, scale=state_scale,
-                        legend=dict(orient="bottom")),
+                        legend=dict(orient="bottom", columns=3)),
         tooltip=[
             alt.Tooltip("state_label:N", title=labels.state),
             alt.Tooltip("start:T", title=labels.first, format=DATE_FORMAT),
@@ -258,7 +279,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
         alt.Tooltip("detail:N", title=labels.detail),
     ]
     points = alt.Chart(markers).mark_point(filled=True, size=140, opacity=1, strokeWidth=3, **_aria(markers)).encode(
-        x=_x("date", labels.date, result),
+        x=_x("date", labels.date, result, end=end),
         y=y,
         shape=alt.Shape("lane:N", scale=shape_scale, legend=None),
         color=alt.ColorValue(**alt.condition(alt.datum.kind == "refused", alt.value(REFUSED_COLOR),
@@ -268,17 +289,17 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     rules = rule_frame(result)
     rules["color"] = rules["kind"].map({"expiry": EXPIRY_COLOR, "reclamation": RECLAIM_COLOR})
     rule_marks = alt.Chart(rules).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, **_aria(rules)).encode(
-        x=_x("date", labels.date, result),
+        x=_x("date", labels.date, result, end=end),
         color=alt.Color("color:N", scale=None),
     )
     texts = rule_label_frame(result, labels)
     # One text layer: the alignment and the row come from the data (mark properties as expressions).
     label_marks = alt.Chart(texts).mark_text(
-        baseline="bottom", fontSize=11, align=alt.expr("datum.align"),
+        baseline="bottom", fontSize=11, align=alt.expr("datum.align"), opacity=alt.expr(f"width < {NARROW} ? 0 : 1"),
         dx=alt.expr("datum.align == 'left' ? 3 : datum.align == 'right' ? -3 : 0"),
         dy=alt.expr(f"-datum.tier * {LABEL_ROW}"), **_aria(texts),
     ).encode(
-        x=_x("date", labels.date, result),
+        x=_x("date", labels.date, result, end=end),
         y=alt.YValue(-4),  # type: ignore[no-untyped-call]  # (altair leaves YValue unannotated)
         text=alt.Text("text:N"),
         color=alt.Color("kind:N", scale=dict(domain=["expiry", "reclamation"],
@@ -366,12 +387,14 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
     shown = [key for key in SERIES_COLORS if present[key]]
     color_scale = dict(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
     color = alt.Color("series:N", title=None, scale=color_scale,
-                      legend=dict(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
+                      legend=dict(orient="bottom", columns=3, labelLimit=160, symbolOpacity=0.9,
+                                  symbolStrokeWidth=3))
     # Users and capacity told apart without colour (WCAG 1.4.1): capacity dotted, as the warning
     # level is dashed. Same field, domain and legend as the colour: Vega-Lite merges the two legends.
     dash = alt.StrokeDash("series:N", title=None, scale=dict(domain=color_scale["domain"],
                                                               range=[list(SERIES_DASHES[k]) for k in shown]),
-                          legend=dict(orient="bottom", symbolOpacity=0.9, symbolStrokeWidth=3))
+                          legend=dict(orient="bottom", columns=3, labelLimit=160, symbolOpacity=0.9,
+                                  symbolStrokeWidth=3))
 
     end_rows = segments.tail(1).assign(start=segments["end"].tail(1))
     steps = pd.concat([segments, end_rows], ignore_index=True)
@@ -473,3 +496,15 @@ def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart
                      alt.Tooltip("total:Q", title=labels.total, format=",.2~f")],
         ),
     ], height=220, description=summary.spend(charges, labels.lang))
+
+
+def rule_lines(result: SimulationResult, labels: TimelineLabels) -> str:
+    """The timeline's dashed rules in words ("到期 2022-06-01、2022-09-01 · 回收期限 2022-12-01"): the
+    text under the chart that says what the labels above it say (on a phone those are hidden)."""
+    rules = rule_frame(result)
+    parts = []
+    for kind, name in (("expiry", labels.expiry), ("reclamation", labels.reclamation)):
+        days = [pd.Timestamp(d).date().isoformat() for d in rules[rules["kind"] == kind]["date"]]
+        if days:
+            parts.append(f"{name} {', '.join(days)}")
+    return " · ".join(parts)

@@ -38,7 +38,8 @@ def histogram_data(histogram: pd.DataFrame, lang: str) -> pd.DataFrame:
     histogram = histogram[histogram["count"] > 0]
     lowers = [Decimal(v) for v in histogram["lower"]]
     uppers = [Decimal(v) for v in histogram["upper"]]
-    sides = [_side(lo, hi) for lo, hi in zip(lowers, uppers, strict=True)]
+    sides = (list(histogram["side"]) if "side" in histogram.columns  # falls and rises binned apart
+             else [_side(lo, hi) for lo, hi in zip(lowers, uppers, strict=True)])
     return pd.DataFrame(
         {
             "lower": [float(v) for v in lowers],
@@ -68,11 +69,15 @@ def difference_histogram_chart(histogram: pd.DataFrame, lang: str, basis: str = 
             # bin="binned": the bins come made; without it a bar from x to x2 is a thin horizontal bar
             x=alt.X("lower:Q", bin="binned", title=t("portui.axis_difference", lang), axis=dict(format=",~f")),
             x2=alt.X2("upper:Q"),
-            y=alt.Y("count:Q", title=t("portui.axis_customers", lang), axis=dict(format=",d", tickMinStep=1)),
+            # a square-root scale: a tail of a few customers stays visible beside a bin of thousands
+            y=alt.Y("count:Q", title=t("portui.axis_customers", lang), scale=dict(type="sqrt"),
+                    axis=dict(format=",d", tickMinStep=1)),
             color=alt.Color(
                 "side:N",
                 title=t("portui.legend_side", lang),
                 scale=dict(domain=sides, range=[LESS_COLOR, BASELINE_COLOR, WHATIF_COLOR]),
+                legend=dict(orient="bottom", values=[t(f"portui.side_{s}", lang) for s in SIDES
+                                                     if t(f"portui.side_{s}", lang) in set(data["side"])]),
             ),
             tooltip=[
                 alt.Tooltip("range:N", title=t("portui.tooltip_range", lang)),

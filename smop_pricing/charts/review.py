@@ -17,6 +17,18 @@ BASELINE_COLOR = "#8A94A6"
 WHATIF_COLOR = "#E8590C"
 
 
+# 万/亿 on a Chinese chart (20万, 1.5亿), SI suffixes in English (200k, 1.5M)
+_WAN_YI = ("datum.value >= 100000000 ? format(datum.value / 100000000, ',~r') + '亿' : "
+           "datum.value >= 10000 ? format(datum.value / 10000, ',~r') + '万' : format(datum.value, ',')")
+
+
+def users_axis(lang: str) -> dict[str, Any]:
+    """A user-count axis in the page's language."""
+    if lang == "zh":
+        return dict(labelExpr=_WAN_YI, labelFlush=True)
+    return dict(format="~s", labelFlush=True)
+
+
 def _yuan(fen: pd.Series) -> pd.Series:
     return fen.astype("int64") / 100.0
 
@@ -52,14 +64,15 @@ def curves_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _users_x(lang: str) -> alt.X:
-    return alt.X("users:Q", title=t("review.axis_users", lang), axis=dict(format="~s"))
+    return alt.X("users:Q", title=t("review.axis_users", lang), axis=users_axis(lang))
 
 
 def _purchase_dash(lang: str) -> alt.StrokeDash:
     """Solid for the literal purchase, dashed for the cheapest (the legend names them)."""
     purchases = [t("review.purchase_literal", lang), t("review.purchase_cheapest", lang)]
     return alt.StrokeDash("purchase:N", title=t("review.legend_purchase", lang),
-                          scale=dict(domain=purchases, range=[[1, 0], [6, 4]]))
+                          scale=dict(domain=purchases, range=[[1, 0], [6, 4]]),
+                          legend=dict(orient="bottom", direction="vertical"))
 
 
 def _purchase_tooltip(lang: str, axis: str, money_format: str) -> list[alt.Tooltip]:
@@ -79,7 +92,8 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         .encode(
             x=_users_x(lang),
             y=alt.Y("yuan:Q", title=t("review.axis_total", lang), axis=dict(format=",.0f")),
-            color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
+            color=alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang),
+                            legend=dict(orient="bottom", direction="vertical")),
             # the published line is drawn wider so it stays visible under an identical what-if line
             strokeWidth=alt.StrokeWidth(
                 "series:N", scale=dict(domain=["baseline", "whatif"], range=[5, 2]), legend=None
@@ -161,7 +175,8 @@ def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     encoding: dict[str, Any] = {
         "x": x,
         "y": alt.Y("yuan:Q", title=t("review.axis_overpay", lang), stack=None, axis=dict(format=",.0f")),
-        "color": alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang)),
+        "color": alt.Color("tariff:N", title=t("review.legend_tariff", lang), scale=_tariff_scale(lang),
+                            legend=dict(orient="bottom", direction="vertical")),
         "tooltip": [
             alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
             alt.Tooltip("need:Q", title=t("review.axis_need", lang)),

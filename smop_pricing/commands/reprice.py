@@ -8,7 +8,7 @@ errors file when there are any, and a summary of totals on stdout.
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -32,13 +32,15 @@ from smop_pricing.portfolio import (
     write_errors_csv,
     write_priced_csv,
 )
-from smop_pricing.pricing.tariff import load_tariff, published_tariff
+from smop_pricing.pricing.tariff import load_tariff, published_tariff, version_text
+from smop_pricing.safe_io import STDIN, os_reason, same_file
 
 HELP = "reprice a CSV of customers: literal and cheapest purchases per customer, with totals"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="IN.csv", help="customers: users (required), months, held_units")
+    parser.add_argument("input", metavar="IN.csv",
+                        help="customers: users (required), months, held_units ('-' reads standard input)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the priced CSV to write")
     add_tariff_option(parser, "a what-if tariff TOML file (default: the published one)")
     parser.add_argument(
@@ -61,27 +63,21 @@ def default_errors_path(output: Path) -> Path:
 
 
 def _same(a: Path, b: Path) -> bool:
-    try:
-        try:
-            return os.path.samefile(a, b)
-        except OSError:
-            return a.resolve() == b.resolve()
-    except ValueError:  # a NUL byte in a path: not a file, so not the same one
-        return False
+    return same_file(a, b)
 
 
 def _write(path: Path, action: Any) -> None:
+    """Write through safe_io.write_atomic (via the writer): on failure the old file is kept."""
     try:
         action(path)
     except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise PortfolioError(str(path), "", "portfolio_unwritable", reason=reason) from None
+        raise PortfolioError(str(path), "", "unwritable", reason=os_reason(exc)) from None
 
 
 def _tariff_lines(label: str, sums: TariffTotals, lang: str) -> list[str]:
     return [
         t("portfolio.summary_tariff", lang, label=t(f"portfolio.{label}", lang),
-          name=sums.display_name(lang), version=sums.version),
+          name=sums.display_name(lang), version=version_text(sums.version, lang)),
         t("portfolio.summary_literal", lang, total=format_money(sums.total, lang),
           base=format_money(sums.base_fee, lang), packs=format_money(sums.pack_fee, lang)),
         t("portfolio.summary_cheapest", lang, total=format_money(sums.cheapest_total, lang),
@@ -160,14 +156,21 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     output = Path(args.output)
     errors_path = Path(args.errors) if args.errors else default_errors_path(output)
     for field, path in (("output", output), ("errors", errors_path)):
-        if _same(path, source):
+        if path.name == STDIN or _same(path, source):
             raise InputError(field, str(path), "portfolio_same_file")
+        for name in ("tariff", "against"):
+            other = getattr(args, name)
+            if other and _same(path, Path(other)):
+                raise InputError(field, str(path), "same_file", other=f"--{name} {other}")
     if _same(output, errors_path):
         raise InputError("errors", str(errors_path), "portfolio_same_file")
+    readers = [str(p) for p in (args.input, args.tariff, args.against) if p == STDIN]
+    if len(readers) > 1:
+        raise InputError("tariff", STDIN, "same_file", other="IN.csv -")
     tariff = load_tariff(args.tariff) if args.tariff else published_tariff()
     against = load_tariff(args.against) if args.against else None
 
-    frame = read_portfolio(source)
+    frame = read_portfolio(sys.stdin.buffer, name=STDIN) if args.input == STDIN else read_portfolio(source)
     frame = within_limits(frame, *([tariff] if against is None else [tariff, against]))
     replaced = replaced_columns(frame.rows, against is not None)
     table = price_table(frame.rows, tariff, against)

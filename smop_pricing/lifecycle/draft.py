@@ -24,9 +24,10 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.model import ACTIONS, MAX_EVENTS, Event, Scenario
+from smop_pricing.lifecycle.model import _ALLOWED, ACTIONS, MAX_DATE, MAX_EVENTS, Event, Scenario
 from smop_pricing.lifecycle.scenario import event_to_dict, json_text, parse_scenario, scenario_to_dict, validate_events
 from smop_pricing.validation import MAX_FILE_BYTES, is_blank, is_missing, size_text
 
@@ -108,7 +109,10 @@ def _number_cell(where: str, value: object) -> int | float | None:
         number = int(value)
     elif isinstance(value, (float, Decimal, numbers.Real)):
         as_float = float(value)
-        if math.isfinite(as_float):
+        whole = not isinstance(value, Decimal) or (value.is_finite() and value == value.to_integral_value())
+        if math.isfinite(as_float) and (whole or not as_float.is_integer()):
+            # a non-whole Decimal that float() rounds to a whole number (1E-999999 -> 0.0,
+            # 2.0000000000000000001 -> 2.0) is refused, not silently read as that number
             number = int(as_float) if as_float.is_integer() else as_float
     if number is None or abs(number) > MAX_CELL_NUMBER:
         shown = value if isinstance(value, (int, str)) else str(value)
@@ -220,10 +224,34 @@ def check_draft(draft: Draft) -> DraftCheck:
 
 
 def row_error_text(error: ScenarioError, lang: str) -> str:
-    """The reason of a bad row without its ``events[k].`` prefix: 'units: must be from 1 ...'."""
-    field = error.field.split(".", 1)[1] if error.field.startswith("events[") and "." in error.field else ""
-    shown = ScenarioError(field or "event", error.value, error.rule, **error.params)
-    return shown.message(lang)
+    """The reason of a bad row in the page's words, without the row: '月数：必须是 1 到 ... 的整数（收到 0）'."""
+    from smop_pricing.lifecycle.wording import error_text
+
+    return error_text(error, lang, in_row=True)
+
+
+def follow_start(header: Scenario, start: date) -> date:
+    """The "simulate until" day that keeps the header's span when the first purchase moves to ``start``
+    (in calendar months and days: 2022-05-01 .. 2022-10-01 moved to 2026-12-01 ends 2027-05-01)."""
+    return min(start + relativedelta(header.until, header.start), MAX_DATE)
+
+
+def follow_action(before: Sequence[Row], after: Sequence[Row]) -> tuple[Row, ...]:
+    """``after`` (the rows an edit gave) where a row whose action alone changed to a known action has
+    lost the values that action does not use: 续费 with 12 months changed to 购买叠加包 keeps no months."""
+    rows = list(after)
+    for index, (old, new) in enumerate(zip(before, after, strict=False)):
+        action = new.action
+        if action == old.action or action not in ACTIONS or old._replace(action=None) != new._replace(action=None):
+            continue
+        allowed = _ALLOWED[str(action)]
+        rows[index] = new._replace(
+            months=new.months if "months" in allowed else None,
+            units=new.units if "units" in allowed else None,
+            users=new.users if "users" in allowed else None,
+            on=bool(new.on) if action == "auto_renew" else None,
+        )
+    return tuple(rows)
 
 
 # --------------------------------------------------------------------------- tables

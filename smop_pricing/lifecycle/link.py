@@ -19,13 +19,22 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
-from smop_pricing.errors import ScenarioError
-from smop_pricing.lifecycle.model import Scenario
+from dateutil.relativedelta import relativedelta
+
+from smop_pricing.errors import InputError, ScenarioError
+from smop_pricing.lifecycle.model import MAX_DATE, MIN_DATE, Scenario
 from smop_pricing.lifecycle.scenario import json_text, parse_scenario, scenario_to_dict
+from smop_pricing.pricing.rules import MAX_MONTHS, term_dates
+from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.validation import parse_count, parse_users
 
 PARAM = "s"
 PRESET_PARAM = "preset"
+QUOTE_PARAMS = ("users", "start", "months")
+"""A quote to simulate: that many users, a first purchase on ``start`` for ``months``."""
+LIFECYCLE_PATH = "/lifecycle-simulator"
 MAX_LINK_CHARS = 4_000
 MAX_DECODED_BYTES = 65_536
 _LINK_TEXT = re.compile(r"[A-Za-z0-9_-]+={0,2}")
@@ -101,3 +110,40 @@ def encode_scenario(scenario: Scenario) -> str:
 def decode_scenario(text: str) -> Scenario:
     """The scenario a link carries; an invalid one raises ScenarioError naming the field."""
     return parse_scenario(decode_document(text), name=PARAM)
+
+
+def quote_scenario_params(users: int, start: date, months: int) -> dict[str, str]:
+    """The lifecycle page's URL parameters that simulate a quote (see :func:`quote_document`)."""
+    return {"users": str(users), "start": start.isoformat(), "months": str(months)}
+
+
+def quote_scenario_url(users: int, start: date, months: int, path: str = LIFECYCLE_PATH) -> str:
+    """The lifecycle page's link for a quote: ``/lifecycle-simulator?users=350000&start=2026-12-01&months=12``."""
+    return f"{path}?{urlencode(quote_scenario_params(users, start, months))}"
+
+
+def quote_document(params: Mapping[str, str], tariff: Tariff) -> dict[str, Any]:
+    """The scenario of a quote from the URL parameters ``users``, ``start`` and ``months``: a first
+    purchase on ``start`` for ``months`` with that many users, no events, simulated until one month
+    after the reclamation day (so the expiry, the lapse and the reclamation are all seen).
+
+    A missing or bad value raises InputError/ScenarioError naming the parameter.
+    """
+    for name in QUOTE_PARAMS:
+        if not str(params.get(name) or "").strip():
+            raise ScenarioError(name, "", "missing")
+    users = parse_users(params["users"])
+    months = parse_count("months", params["months"], 1, MAX_MONTHS)
+    text = str(params["start"]).strip()[:40]
+    try:
+        start = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        start = None
+    if start is None:
+        raise ScenarioError("start", text, "date")
+    if not MIN_DATE <= start <= MAX_DATE:
+        raise InputError("start", text, "date_range", minimum=MIN_DATE.isoformat(), maximum=MAX_DATE.isoformat())
+    _, reclamation = term_dates(start, months, tariff)
+    until = min(reclamation + relativedelta(months=1), MAX_DATE)
+    return {"start": start.isoformat(), "months": months, "until": until.isoformat(), "users": users,
+            "events": []}

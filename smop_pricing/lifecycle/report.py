@@ -132,3 +132,8 @@ def assumptions_text(result: SimulationResult, lang: str) -> str:
 def final_text(result: SimulationResult, lang: str) -> str:
     return t(f"lifecycle.final_{result.final_state}", lang, expiry=result.final_expiry.isoformat(),
              reclaim=result.reclamation.isoformat())
+
+
+def days_in(result: SimulationResult, state: str) -> int:
+    """Days of the span spent in ``state``: stopped (expired, in the grace months) and reclaimed apart."""
+    return sum((p.end - p.start).days for p in result.periods if p.state == state)

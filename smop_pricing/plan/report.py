@@ -19,6 +19,7 @@ from smop_pricing.i18n import t
 from smop_pricing.money import ZERO, format_money, format_rate, format_users, users_text
 from smop_pricing.plan.strategies import PlanResult
 from smop_pricing.plan.uncertainty import Uncertainty
+from smop_pricing.safe_io import inert_workbook, neutralize
 
 _BOLD = Font(bold=True)
 
@@ -130,7 +131,7 @@ def budget_csv(plan: PlanResult, lang: str) -> bytes:
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(budget_headers(lang))
     for row in budget_rows(plan):
-        writer.writerow([_plain(v) for v in row])
+        writer.writerow([neutralize(_plain(v)) for v in row])  # safe_io: no cell runs in a spreadsheet
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
@@ -161,6 +162,7 @@ def budget_xlsx(plans: Sequence[PlanResult], lang: str) -> bytes:
         for column in "BCD":
             for cell in sheet[column][1:]:
                 cell.number_format = "#,##0"
+    inert_workbook(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

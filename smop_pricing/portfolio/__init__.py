@@ -44,6 +44,7 @@ from smop_pricing.portfolio.compare import (
     totals,
     with_basis,
 )
+from smop_pricing.portfolio.numbers import parse_whole_numbers
 from smop_pricing.portfolio.price import price_table, replaced_columns, reprice, synthetic_portfolio, within_limits
 from smop_pricing.portfolio.read import (
     PortfolioFrame,
@@ -53,7 +54,6 @@ from smop_pricing.portfolio.read import (
     detect_encoding,
     empty_errors,
     encoding_label,
-    parse_whole_numbers,
     read_portfolio,
 )
 from smop_pricing.portfolio.write import (

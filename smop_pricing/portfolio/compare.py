@@ -222,3 +222,73 @@ def with_basis(comparison: Comparison, basis: Basis, *, top: int = 10, bins: int
         losers=_extremes(table, basis, rising),
         histogram=difference_histogram(diff, bins),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Who pays more, less, the same; revenue by period
+# ---------------------------------------------------------------------------------------------
+
+Side = Literal["more", "less", "same"]
+SIDES_SHOWN: tuple[Side, ...] = ("more", "less", "same")
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """The customers whose bill moves one way: how many, their share of all (percent, one decimal)
+    and the sum of their differences (what-if − published, yuan)."""
+
+    customers: int
+    share: Decimal
+    amount: Decimal
+
+
+def _difference_fen(table: pd.DataFrame, basis: Basis) -> npt.NDArray[np.int64]:
+    return np.asarray(table["difference_fen" if basis == "literal" else "cheapest_difference_fen"], dtype=np.int64)
+
+
+def change_groups(table: pd.DataFrame, basis: Basis = "literal") -> dict[Side, ChangeGroup]:
+    """Customers who pay more, less and the same under the what-if tariff (counts, shares, sums)."""
+    diff = _difference_fen(table, basis)
+    total = len(diff)
+    masks: dict[Side, npt.NDArray[np.bool_]] = {"more": diff > 0, "less": diff < 0, "same": diff == 0}
+    groups: dict[Side, ChangeGroup] = {}
+    for side, mask in masks.items():
+        count = int(mask.sum())
+        share = (Decimal(count * 100) / total).quantize(Decimal("0.1")) if total else Decimal(0)
+        groups[side] = ChangeGroup(count, share, from_fen(exact_sum(diff[mask])))
+    return groups
+
+
+def split_histogram(table: pd.DataFrame, basis: Basis = "literal", bins: int = 20) -> pd.DataFrame:
+    """The histogram of the customers whose bill changes, falls and rises binned apart (so no bin
+    mixes them and a small tail keeps bins of its own), unchanged customers left out (they are
+    counted by :func:`change_groups`). Columns as :func:`difference_histogram`, plus ``side``."""
+    diff = _difference_fen(table, basis)
+    parts = []
+    for side, values in (("less", diff[diff < 0]), ("more", diff[diff > 0])):
+        if len(values):
+            part = difference_histogram(values, max(1, bins // 2))
+            parts.append(part.assign(side=side))
+    if not parts:
+        return difference_histogram(diff[:0], bins).assign(side=pd.Series([], dtype=object))
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class PeriodRevenue:
+    """A portfolio's revenue under one tariff by period: the recurring platform fee for a year
+    (every customer for 12 months), and the one-time pack purchases (literal and cheapest)."""
+
+    platform_per_year: Decimal
+    packs_once: Decimal
+    cheapest_packs_once: Decimal
+
+
+def period_revenue(table: pd.DataFrame, prefix: str = "") -> PeriodRevenue:
+    """Revenue by period of a priced table (``prefix`` "" for the published, "against_" the what-if)."""
+    months = np.asarray(table["months"], dtype=np.int64)
+    base = np.asarray(table[prefix + "base_fee_fen"], dtype=np.int64)
+    packs = np.asarray(table[prefix + "pack_fee_fen"], dtype=np.int64)
+    cheapest = np.asarray(table[prefix + "cheapest_total_fen"], dtype=np.int64) - base
+    yearly = base // np.maximum(months, 1) * 12  # the fee is the same each month: exact
+    return PeriodRevenue(from_fen(exact_sum(yearly)), from_fen(exact_sum(packs)), from_fen(exact_sum(cheapest)))

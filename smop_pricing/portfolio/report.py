@@ -28,7 +28,10 @@ from smop_pricing.portfolio import (
     synthetic_portfolio,
     within_limits,
 )
+from smop_pricing.portfolio.columns import AGAINST
+from smop_pricing.portfolio.compare import ChangeGroup, change_groups, period_revenue
 from smop_pricing.pricing.tariff import Tariff
+from smop_pricing.safe_io import csv_text
 
 MIN_SYNTHETIC_SIZE = 100
 MAX_SYNTHETIC_SIZE = 1_000_000
@@ -110,24 +113,57 @@ def change_text(before: Decimal, after: Decimal, lang: str) -> str:
     return f"{signed_money(after - before, lang)} ({signed_percent(percent_change(before, after))})"
 
 
+REVENUE_ROWS = ("platform_year", "packs_literal", "packs_cheapest", "terms_literal", "terms_cheapest")
+"""The revenue table's rows, each with its period: the platform fee for a year (recurring), pack purchases
+(one-time, literal and cheapest), and the purchases as quoted (each customer's own term of 1–36 months)."""
+
+
 def revenue_table(comparison: Comparison, lang: str) -> pd.DataFrame:
-    """Revenue under both tariffs, literal and cheapest purchases, as text (:data:`REVENUE_COLUMNS`)."""
+    """Revenue under both tariffs by period, as text (:data:`REVENUE_COLUMNS`, rows :data:`REVENUE_ROWS`)."""
     first, second = comparison.published, comparison.whatif
+    table = comparison.table
+    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    amounts = {
+        "platform_year": (before.platform_per_year, after.platform_per_year),
+        "packs_literal": (before.packs_once, after.packs_once),
+        "packs_cheapest": (before.cheapest_packs_once, after.cheapest_packs_once),
+        "terms_literal": (first.total, second.total),
+        "terms_cheapest": (first.cheapest_total, second.cheapest_total),
+    }
     rows = []
-    for purchase, before, after in (
-        ("purchase_literal", first.total, second.total),
-        ("purchase_cheapest", first.cheapest_total, second.cheapest_total),
-    ):
+    for name in REVENUE_ROWS:
+        old, new = amounts[name]
         rows.append(
             {
-                "purchase": t(f"portui.{purchase}", lang),
-                "published": format_money(before, lang),
-                "whatif": format_money(after, lang),
-                "difference": signed_money(after - before, lang),
-                "change": signed_percent(percent_change(before, after)),
+                "purchase": t(f"portui.revenue_{name}", lang),
+                "published": format_money(old, lang),
+                "whatif": format_money(new, lang),
+                "difference": signed_money(new - old, lang),
+                "change": signed_percent(percent_change(old, new)),
             }
         )
     return pd.DataFrame(rows, columns=list(REVENUE_COLUMNS))
+
+
+def group_delta(group: ChangeGroup, lang: str) -> str:
+    """A group's share and sum: "31.5% · in all +CNY 44,679,000"."""
+    return t("portui.group_delta", lang, share=f"{group.share}",
+             amount=signed_money(group.amount, lang))
+
+
+def summary_lines(table: pd.DataFrame, lang: str) -> list[str]:
+    """The portfolio summary beside the review's editor: who pays more, less, the same, and the
+    platform fee a year and the one-time packs under the what-if tariff (with the change)."""
+    groups = change_groups(table)
+    lines = [t("portui.summary_group", lang, label=t(f"portui.group_{side}", lang),
+               count=f"{groups[side].customers:,}", delta=group_delta(groups[side], lang))
+             for side in ("more", "less", "same")]
+    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
+                            ("portui.packs_metric", before.packs_once, after.packs_once)):
+        lines.append(t("portui.summary_money", lang, label=t(label, lang), amount=format_money(new, lang),
+                       change=change_text(old, new, lang)))
+    return lines
 
 
 def customers_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -215,7 +251,7 @@ def errors_csv_bytes(errors: pd.DataFrame, lang: str, encoding: str = "utf-8") -
     """The errors file (``line, column, value, reason``, as ``reprice`` writes it) as bytes."""
     if encoding not in ENCODINGS:
         raise InputError("encoding", encoding, "portfolio_encoding_choice", choices=", ".join(ENCODINGS))
-    text = error_table(errors, lang).to_csv(index=False, lineterminator="\n")
+    text = csv_text(error_table(errors, lang))
     return text.encode("gb18030" if encoding == "gbk" else encoding)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from typing import IO
 
@@ -12,6 +13,7 @@ from smop_pricing.i18n import t
 from smop_pricing.money import yuan_text
 from smop_pricing.portfolio.columns import _CODEC, BOUNDS, ENCODINGS, _money_fen_columns
 from smop_pricing.pricing.rules import MAX_NEED_UNITS
+from smop_pricing.safe_io import csv_text, has_carriage_return, write_bytes_atomic
 
 # ---------------------------------------------------------------------------------------------
 # Writing
@@ -41,21 +43,41 @@ def _codec(encoding: str) -> str:
 def write_priced_csv(
     table: pd.DataFrame, dest: str | os.PathLike[str] | IO[str], encoding: str = "utf-8"
 ) -> None:
-    """Write the priced table as CSV (see :func:`output_frame`); ``encoding`` one of ENCODINGS."""
-    output_frame(table).to_csv(dest, index=False, encoding=_codec(encoding), lineterminator="\n")
+    """Write the priced table as CSV (see :func:`output_frame`); ``encoding`` one of ENCODINGS.
+
+    Text cells are made inert for spreadsheets and a path is written atomically (safe_io).
+    """
+    _put(dest, csv_text(output_frame(table)), _codec(encoding))
 
 
-def priced_csv_bytes(table: pd.DataFrame, encoding: str = "utf-8") -> bytes:
-    """The CSV of :func:`write_priced_csv` as bytes (for a download button)."""
-    text = output_frame(table).to_csv(index=False, lineterminator="\n")
-    return text.encode(_codec(encoding))
+def priced_csv_bytes(table: pd.DataFrame, encoding: str = "utf-8", chunk_rows: int = 100_000) -> bytes:
+    """The CSV of :func:`write_priced_csv` as bytes (for a download button).
+
+    Written ``chunk_rows`` at a time, so the text of the whole table never exists beside its
+    bytes (the peak is about twice the file, not five times).
+    """
+    codec = _codec(encoding)
+    terminator = "\r\n" if has_carriage_return(table) else "\n"
+    out = io.BytesIO()
+    for start in range(0, max(len(table), 1), chunk_rows):
+        part = output_frame(table.iloc[start : start + chunk_rows])
+        out.write(csv_text(part, terminator, header=start == 0).encode(codec))
+    return out.getvalue()
 
 
 def write_errors_csv(
     errors: pd.DataFrame, dest: str | os.PathLike[str] | IO[str], lang: str, encoding: str = "utf-8"
 ) -> None:
     """Write :func:`error_table` as CSV: ``line, column, value, reason``."""
-    error_table(errors, lang).to_csv(dest, index=False, encoding=_codec(encoding), lineterminator="\n")
+    _put(dest, csv_text(error_table(errors, lang)), _codec(encoding))
+
+
+def _put(dest: str | os.PathLike[str] | IO[str], text: str, codec: str) -> None:
+    if isinstance(dest, (str, os.PathLike)):
+        data = text.encode(codec)
+        write_bytes_atomic(dest, data)
+    else:
+        dest.write(text)
 
 
 def error_table(errors: pd.DataFrame, lang: str) -> pd.DataFrame:

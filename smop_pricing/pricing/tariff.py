@@ -74,6 +74,10 @@ class Tariff:
     def display_name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
 
+    def version_text(self, lang: str) -> str:
+        """The version as a person reads it (see :func:`version_text`)."""
+        return version_text(self.version, lang)
+
     @property
     def open_tier_start(self) -> int:
         """First unit count priced by the open-ended last tier."""
@@ -200,12 +204,52 @@ def tariff_from_dict(raw: dict[str, Any]) -> Tariff:
     )
 
 
+MAX_NESTING = 32  # arrays and inline tables inside one another; a tariff needs 2
+
+
+def _too_deep(text: str, limit: int = MAX_NESTING) -> bool:
+    """Whether arrays/inline tables nest deeper than ``limit`` (strings and comments skipped).
+
+    tomllib recurses once per level: a few hundred levels exhaust the stack of a server
+    thread, so such a file is refused before it is parsed.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            if text.startswith(c * 3, i):
+                end = text.find(c * 3, i + 3)
+                i = n if end < 0 else end + 3
+                continue
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if c == '"' and text[j] == "\\" else 1
+            i = j
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif c in "]}":
+            depth -= 1
+        i += 1
+    return False
+
+
 def parse_tariff(text: str, source: str = "tariff") -> Tariff:
     """Parse TOML text; a syntax error becomes a :class:`TariffError` too."""
+    if _too_deep(text):
+        raise TariffError(source, "", "toml_nesting")
     try:
         raw = tomllib.loads(text)
     except ValueError as exc:  # TOMLDecodeError, or an integer of more digits than int() converts
         raise TariffError(source, str(exc), "toml") from None
+    except RecursionError:  # arrays or inline tables nested a few hundred deep
+        raise TariffError(source, "", "toml_nesting") from None
     return tariff_from_dict(raw)
 
 
@@ -258,3 +302,11 @@ def tariff_to_toml(tariff: Tariff) -> str:
             lines.append(f"max_units = {tier.max_units}")
         lines.append(f'unit_price = "{tier.unit_price}"')
     return "\n".join(lines) + "\n"
+
+
+def version_text(version: str, lang: str) -> str:
+    """A tariff version in words: a named version (``published``) in ``lang`` (公布版 in zh),
+    any other version string as written."""
+    from smop_pricing.i18n import catalog, t
+
+    return t(f"tariffver.{version}", lang) if f"tariffver.{version}" in catalog() else version

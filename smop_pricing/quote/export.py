@@ -38,6 +38,7 @@ from smop_pricing.quote.summary import (
     tariff_label,
     term_text,
 )
+from smop_pricing.safe_io import inert_workbook, neutralize
 
 CSV_COLUMNS = ("section", "label", "value", "unit", "formula")
 SECTIONS = ("quote", "input", "summary", "line", "note", "rule", "compare")
@@ -177,8 +178,8 @@ def quote_csv(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([t(f"quote.csv_{column}", lang) for column in CSV_COLUMNS])
     for row in export_rows(q, lang, issued, start, basis, compared):
-        writer.writerow((t(f"quote.section_{row.section}", lang), row.label, _csv_value(row.value), row.unit,
-                         row.formula))
+        writer.writerow([neutralize(cell) for cell in (t(f"quote.section_{row.section}", lang), row.label,
+                                                       _csv_value(row.value), row.unit, row.formula)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -296,6 +297,7 @@ def quote_xlsx(
 
     book.properties.title = t("quote.sheet_title", lang)
     book.properties.creator = "smop-pricing"
+    inert_workbook(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

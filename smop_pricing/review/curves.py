@@ -227,3 +227,18 @@ def overpay_by_need(baseline: Tariff, whatif: Tariff, max_units: int) -> pd.Data
     )
 
 
+
+
+def difference_sentences(diff: DifferenceSummary, lang: str) -> list[str]:
+    """The largest rise and fall of the what-if tariff in words (or that nothing changes)."""
+    from smop_pricing.i18n import t
+    from smop_pricing.money import format_money
+
+    lines = []
+    if diff.rise_at is not None:
+        lines.append(t("review.rise_line", lang, fee=format_money(diff.max_rise, lang), users=f"{diff.rise_at:,}"))
+    if diff.fall_at is not None:
+        lines.append(t("review.fall_line", lang, fee=format_money(-diff.max_fall, lang), users=f"{diff.fall_at:,}"))
+    if not lines:
+        lines.append(t("review.no_difference", lang))
+    return lines

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from smop_pricing.errors import InputError, SmopError, TariffError
-from smop_pricing.i18n import t
+from smop_pricing.i18n import catalog, t
 from smop_pricing.money import format_money
 from smop_pricing.pricing.tariff import Tariff, published_tariff, tariff_from_dict, tariff_to_toml
 from smop_pricing.review.questions import _setting_text
@@ -221,18 +221,20 @@ _TIER_FIELD = re.compile(r"^tiers\[(\d+)\]\.(max_units|unit_price)$")
 def field_label(field: str, lang: str) -> str:
     """The editor's name for a field: 'Monthly fee (monthly_fee)', 'Tier 2 · max_units'."""
     match = _TIER_FIELD.match(field)
-    if match:
-        return t("review.tier_field", lang, row=int(match.group(1)) + 1, column=match.group(2))
+    if match:  # tiers counted from 1, the column as the editor heads it
+        return t("review.tier_field", lang, row=int(match.group(1)) + 1,
+                 column=t(f"review.col_{match.group(2)}", lang))
     if field in EDITOR_FIELDS:
-        return t("review.field_named", lang, label=t(f"review.field_{field}", lang), name=field)
+        return t(f"review.field_{field}", lang)
     if field in ("max_users", "max_units"):
         return t(f"review.{field}", lang)
     return field
 
 
 def error_text(error: SmopError, lang: str) -> str:
-    """An editor (or review input) error in ``lang``, naming the field by its label and its key."""
-    rule = t(f"err.{error.rule}", lang, **error.params)
+    """An editor (or review input) error in ``lang``, naming the field by its on-screen label."""
+    override = f"review.rule_{error.rule}"  # a rule whose words name a file key: worded for the editor
+    rule = t(override if override in catalog() else f"err.{error.rule}", lang, **error.params)
     value = error.value if isinstance(error.value, (int, str)) else repr(error.value)
     label = field_label(error.field, lang)
     if value in ("", None):

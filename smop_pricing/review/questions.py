@@ -102,6 +102,20 @@ class QuestionStatus:
     def default_setting_text(self) -> str:
         return "" if not self.question.setting else f"{self.question.setting} = {_setting_text(self.default_value)}"
 
+    def setting_name(self, lang: str) -> str:
+        """The setting's name as the page says it ("到期后叠加包保留"), not its file key."""
+        from smop_pricing.i18n import catalog, t
+
+        key = f"review.setting_{self.question.setting}"
+        return t(key, lang) if key in catalog() else self.question.setting
+
+    def setting_value(self, lang: str, default: bool = False) -> str:
+        """The setting's value (or default) in words: 是/否 for a switch, the number otherwise."""
+        from smop_pricing.i18n import t
+
+        value = self.default_value if default else self.value
+        return t(f"review.bool_{str(value).lower()}", lang) if isinstance(value, bool) else _setting_text(value)
+
     def reading_text(self, reading: Reading, lang: str, value: object | None = None) -> str:
         shown = self.value if value is None else value
         params: dict[str, str] = {"value": _setting_text(shown)}

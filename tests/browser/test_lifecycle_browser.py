@@ -100,7 +100,7 @@ def test_a_bad_uploaded_file_is_explained_and_the_scenario_kept(page, app_url, t
                                "events": [{"date": "2022-08-01", "action": "renew", "months": "one"}]}))
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
     main = page.get_by_test_id("stMain")
-    expect(main).to_contain_text("The file bad.json was not loaded: events[0].months: must be a whole number")
+    expect(main).to_contain_text("The file bad.json was not loaded: Row 1 · Months: must be a whole number")
     expect(main).to_contain_text("Your current scenario is kept")
     expect(main).to_contain_text("CNY 4,000")
 

@@ -38,7 +38,8 @@ def review_url(app_url):
 
 
 def revenue(lang: str, tariff: Tariff = PUBLISHED) -> str:
-    return format_money(sum((quote(tariff, u, m, h).total for _, u, m, h in GOOD), Decimal(0)), lang)
+    """The one-time packs the good rows buy (literal purchases) under ``tariff``."""
+    return format_money(sum((quote(tariff, u, m, h).pack_fee for _, u, m, h in GOOD), Decimal(0)), lang)
 
 
 def edit_tier_price(page, row: int, price: str) -> None:
@@ -82,7 +83,7 @@ def section_screenshot(page, name: str) -> Path:
     page.set_viewport_size({"width": size["width"], "height": int(page.evaluate(FULL_HEIGHT)) + 40})
     page.wait_for_selector(IDLE)
     expect(page.locator(CHARTS)).to_have_count(4)
-    top = page.locator("#portfolio").bounding_box()
+    top = page.get_by_role("tablist").bounding_box()
     bottom = page.get_by_test_id("stMain").bounding_box()
     assert top is not None and bottom is not None
     clip = {"x": 0, "y": max(0, top["y"] - 16), "width": size["width"],
@@ -93,30 +94,31 @@ def section_screenshot(page, name: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    "lang, read, bad, labels, winners",
+    "lang, read, bad, packs, winners",
     [
         ("zh", "客户组合：客户名单.csv（GBK），定价 3 行，未定价 1 行", "有 1 行未定价（共 1 个问题），行号：4。",
-         ("公布价目表收入（按需购买）", "假设价目表收入（按需购买）"), "降价最多的客户（前 10 位）"),
+         "叠加包（一次性）", "降价最多的客户（前 10 位）"),
         ("en", "Portfolio: 客户名单.csv (GBK), 3 rows priced, 1 not priced",
          "1 row(s) not priced (1 problem(s)), on line(s) 4.",
-         ("Published revenue (literal)", "What-if revenue (literal)"), "Biggest winners (top 10, pay less)"),
+         "Packs (one-time)", "Biggest winners (top 10, pay less)"),
     ],
 )
 def test_a_gbk_upload_with_a_bad_row_shows_its_line_and_the_revenue_follows_a_tier_change(
-    page, review_url, lang, read, bad, labels, winners
+    page, review_url, lang, read, bad, packs, winners
 ):
     open_app(page, f"{review_url}?lang={lang}")
     upload_portfolio(page, lang)
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text(read)
     expect(page.get_by_test_id("stAlertContentWarning").filter(has_text=bad)).to_be_visible()
-    published = page.get_by_test_id("stMetric").filter(has_text=labels[0])
-    whatif = page.get_by_test_id("stMetric").filter(has_text=labels[1])
-    expect(published).to_contain_text(revenue(lang))
-    expect(whatif).to_contain_text(revenue(lang))
+    # the summary beside the editor: the what-if's one-time packs, and the change against the published
+    summary = page.get_by_test_id("stMarkdownContainer").filter(has_text=packs).first
+    expect(summary).to_contain_text(revenue(lang))
     edit_tier_price(page, 1, "4000")
-    expect(whatif).to_contain_text(revenue(lang, CHEAPER_MIDDLE))
-    expect(published).to_contain_text(revenue(lang))
+    expect(summary).to_contain_text(revenue(lang, CHEAPER_MIDDLE))
+    less = format_money(sum((quote(PUBLISHED, u, m, h).pack_fee - quote(CHEAPER_MIDDLE, u, m, h).pack_fee
+                             for _, u, m, h in GOOD), Decimal(0)), lang)
+    expect(summary).to_contain_text(f"-{less}")
     expect(main).to_contain_text(winners)
     expect(page.locator(CHARTS)).to_have_count(4)  # the histogram is drawn once some bills change
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
@@ -131,8 +133,8 @@ def test_a_new_monthly_fee_raises_every_uploaded_customers_bill(page, review_url
     fee = page.get_by_role("textbox", name="Monthly fee (CNY)")
     fee.fill("2100")
     fee.press("Enter")
-    whatif = page.get_by_test_id("stMetric").filter(has_text="What-if revenue (literal)")
-    expect(whatif).to_contain_text("+CNY 1,600")  # 12 + 1 + 3 months at CNY 100 more a month
+    platform = page.get_by_test_id("stMetric").filter(has_text="Platform fee a year").first
+    expect(platform).to_contain_text("+CNY 3,600")  # 3 customers, CNY 100 more a month, for a year
     expect(page.get_by_test_id("stMain")).to_contain_text("Biggest losers (top 10, pay more)")
     expect(page.get_by_test_id("stMain")).to_contain_text("No customer pays less.")
 

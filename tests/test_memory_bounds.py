@@ -1,0 +1,167 @@
+"""Memory: a session keeps its portfolio compact, builds downloads on demand, and the server runs only a
+few large jobs at once (a clear "busy, try again" otherwise)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import threading
+
+import pandas as pd
+import pytest
+
+import smop_ui.limits as limits
+from smop_pricing.portfolio import read_portfolio, synthetic_portfolio
+from smop_pricing.portfolio.compact import KEPT_MONEY, compact_priced, full_table
+from smop_pricing.portfolio.compare import with_basis
+from smop_pricing.portfolio.report import price_portfolio
+from smop_pricing.portfolio.write import priced_csv_bytes
+from smop_pricing.pricing.tariff import published_tariff
+from tests.test_page_review_portfolio import metric, open_review, upload
+
+PUBLISHED = published_tariff()
+WHATIF = dataclasses.replace(PUBLISHED, monthly_fee=PUBLISHED.monthly_fee + 100)
+CUSTOMERS = "customer,users,months,held_units\n甲,1000000,12,0\n乙,3500000,1,2\n丙,150000,3,0\n丁,2600000,6,1\n"
+
+
+@pytest.fixture
+def priced():
+    frame = read_portfolio(CUSTOMERS.encode())
+    return price_portfolio(frame, PUBLISHED, WHATIF)
+
+
+def _frame(rows: pd.DataFrame):
+    buffer = io.StringIO()
+    rows.reset_index(drop=True).to_csv(buffer, index=False)
+    return read_portfolio(buffer.getvalue().encode())
+
+
+def test_a_compact_pricing_keeps_only_the_totals_and_differences_the_page_shows(priced):
+    compact = compact_priced(priced)
+    assert set(compact.comparison.table.columns) == {"customer", "users", "months", "held_units", *KEPT_MONEY}
+    full_bytes = priced.comparison.table.memory_usage(deep=True).sum()
+    assert compact.comparison.table.memory_usage(deep=True).sum() < 0.6 * full_bytes
+
+
+def test_a_compact_pricing_holds_no_view_of_the_full_table(priced):
+    compact = compact_priced(priced).comparison.table
+    for name in KEPT_MONEY:
+        assert not pd.api.types.is_object_dtype(compact[name])
+        assert compact[name].to_numpy().base is None or compact[name].to_numpy().base is not \
+            priced.comparison.table[name].to_numpy().base
+
+
+@pytest.mark.parametrize("basis", ["literal", "cheapest"])
+def test_winners_losers_and_histogram_are_the_same_from_the_compact_pricing(basis):
+    frame = _frame(synthetic_portfolio(3_000, seed=4))
+    full = price_portfolio(frame, PUBLISHED, WHATIF)
+    compact = compact_priced(full)
+    a, b = with_basis(full.comparison, basis), with_basis(compact.comparison, basis)
+    pd.testing.assert_frame_equal(a.winners, b.winners)
+    pd.testing.assert_frame_equal(a.losers, b.losers)
+    pd.testing.assert_frame_equal(a.histogram, b.histogram)
+    assert compact.unchanged == full.unchanged
+
+
+def test_the_download_priced_again_on_demand_is_the_table_compare_made(priced):
+    pd.testing.assert_frame_equal(full_table(compact_priced(priced), PUBLISHED, WHATIF), priced.comparison.table)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 100_000])
+def test_a_download_written_in_chunks_is_the_same_file(priced, chunk):
+    table = priced.comparison.table
+    assert priced_csv_bytes(table, "utf-8", chunk_rows=chunk) == priced_csv_bytes(table, "utf-8", chunk_rows=10**9)
+
+
+def test_a_chunked_download_keeps_a_carriage_return_in_one_record():
+    table = pd.DataFrame({"customer": ["a", "b\rc", "d"], "users": [1, 2, 3]})
+    text = priced_csv_bytes(table, chunk_rows=1).decode()
+    assert text == 'customer,users\r\na,1\r\n"b\rc",2\r\nd,3\r\n'
+
+
+# --------------------------------------------------------------------------- the server's gate
+
+
+def test_small_jobs_always_run_and_large_ones_take_one_of_few_slots():
+    with limits.large_job(False) as small:
+        assert small
+    held = []
+    try:
+        for _ in range(limits.MAX_LARGE_JOBS):
+            context = limits.large_job(True)
+            assert context.__enter__()
+            held.append(context)
+        with limits.large_job(True) as third:
+            assert not third
+        with limits.large_job(False) as small:
+            assert small
+    finally:
+        for context in held:
+            context.__exit__(None, None, None)
+    with limits.large_job(True) as again:
+        assert again
+
+
+def test_a_download_waits_for_a_slot_rather_than_failing_at_once():
+    gate = limits._gate()
+    taken = [gate.acquire(blocking=False) for _ in range(limits.MAX_LARGE_JOBS)]
+    assert all(taken)
+    timer = threading.Timer(0.3, gate.release)
+    timer.start()
+    try:
+        with limits.large_job(True, wait=30) as got:
+            assert got
+    finally:
+        timer.join()
+        for _ in range(limits.MAX_LARGE_JOBS - 1):
+            gate.release()
+
+
+def test_a_large_upload_while_the_server_is_busy_says_so_and_prices_after_try_again(monkeypatch):
+    monkeypatch.setattr(limits, "LARGE_UPLOAD_BYTES", 10)  # this small upload counts as large
+    gate = limits._gate()
+    for _ in range(limits.MAX_LARGE_JOBS):
+        assert gate.acquire(blocking=False)
+    try:
+        at = upload(open_review("en"), "c.csv", CUSTOMERS.encode())
+        assert not at.exception
+        assert any("server is busy" in w.value for w in at.warning)
+        assert [b.label for b in at.button if b.label == "Try again"]
+    finally:
+        for _ in range(limits.MAX_LARGE_JOBS):
+            gate.release()
+    at.button(key="pf_busy_read").click().run()
+    assert not at.exception
+    assert not any("server is busy" in w.value for w in at.warning)
+    assert metric(at, "Customers priced") == "4"
+
+
+def test_a_session_keeps_one_compact_pricing_and_lets_the_made_up_portfolio_go():
+    at = open_review("en")
+    assert "pf_synthetic" in at.session_state
+    at = upload(at, "c.csv", CUSTOMERS.encode())
+    assert "pf_synthetic" not in at.session_state
+    key, priced = at.session_state["pf_priced"]
+    assert key[0].startswith("upload:")
+    assert set(priced.comparison.table.columns) <= {"customer", "users", "months", "held_units", *KEPT_MONEY}
+
+
+def test_the_memory_janitor_runs_once_per_server_and_releases_without_error():
+    first, second = limits.start_janitor(), limits.start_janitor()
+    assert first is second and not first.is_set()
+    assert any(thread.name == "smop-memory-janitor" and thread.is_alive() for thread in threading.enumerate())
+    limits.release_memory()
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 50_000])
+def test_the_download_priced_in_chunks_is_the_file_the_full_table_gives(priced, chunk):
+    from smop_pricing.portfolio.compact import priced_csv_on_demand
+
+    compact = compact_priced(priced)
+    for encoding in ("utf-8", "gbk"):
+        expected = priced_csv_bytes(priced.comparison.table, encoding)
+        assert priced_csv_on_demand(compact, PUBLISHED, WHATIF, encoding, chunk_rows=chunk) == expected
+
+
+def test_expiring_closed_sessions_without_a_running_server_does_nothing():
+    assert limits.expire_closed_sessions() == 0
