@@ -41,12 +41,13 @@ from smop_ui.plan_view import (
     chart_specs,
     month_options,
     parsed,
+    plans_for,
     reset_table,
-    results,
     seed_plan_params,
     shape_inputs,
     table_forecast,
     table_frame,
+    uncertainty_for,
     upload_forecast,
     write_plan_url,
 )
@@ -121,7 +122,8 @@ if forecast is None or isinstance(rate, SmopError):
     st.stop()
 
 try:
-    plans, uncertainty = results(forecast, int(state["held"]), rate, int(state["spread"]))
+    # the strategies first: the headline is drawn before the slow low / base / high analysis is asked for
+    plans = plans_for(forecast, int(state["held"]), rate)
 except SmopError as exc:
     st.error(escaped(exc.message(lang)))
     footer(published_tariff(), lang)
@@ -183,6 +185,12 @@ st.download_button(
 )
 
 st.header(t("plan.uncertainty_title", lang))
+try:
+    uncertainty = uncertainty_for(forecast, int(state["held"]), rate, int(state["spread"]))
+except SmopError as exc:
+    st.error(escaped(exc.message(lang)))
+    footer(published_tariff(), lang)
+    st.stop()
 if len(uncertainty.cases) == 1:
     st.info(t("plan.uncertainty_off", lang))
 else:

@@ -15,16 +15,14 @@ from smop_pricing.quote.report import cheaper_callout, rules_that_bite, slip_not
 from smop_pricing.quote.summary import Basis, summarize, tariff_label
 from smop_ui.charts import draw
 from smop_ui.chrome import LANG_PARAM, current_lang, footer
-from smop_ui.params import DateParam, IntParam, full_link, seed, share_query, show_notices, write_url
+from smop_ui.params import DateParam, IntParam, seed, show_notices, write_url
 from smop_ui.quote_view import (
     BUY,
     capacity_spec,
-    compare_section,
+    compare_and_share,
     dates_table,
-    exports,
     headline,
     line_table,
-    sheet_details,
     tier_table,
     users_field,
 )
@@ -118,20 +116,9 @@ with right:
     st.markdown("\n".join(f"- {rule}" for rule in rules_that_bite(q, lang, dates)))
 
 st.page_link("app_pages/lifecycle.py", label=t("lifepage.simulate_quote", lang), icon=":material/hourglass_top:", query_params=quote_scenario_params(users, start or dt.date.today(), months))  # noqa: E501
-share = st.container()
-compared, options = compare_section(q, basis, lang)
-with notices:
+# Compare, share and the quote sheet: a fragment, so a change of the compared options (or of the
+# sheet's customer) reruns only this section, not the quote above; it writes its own link parameters.
+compare_and_share(q, basis, start, (USERS, MONTHS, HELD, START, BUY, LANG_PARAM), lang)
+with notices:  # after the section: it has read its link parameters too
     show_notices()
-with share:
-    st.header(t("quote.share", lang))
-    query = share_query([USERS, MONTHS, HELD, START, BUY, LANG_PARAM, *compared], always=("users", "months"))
-    st.caption(t("quote.link_relative", lang))
-    st.code(query, language=None, wrap_lines=True)
-    if st.context.url:
-        st.caption(t("quote.link_full", lang))
-        st.code(full_link(st.context.url, query), language=None, wrap_lines=True)
-    issued = dt.date.today()
-    st.markdown(f"**{t('quote.sheet_details', lang)}**")
-    info = sheet_details(lang, issued)
-    exports(q, lang, info, start, basis, options)
 footer(tariff, lang)

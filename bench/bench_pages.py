@@ -51,7 +51,9 @@ INPUTS: dict[str, tuple[str, Callable[[int], int]]] = {
     "pricing-review": ("review_users", lambda i: 3_000_000 + 100_000 * (i + 1)),
 }
 
-TEXT_INPUTS = {"users": "users_text"}  # the quote page reads users from a text field
+# Pages that read the changed input from a text field (a count typed as people write it: issue 13),
+# by page, with the field's key: the cost-curve page's users is a number input of the same name.
+TEXT_INPUTS = {"price-quote": "users_text"}
 
 
 def elements(at: AppTest) -> int:
@@ -75,8 +77,8 @@ def _keystrokes(at: AppTest, spec: PageSpec) -> tuple[str, Iterator[Callable[[],
     """The changed input's name and an endless supply of reruns, each with a fresh value."""
     if spec.url_path in INPUTS:
         key, value = INPUTS[spec.url_path]
-        if key in TEXT_INPUTS:  # a count typed as text (the quote page's users: issue 13)
-            field = TEXT_INPUTS[key]
+        if spec.url_path in TEXT_INPUTS:  # a count typed as text (the quote page's users: issue 13)
+            field = TEXT_INPUTS[spec.url_path]
             return key, (lambda i=i: at.text_input(key=field).set_value(f"{value(i):,}").run()
                          for i in itertools.count())
         return key, (lambda i=i: at.number_input(key=key).set_value(value(i)).run() for i in itertools.count())

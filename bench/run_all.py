@@ -1,6 +1,6 @@
 """Run every benchmark and write BENCHMARKS.md: `python -m bench.run_all [group ...] [--out FILE]`.
 
-Groups: engine, portfolio, lifecycle, pages, browser, memory, load, plan, sessions (those whose module exists).
+Groups: engine, portfolio, lifecycle, pages, browser, memory, load, plan, sessions, server (those whose module exists).
 ``--out`` writes the results elsewhere (bench/results/ is ignored by git), leaving BENCHMARKS.md alone.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.common import Figure, load, machine
 
-GROUPS = ("engine", "portfolio", "lifecycle", "pages", "browser", "memory", "load", "plan", "sessions")
+GROUPS = ("engine", "portfolio", "lifecycle", "pages", "browser", "memory", "load", "plan", "sessions", "server")
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -243,19 +243,32 @@ def upload_forecast(uploaded: Any) -> Forecast:
 # --------------------------------------------------------------------------- results, kept
 
 
-def results(forecast: Forecast, held: int, rate: Decimal, spread: int) -> tuple[tuple[PlanResult, ...], Uncertainty]:
-    """The four strategies on the forecast and, with a spread, the low / base / high analysis."""
-    key = (forecast, held, rate, spread)
+def plans_for(forecast: Forecast, held: int, rate: Decimal) -> tuple[PlanResult, ...]:
+    """The four strategies on the forecast (the headline's): tens of milliseconds, kept by what they read."""
+    def build() -> tuple[PlanResult, ...]:
+        return all_strategies(Problem(published_tariff(), forecast, held, rate))
 
-    def build() -> tuple[tuple[PlanResult, ...], Uncertainty]:
+    value: tuple[PlanResult, ...] = memo("plan_plans", (forecast, held, rate), build)
+    return value
+
+
+def uncertainty_for(forecast: Forecast, held: int, rate: Decimal, spread: int) -> Uncertainty:
+    """The low / base / high analysis (12 candidate plans under 3 forecasts: the page's slowest
+    part, ~0.2 s), asked for where its section is drawn, after the headline and the strategies."""
+    def build() -> Uncertainty:
         problem = Problem(published_tariff(), forecast, held, rate)
         cases = [("base", forecast)]
         if spread:
             cases += [("low", scaled(forecast, -spread)), ("high", scaled(forecast, spread))]
-        return all_strategies(problem), analyse(problem, cases)
+        return analyse(problem, cases)
 
-    value: tuple[tuple[PlanResult, ...], Uncertainty] = memo("plan_results", key, build)
+    value: Uncertainty = memo("plan_uncertainty_result", (forecast, held, rate, spread), build)
     return value
+
+
+def results(forecast: Forecast, held: int, rate: Decimal, spread: int) -> tuple[tuple[PlanResult, ...], Uncertainty]:
+    """The four strategies on the forecast and, with a spread, the low / base / high analysis."""
+    return plans_for(forecast, held, rate), uncertainty_for(forecast, held, rate, spread)
 
 
 def chart_labels(lang: str) -> PlanLabels:

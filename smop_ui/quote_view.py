@@ -40,7 +40,7 @@ from smop_pricing.quote.summary import (
 from smop_pricing.validation import parse_users
 from smop_ui.charts import Spec, arrow, draw, vega_spec
 from smop_ui.markdown import escaped, quoted
-from smop_ui.params import ChoiceParam, IntParam, Param, TextParam, clear_url, seed, write_url
+from smop_ui.params import ChoiceParam, IntParam, Param, TextParam, clear_url, full_link, seed, share_query, write_url
 
 _CHART_ENTRIES = 256  # a spec is a few kB
 Slot = tuple[int, int, int, str, str]  # users, months, held units, how the packs are bought (a Kind), name
@@ -362,3 +362,26 @@ def compare_section(q: Quote, basis: Basis, lang: str) -> tuple[list[Param], lis
         else:
             draw(vega_spec(compare_chart(compare_costs(options, lang), lang)))
     return shown, options
+
+
+@st.fragment
+def compare_and_share(q: Quote, basis: Basis, start: dt.date | None, main: Sequence[Param], lang: str) -> None:
+    """The compare section, the share link and the quote sheet, as one fragment: a change of a
+    compared option, the option count or the sheet's details reruns this section only (the
+    quote above stays as it is, and is not computed again). A change of the main inputs reruns
+    the whole page, this section with it. The link shown follows every input: the main ones
+    (``main``, unchanged while only this section reruns) and the compared ones."""
+    share = st.container()  # above the compare section, filled once it has read its inputs
+    compared, options = compare_section(q, basis, lang)
+    with share:
+        st.header(t("quote.share", lang))
+        query = share_query([*main, *compared], always=("users", "months"))
+        st.caption(t("quote.link_relative", lang))
+        st.code(query, language=None, wrap_lines=True)
+        if st.context.url:
+            st.caption(t("quote.link_full", lang))
+            st.code(full_link(st.context.url, query), language=None, wrap_lines=True)
+        issued = dt.date.today()
+        st.markdown(f"**{t('quote.sheet_details', lang)}**")
+        info = sheet_details(lang, issued)
+        exports(q, lang, info, start, basis, options)

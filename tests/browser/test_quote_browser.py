@@ -187,3 +187,32 @@ def test_screenshots_of_the_quote_page_in_chinese_and_english(page, app_url):
         _wait_for_charts(page)
         path = screenshot(page, f"quote-{lang}")
         assert path.stat().st_size > 50_000
+
+
+def test_a_change_of_a_compared_option_reruns_only_its_section_and_the_link_follows_every_input(page, app_url):
+    """The compare section is a fragment: its change sends its own elements, not the page's again."""
+    frames: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    open_app(page, f"{app_url}/?users=1000000&months=12&lang=en")
+    expect(page.locator(METRIC).first).to_have_text("CNY 57,000")
+    months = page.get_by_test_id("stNumberInput").locator("input")  # months, held, c1_months, c1_held, c2_months
+
+    sent = len(frames)
+    _type(months.nth(0), "24")  # a main input: the whole page runs
+    page.wait_for_url(re.compile(r"[?&]months=24\b"))
+    page.wait_for_selector(IDLE)
+    whole_page = len(frames) - sent
+    expect(page.locator(METRIC).first).not_to_have_text("CNY 57,000")
+    total = page.locator(METRIC).first.inner_text()
+
+    sent = len(frames)
+    _type(months.nth(4), "7")  # the second compared option's term: its section only
+    page.wait_for_url(re.compile(r"[?&]c2_months=7\b"))
+    page.wait_for_selector(IDLE)
+    section = len(frames) - sent
+    assert section * 2 < whole_page, (section, whole_page)
+    expect(page.locator(METRIC).first).to_have_text(total)
+    link = page.get_by_test_id("stCode").first
+    expect(link).to_contain_text("months=24")
+    expect(link).to_contain_text("c2_months=7")
+    expect(page.get_by_test_id("stMain")).to_contain_text("Quote 2")
