@@ -166,7 +166,7 @@ def test_payloads_in_an_uploaded_tariff_and_the_fee_field_are_shown_as_text_and_
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_a_file_over_the_servers_upload_limit_is_refused_and_the_edits_stay(page, app_url, tmp_path):
+def test_a_file_over_the_uploaders_limit_is_refused_and_the_edits_stay(page, app_url, tmp_path):
     open_app(page, f"{app_url}/pricing-review?lang=en")
     fee = page.get_by_role("textbox", name="Monthly fee (CNY)")
     fee.fill("2500")
@@ -177,7 +177,7 @@ def test_a_file_over_the_servers_upload_limit_is_refused_and_the_edits_stay(page
     with big.open("wb") as out:
         out.truncate(21 * 1024 * 1024)  # over the 20 MB server.maxUploadSize
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(big))
-    expect(page.get_by_test_id("stFileUploader")).to_contain_text("File must be 20.0MB or smaller")
+    expect(page.get_by_test_id("stFileUploader")).to_contain_text("File must be 1.0MB or smaller")
     page.wait_for_selector(IDLE)
     expect(fee).to_have_value("2500")
     expect(main).to_contain_text("differs from the published one in 1 place(s)")
