@@ -24,7 +24,8 @@ MAX_TABS = 120
 FOCUSED = """() => { const e = document.activeElement;
     return e ? {tag: e.tagName, role: e.getAttribute('role') || '', label: e.getAttribute('aria-label') || '',
                 text: (e.innerText || '').trim(),
-                faint: e.closest('[data-testid="stSidebarNav"], [data-testid="stElementToolbar"]') ? 'yes' : ''}
+                faint: e.closest('[data-testid="stSidebarNav"], [data-testid="stPageLink"], '
+                                 + '[data-testid="stElementToolbar"]') ? 'yes' : ''}
              : null; }"""
 # Focus is visible when the focused element draws a ring (outline or box-shadow) or fills with the
 # theme's primary colour (a date field's year, month, day), or its field's border turns the primary
@@ -42,7 +43,7 @@ FOCUS_SHOWN = """(primary) => { let e = document.activeElement;
 
 def streamlit_weak_focus(focused: dict[str, str]) -> bool:
     """Tab stops whose focus only Streamlit draws, faintly or not at all (README "Known
-    limitations"): the page links of st.navigation and the buttons of a chart's or code block's
+    limitations"): the page links of st.navigation and st.page_link, the buttons of a chart's or code block's
     toolbar (the hover tint, ~1.1:1), and the main area, a scroll container focusable so the
     arrow keys scroll it (no indicator)."""
     return bool(focused["faint"]) or focused["tag"] == "MAIN"
