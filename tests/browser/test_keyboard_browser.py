@@ -68,6 +68,7 @@ def test_a_quote_the_language_a_compared_option_and_the_quote_sheet_with_the_key
     users = 2_500_000
     q = quote(published_tariff(), users, 1, 0)
     open_app(page, f"{app_url}/")
+    inputs_ready(page)
     main = page.get_by_test_id("stMain")
 
     # 1. Get a quote: Tab to the users field, type the count, Enter.
@@ -109,10 +110,18 @@ def test_a_quote_the_language_a_compared_option_and_the_quote_sheet_with_the_key
     assert format_money(q.total, "en") in text and "<html" in text.lower()
 
 
+def inputs_ready(page: Any) -> None:
+    """Wait until the page's inputs are drawn: the app can report idle a moment before the first
+    run's elements arrive, and a Tab pressed then walks a page without them."""
+    page.wait_for_selector('[data-testid="stMain"] input')
+    page.wait_for_selector(IDLE)
+
+
 def test_focus_is_shown_on_every_stop_of_the_quote_page(page, app_url):
     # Every Tab stop down the page (the sidebar, the inputs, the help icons, the expander, the
     # exports, the compare controls) shows where the focus is.
     open_app(page, f"{app_url}/?lang=en")
+    inputs_ready(page)
     stops = 0
     seen: set[tuple[str, str, str]] = set()
     unseen: list[dict[str, str]] = []
