@@ -170,7 +170,10 @@ def open_app(page: object, url: str) -> None:
     """Navigate and wait until the app has rendered and its script has finished."""
     page.goto(url)  # type: ignore[attr-defined]
     page.wait_for_selector(IDLE, timeout=30_000)  # type: ignore[attr-defined]
-    page.wait_for_selector('[data-testid="stMain"]', timeout=30_000)  # type: ignore[attr-defined]
+    # Every page starts with its title: the app can report idle a moment before the first run's
+    # elements arrive, so wait for the title, then for idle again.
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE, timeout=30_000)  # type: ignore[attr-defined]
 
 
 def screenshot(page: object, name: str) -> Path:

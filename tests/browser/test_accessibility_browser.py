@@ -27,8 +27,10 @@ ALLOWLIST = Path(__file__).with_name("axe_allowlist.toml")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WIDTHS = (1440, 390)
 LANGS = ("zh", "en")
-# Every chart drawn (Vega renders after the script has finished) before axe looks.
+# Every chart on screen drawn (Vega renders after the script has finished) before axe looks; a
+# chart in a tab not shown (the review page's) may wait to be drawn until its tab is opened.
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter(chart => chart.offsetParent !== null)
     .every(chart => chart.querySelector('svg.marks, canvas'))"""
 # For each flagged element (axe's selector), the allow-list entries of its rule that it matches.
 MATCHES = """([target, selectors]) => {
