@@ -165,3 +165,80 @@ def test_the_download_priced_in_chunks_is_the_file_the_full_table_gives(priced, 
 
 def test_expiring_closed_sessions_without_a_running_server_does_nothing():
     assert limits.expire_closed_sessions() == 0
+
+
+def _media_manager():
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    return MediaFileManager(MemoryMediaFileStorage("/media"))
+
+
+def _stored(manager) -> set[str]:
+    return set(manager._file_metadata)
+
+
+def test_a_download_built_on_click_is_deleted_a_few_seconds_after_it_was_handed_out():
+    manager = _media_manager()
+    placeholder = manager.add_deferred(lambda: b"priced," * 1000, "text/csv", "coord-download")
+    manager.execute_deferred(placeholder)
+    (built,) = _stored(manager)
+    first_seen: dict[str, float] = {}
+    assert limits.drop_served_downloads(first_seen, 100.0, manager) == 0
+    assert limits.drop_served_downloads(first_seen, 100.0 + limits.SERVED_DOWNLOAD_SECONDS / 2, manager) == 0
+    assert _stored(manager) == {built}
+    assert limits.drop_served_downloads(first_seen, 100.0 + limits.SERVED_DOWNLOAD_SECONDS, manager) == 1
+    assert _stored(manager) == set() and first_seen == {}
+
+
+def test_a_download_deleted_by_the_janitor_can_be_clicked_again():
+    manager = _media_manager()
+    placeholder = manager.add_deferred(lambda: b"priced," * 1000, "text/csv", "coord-download")
+    manager.execute_deferred(placeholder)
+    first_seen: dict[str, float] = {}
+    limits.drop_served_downloads(first_seen, 0.0, manager)
+    limits.drop_served_downloads(first_seen, 60.0, manager)
+    url = manager.execute_deferred(placeholder)
+    assert url.startswith("/media/") and len(_stored(manager)) == 1
+
+
+def test_the_janitor_leaves_files_a_session_still_shows():
+    manager = _media_manager()
+    manager.add(b"\x89PNG shown image", "image/png", "coord-image")
+    manager.add(b"csv shown", "text/csv", "coord-button", is_for_static_download=True)
+    first_seen: dict[str, float] = {}
+    assert limits.drop_served_downloads(first_seen, 0.0, manager) == 0
+    assert limits.drop_served_downloads(first_seen, 60.0, manager) == 0
+    assert len(_stored(manager)) == 2
+
+
+def test_dropping_downloads_without_a_running_server_does_nothing():
+    assert limits.drop_served_downloads({}, 0.0) == 0
+
+
+def test_expiring_a_closed_session_empties_its_state(monkeypatch):
+    """Streamlit's flush loop can keep the last session it flushed alive after shutdown: its
+    portfolio must not stay with it."""
+    from types import SimpleNamespace
+
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.state.session_state import SessionState
+
+    state = SessionState()
+    state["pf_priced"] = ("key", "a large priced portfolio")
+    session = SimpleNamespace(session_state=state, shutdown=lambda: None)
+
+    class Cache:
+        _data = {"gone": SimpleNamespace(session=session)}
+        _expirations = {"gone": 1.0}
+
+        def _timer(self) -> float:
+            return 2.0
+
+        def expire(self, now: float) -> None:
+            self._data.clear()
+
+    runtime = SimpleNamespace(_session_mgr=SimpleNamespace(_session_storage=SimpleNamespace(_cache=Cache())))
+    monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: runtime))
+    assert limits.expire_closed_sessions() == 1
+    assert "pf_priced" not in state
