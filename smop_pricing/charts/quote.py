@@ -59,9 +59,22 @@ def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "part", "users", "order"])
 
 
+def capacity_marker(q: Quote) -> pd.DataFrame:
+    """Where the capacity chart's dashed rule stands: the users to operate. Column: users."""
+    return pd.DataFrame({"users": [q.users]})
+
+
 def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
     """A bar of the users to operate over stacked capacity bars, a dashed rule at the users."""
-    frame = capacity_frame(q, lang)
+    return capacity_frame_chart(capacity_frame(q, lang), capacity_marker(q), lang)
+
+
+def capacity_frame_chart(frame: pd.DataFrame, marker: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """``capacity_chart`` from its frames (``capacity_frame``, ``capacity_marker``).
+
+    The users figures enter the chart only as its data and its description (the text alternative);
+    the rest of the spec follows the frame's rows and parts and the language (a page may keep the
+    spec per shape and swap the data in: ``smop_ui.quote_view.capacity_spec``)."""
     axis_title = t("quote.chart_axis", lang)
     parts = [
         t("quote.chart_users", lang),
@@ -92,7 +105,6 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
             ],
         )
     )
-    marker = pd.DataFrame({"users": [q.users]})
     rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x=alt.X("users:Q"))
     return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width(),
                           description=summary.quote_capacity(frame, lang))

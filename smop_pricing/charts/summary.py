@@ -55,15 +55,22 @@ def quote_capacity(frame: pd.DataFrame, lang: str) -> str:
     """``charts.quote.capacity_frame``: the users bar, then each purchase's capacity by part."""
     if frame.empty:
         return t("a11y.empty", lang)
-    users_row = frame[frame["order"] == 0]
-    users = int(users_row["users"].sum())
-    rows = []
-    for row, parts in frame[frame["order"] > 0].groupby("row", sort=False):
-        named = t("a11y.list_sep", lang).join(
-            t("a11y.part", lang, part=p.part, value=_count(p.users)) for p in parts.itertuples()
-        )
-        rows.append(t("a11y.quote_capacity_row", lang, row=row, capacity=_count(parts["users"].sum()),
-                      parts=named))
+    # A few rows, read as plain values: grouping them with pandas was most of the chart's build.
+    records = zip(frame["row"].tolist(), frame["part"].tolist(), frame["users"].tolist(), frame["order"].tolist(),
+                  strict=True)
+    users = 0
+    purchases: dict[str, list[tuple[str, int]]] = {}  # by row, in the frame's order
+    for row, part, count, order in records:
+        if order == 0:
+            users += int(count)
+        elif order > 0:
+            purchases.setdefault(row, []).append((part, int(count)))
+    sep = t("a11y.list_sep", lang)
+    rows = [
+        t("a11y.quote_capacity_row", lang, row=row, capacity=_count(sum(count for _, count in parts)),
+          parts=sep.join(t("a11y.part", lang, part=part, value=_count(count)) for part, count in parts))
+        for row, parts in purchases.items()
+    ]
     return _sentence(t("a11y.quote_capacity", lang, users=_count(users)), rows, lang)
 
 
