@@ -1,19 +1,24 @@
 """The quote page's capacity chart, kept per shape with its data swapped in (smop_ui.chart_fill),
-is the chart built afresh: the same spec, the same datasets under the same names."""
+is the chart built afresh: the same spec, the same datasets under the same names. Its tables,
+made as Arrow without a DataFrame, are the tables a DataFrame gave: the same bytes sent."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from smop_pricing.charts.quote import capacity_chart, capacity_frame
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote
 from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.quote.report import line_items
 from smop_ui.chart_fill import fill, template
-from smop_ui.charts import vega_spec
-from smop_ui.quote_view import _capacity_template, capacity_spec
+from smop_ui.charts import arrow, vega_spec
+from smop_ui.quote_view import _capacity_template, _line_columns, _published_lines, _published_tiers, capacity_spec
 
 TARIFF = published_tariff()
 USERS = st.one_of(st.integers(0, 3_000_000), st.integers(0, MAX_USERS),
@@ -69,3 +74,40 @@ def test_a_chart_whose_datasets_are_not_the_frames_given_is_not_kept_as_a_templa
     assert template(_two_layers(A, A.copy(), "a, a"), (A, A.copy())) is None  # which layer is which?
     undescribed = alt.LayerChart(layer=list(_two_layers(A, B, "").layer))
     assert template(undescribed, (A, B)) is None
+
+
+def _old_line_table(users: int, months: int, held: int, lang: str) -> pa.Table:
+    """The calculation table as the page made it from a DataFrame (rows of dicts)."""
+    columns = _line_columns(line_items(quote(TARIFF, users, months, held), lang), lang)
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return arrow(pd.DataFrame(rows))
+
+
+def _sent(table: pa.Table) -> bytes:
+    return convert_anything_to_arrow_bytes(table)
+
+
+@settings(max_examples=60, deadline=None)
+@given(USERS, st.integers(1, MAX_TERM_MONTHS), st.integers(0, 30), st.sampled_from(["zh", "en"]))
+def test_the_calculation_and_tier_tables_made_without_a_dataframe_are_the_tables_made_with_one(
+        users, months, held, lang):
+    lines = _published_lines.__wrapped__(users, months, held, lang)
+    assert lines.equals(_old_line_table(users, months, held, lang), check_metadata=True)
+    assert _sent(lines) == _sent(_old_line_table(users, months, held, lang))
+    tiers = _published_tiers.__wrapped__(users, months, held, lang)
+    columns = {name: tiers.column(name).to_pylist() for name in tiers.column_names}
+    assert _sent(tiers) == _sent(arrow(pd.DataFrame(columns)))
+
+
+def test_a_frame_given_as_its_columns_is_the_dataset_its_dataframe_gives():
+    kept = template(_two_layers(A, B, "a, b"), (A, B))
+    assert kept is not None
+    assert fill(kept, ({"x": [5, 6]}, {"x": [7]}), "c, d") == vega_spec(
+        _two_layers(pd.DataFrame({"x": [5, 6]}), pd.DataFrame({"x": [7]}), "c, d"))
+
+
+def test_columns_of_another_length_than_the_template_frame_are_refused():
+    kept = template(_two_layers(A, B, "a, b"), (A, B))
+    assert kept is not None
+    with pytest.raises(ValueError, match="another shape"):
+        fill(kept, ({"x": [5, 6, 7]}, {"x": [7]}), "c, d")

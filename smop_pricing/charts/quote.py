@@ -35,15 +35,15 @@ def _users_axis(lang: str, title: str) -> dict[str, Any]:
     return dict(title=title, format=",d", grid=True)
 
 
-def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
-    """The users to operate as one bar, then one bar per purchase (literal, and cheapest when
-    cheaper) split into what makes its capacity.
+CAPACITY_COLUMNS = ("row", "part", "users", "order")
+CapacityRow = tuple[str, str, int, int]  # row, part, users, order
 
-    Columns: row, part, users, order. Parts with no users are left out.
-    """
+
+def capacity_rows(q: Quote, lang: str) -> list[CapacityRow]:
+    """``capacity_frame``'s rows as plain values (row, part, users, order)."""
     tariff = q.tariff
     users_label = t("quote.chart_users", lang)
-    rows: list[dict[str, Any]] = [{"row": users_label, "part": users_label, "users": q.users, "order": 0}]
+    rows: list[CapacityRow] = [(users_label, users_label, q.users, 0)]
     purchases = [(t("quote.chart_row_literal", lang), q.purchase.units)]
     if q.has_cheaper:
         purchases.append((t("quote.chart_row_cheapest", lang), q.cheapest.units))
@@ -55,8 +55,22 @@ def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
         ]
         for order, (part, users) in enumerate(parts, start=1):
             if users > 0:
-                rows.append({"row": row, "part": part, "users": users, "order": order})
-    return pd.DataFrame(rows, columns=["row", "part", "users", "order"])
+                rows.append((row, part, users, order))
+    return rows
+
+
+def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
+    """The users to operate as one bar, then one bar per purchase (literal, and cheapest when
+    cheaper) split into what makes its capacity.
+
+    Columns: row, part, users, order. Parts with no users are left out.
+    """
+    return capacity_rows_frame(capacity_rows(q, lang))
+
+
+def capacity_rows_frame(rows: list[CapacityRow]) -> pd.DataFrame:
+    """``capacity_rows`` as ``capacity_frame``."""
+    return pd.DataFrame(rows, columns=list(CAPACITY_COLUMNS))
 
 
 def capacity_marker(q: Quote) -> pd.DataFrame:
