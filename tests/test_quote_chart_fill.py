@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+from streamlit.testing.v1 import AppTest
 
 from smop_pricing.charts.quote import capacity_chart, capacity_frame
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote
@@ -111,3 +112,27 @@ def test_columns_of_another_length_than_the_template_frame_are_refused():
     assert kept is not None
     with pytest.raises(ValueError, match="another shape"):
         fill(kept, ({"x": [5, 6, 7]}, {"x": [7]}), "c, d")
+
+
+def _capacity_both_ways() -> None:
+    import streamlit as st
+
+    from smop_pricing.charts.quote import capacity_chart
+    from smop_pricing.pricing.rules import quote
+    from smop_pricing.pricing.tariff import published_tariff
+    from smop_ui.charts import draw
+    from smop_ui.quote_view import capacity_spec
+
+    users, held, lang = (st.session_state[k] for k in ("users", "held", "lang"))
+    st.altair_chart(capacity_chart(quote(published_tariff(), users, 3, held), lang), width="stretch")
+    draw(capacity_spec(users, 3, held, lang))
+
+
+@pytest.mark.parametrize(("users", "held", "lang"), [(1_234_567, 0, "zh"), (1_050_000, 2, "en"), (150_000, 0, "en")])
+def test_the_kept_capacity_chart_sends_what_st_altair_chart_sends(users, held, lang):
+    at = AppTest.from_function(_capacity_both_ways, default_timeout=30)
+    at.session_state["users"], at.session_state["held"], at.session_state["lang"] = users, held, lang
+    at.run()
+    assert not at.exception
+    direct, kept = (chart.proto for chart in at.get("vega_lite_chart"))
+    assert kept == direct
