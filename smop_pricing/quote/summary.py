@@ -30,7 +30,6 @@ DEFAULT_BASIS: Basis = "cheapest"
 NEXT_MONTHS = 12
 VALID_DAYS = 30  # a quote sheet is valid 30 days after its issue day unless set otherwise
 PUBLISHED_VERSION = "published"
-PUBLISHED_AS_OF = dt.date(2026, 11, 27)  # the day the billing page was read into published.toml
 
 
 def term_text(months: int, lang: str) -> str:
@@ -126,10 +125,10 @@ def summary_json(s: Summary) -> dict[str, object]:
 
 def tariff_label(tariff: Tariff, lang: str) -> str:
     """The tariff in words with its date: never the bare version 'published'."""
-    if tariff.version == PUBLISHED_VERSION:
+    if tariff.version == PUBLISHED_VERSION and tariff.published_on is not None:
         return t("quote.tariff_published", lang, name=tariff.display_name(lang),
-                 day=PUBLISHED_AS_OF.isoformat())
-    return t("quote.tariff_whatif", lang, name=tariff.display_name(lang), version=tariff.version)
+                 day=tariff.published_on.isoformat())
+    return t("quote.tariff_whatif", lang, name=tariff.display_name(lang), version=tariff.version_text(lang))
 
 
 @dataclass(frozen=True)
