@@ -14,8 +14,7 @@ from smop_pricing.money import format_money, format_rate, format_users, ratio_pe
 from smop_pricing.plan.forecast import MAX_CSV_BYTES, read_forecast_csv
 from smop_pricing.plan.strategies import PlanResult, Problem, all_strategies, parse_rate
 from smop_pricing.pricing.rules import MAX_HELD_UNITS
-from smop_pricing.pricing.tariff import load_tariff, published_tariff
-from smop_pricing.quote.summary import tariff_label
+from smop_pricing.pricing.tariff import load_tariff, published_tariff, tariff_label
 
 HELP = "plan pack purchases over a forecast CSV (month, users): four strategies and the exact optimum"
 

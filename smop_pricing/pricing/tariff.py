@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from smop_pricing.errors import TariffError
 from smop_pricing.money import has_at_most_fen
@@ -45,6 +45,7 @@ _REQUIRED = (
     "packs_survive_lapse",
     "tiers",
 )
+PUBLISHED_VERSION = "published"  # the version of smop_pricing/data/published.toml
 MIN_DAY = dt.date(2000, 1, 1)  # a tariff's published_on: the days a billing page can have been read
 MAX_DAY = dt.date(2099, 12, 31)
 _OPTIONAL = ("name_en", "currency", "published_on")
@@ -330,3 +331,25 @@ def version_text(version: str, lang: str) -> str:
     from smop_pricing.i18n import catalog, t
 
     return t(f"tariffver.{version}", lang) if f"tariffver.{version}" in catalog() else version
+
+
+class Named(Protocol):
+    """What names a tariff in words: a :class:`Tariff`, or a portfolio's totals under one."""
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def published_on(self) -> dt.date | None: ...
+
+    def display_name(self, lang: str) -> str: ...
+
+
+def tariff_label(tariff: Named, lang: str) -> str:
+    """The tariff in words with its date: never the bare version 'published'."""
+    from smop_pricing.i18n import t
+
+    if tariff.version == PUBLISHED_VERSION and tariff.published_on is not None:
+        return t("quote.tariff_published", lang, name=tariff.display_name(lang),
+                 day=tariff.published_on.isoformat())
+    return t("quote.tariff_whatif", lang, name=tariff.display_name(lang), version=version_text(tariff.version, lang))

@@ -22,14 +22,12 @@ from typing import Literal
 from smop_pricing.i18n import t
 from smop_pricing.money import quantize_fen
 from smop_pricing.pricing.rules import Purchase, Quote, capacity, units_bought
-from smop_pricing.pricing.tariff import Tariff
 
 Basis = Literal["cheapest", "literal"]
 BASES: tuple[Basis, ...] = ("cheapest", "literal")
 DEFAULT_BASIS: Basis = "cheapest"
 NEXT_MONTHS = 12
 VALID_DAYS = 30  # a quote sheet is valid 30 days after its issue day unless set otherwise
-PUBLISHED_VERSION = "published"
 
 
 def term_text(months: int, lang: str) -> str:
@@ -121,14 +119,6 @@ def summary_json(s: Summary) -> dict[str, object]:
         "first_term_total": s.first_term_total,
         "next_12_months": s.next_12_months,
     }
-
-
-def tariff_label(tariff: Tariff, lang: str) -> str:
-    """The tariff in words with its date: never the bare version 'published'."""
-    if tariff.version == PUBLISHED_VERSION and tariff.published_on is not None:
-        return t("quote.tariff_published", lang, name=tariff.display_name(lang),
-                 day=tariff.published_on.isoformat())
-    return t("quote.tariff_whatif", lang, name=tariff.display_name(lang), version=tariff.version_text(lang))
 
 
 @dataclass(frozen=True)
