@@ -109,7 +109,7 @@ def capacity_frame_chart(frame: pd.DataFrame, marker: pd.DataFrame, lang: str) -
             color=alt.Color(
                 "part:N",
                 scale=dict(domain=[part for part, _ in legend], range=[color for _, color in legend]),
-                legend=dict(title=None, orient="bottom", columns=2, labelLimit=320),
+                legend=dict(title=None, orient="bottom", direction="vertical", labelLimit=200),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
