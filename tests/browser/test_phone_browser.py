@@ -1,6 +1,8 @@
 """Every registered page on a phone (390 × 844): the page itself never scrolls sideways (tables scroll
 inside their frame), and its headline figure and its main chart are on screen when scrolled to.
 Screenshots of each page at 390 px and at 1440 px wide go to tests/screenshots/ (phone-*, desk-*).
+No chart is drawn wider than its column, at either width (Vega sizes a chart to its container,
+but a legend wider than the plot pushes the drawing past the column's edge, where it is cut).
 Parametrized over smop_ui.registry.PAGES: a page registered tomorrow is covered too."""
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from smop_ui.registry import PAGES, PageSpec
-from tests.browser.conftest import IDLE, open_app, screenshot
+from tests.browser.conftest import EXPECT_TIMEOUT_MS, IDLE, open_app, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 1000}
@@ -20,6 +22,16 @@ METRIC = '[data-testid="stMetric"]'
 CHART = '[data-testid="stVegaLiteChart"]'
 WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 # Streamlit scrolls its main area itself: it must not scroll sideways either
+# Each chart on show: how far its drawing (Vega's canvas or svg) reaches past its container's right edge.
+OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter(chart => chart.offsetParent !== null)
+    .map(chart => { const drawn = chart.querySelector('canvas.marks, svg.marks');
+        return drawn ? drawn.getBoundingClientRect().right - chart.getBoundingClientRect().right : null; })"""
+ALL_DRAWN = """() => { const shown = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter(chart => chart.offsetParent !== null);
+    return shown.length > 0 && shown.every(chart => {
+        const drawn = chart.querySelector('canvas.marks, svg.marks');
+        return drawn && drawn.getBoundingClientRect().width > 0; }); }"""
 MAIN_WIDTHS = """() => { const m = document.querySelector('[data-testid="stMain"]');
     return [m.scrollWidth, m.clientWidth]; }"""
 
@@ -29,7 +41,7 @@ def phone(browser: object) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,  # type: ignore[attr-defined]
                                   has_touch=True)
     tab = context.new_page()
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(EXPECT_TIMEOUT_MS)
     yield tab
     context.close()
 
@@ -98,3 +110,17 @@ def test_a_page_at_desk_width_is_drawn_for_its_screenshot(page, app_url, spec):
     _open(page, app_url, spec)
     _main_chart(page)
     assert screenshot(page, f"desk-{spec.url_path}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("width", [PHONE["width"], DESK["width"]])
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_no_chart_on_show_is_drawn_wider_than_its_column(page, app_url, spec, width):
+    page.set_viewport_size({"width": width, "height": 1000})
+    _open(page, app_url, spec)
+    _main_chart(page)
+    for lang in ("zh", "en"):
+        open_app(page, f"{app_url}{spec.link}?lang={lang}")
+        page.wait_for_function(ALL_DRAWN)
+        reaches = page.evaluate(OVERFLOW)
+        assert reaches and None not in reaches, reaches
+        assert max(reaches) <= 1, f"{lang}: a chart reaches {max(reaches):.0f} px past its column ({reaches})"
