@@ -40,6 +40,7 @@ from smop_ui.plan_view import (
     UPLOAD_KEY,
     chart_specs,
     month_options,
+    month_text,
     parsed,
     plans_for,
     reset_table,
@@ -75,7 +76,7 @@ row[1].text_input(t("plan.to", lang), key="to", help=t("plan.users_help", lang))
 row[2].number_input(t("plan.months", lang), 1, MAX_MONTHS, step=1, key="months")
 row[3].segmented_control(t("plan.shape", lang), options=list(SHAPES), key="shape", required=True,
                          format_func=lambda s: t(f"plan.shape_{s}", lang))
-row[4].selectbox(t("plan.start", lang), month_options(), key="start", format_func=lambda d: f"{d:%Y-%m}")
+row[4].selectbox(t("plan.start", lang), month_options(), key="start", format_func=month_text)
 row = st.columns([1.1, 1.1, 0.8, 2.0])
 row[0].number_input(t("plan.held", lang), 0, MAX_HELD_UNITS, step=1, key="held")
 row[1].text_input(t("plan.rate", lang), key="rate", help=t("plan.rate_help", lang))
@@ -165,7 +166,8 @@ for tab, plan in zip(tabs, plans, strict=True):
         with buy:
             st.markdown(f"**{t('plan.purchases_title', lang)}**")
             if plan.purchases:
-                st.dataframe(purchases_frame(plan, lang), hide_index=True, width="stretch",
+                st.dataframe(memo(f"plan_purchases_{plan.name}", (plan, lang),
+                                  lambda p=plan: arrow(purchases_frame(p, lang))), hide_index=True, width="stretch",
                              height=min(260, 38 + 35 * len(plan.purchases)))
             else:
                 st.info(t("plan.no_purchases", lang))

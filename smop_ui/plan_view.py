@@ -11,9 +11,11 @@ both ways. Everything computed is kept with ``memo`` under the inputs it is made
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -77,12 +79,26 @@ def default_start() -> dt.date:
     return dt.date.today().replace(day=1)
 
 
-def month_options() -> list[dt.date]:
+@lru_cache(maxsize=1)
+def month_options() -> tuple[dt.date, ...]:
+    """The start months offered (2000-01 .. 2090-12: 1,092 of them), made once per process."""
     months, day = [], MIN_START
     while day <= MAX_START:
         months.append(day)
         day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
+    return tuple(months)
+
+
+@lru_cache(maxsize=1)
+def month_labels() -> Mapping[dt.date, str]:
+    """Each start month's label (YYYY-MM), read-only: the select box formats its 1,092 options on
+    every run, a look-up instead of a strftime each."""
+    return MappingProxyType({day: f"{day:%Y-%m}" for day in month_options()})
+
+
+def month_text(day: dt.date) -> str:
+    """A start month as the select box shows it (YYYY-MM)."""
+    return month_labels().get(day) or f"{day:%Y-%m}"
 
 
 def _raw(name: str) -> str | None:
