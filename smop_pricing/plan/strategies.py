@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from smop_pricing.errors import InputError
@@ -54,9 +54,10 @@ class Problem:
     held_units: int = 0
     rate: Decimal = ZERO
 
-    @property
+    @cached_property
     def need(self) -> tuple[int, ...]:
-        """Units each month needs beyond those held before the plan (R3)."""
+        """Units each month needs beyond those held before the plan (R3); worked out once per problem
+        (the low / base / high analysis asks for it some fifty times)."""
         return tuple(units_needed(self.tariff, users, self.held_units) for users in self.forecast.users)
 
     @property
@@ -251,16 +252,22 @@ def follow(plan: PlanResult, problem: Problem) -> PlanResult:
         if not item.top_up:
             bought_by_plan[item.month] += item.units
     purchases = [p for p in plan.purchases if not p.top_up]
-    bought = 0
+    bought, topped = 0, False
     for m, n in enumerate(problem.need):
         bought += bought_by_plan[m]
         short = n - bought
         if short > 0:
             purchases.append(PlanPurchase(m, make_purchase(problem.tariff, short), top_up=True))
             bought += short
+            topped = True
+    if not topped and len(purchases) == len(plan.purchases) and problem == plan.problem:
+        return plan  # nothing bought or dropped, the same problem: evaluate would give plan again
     return evaluate(plan.name, problem, purchases)
 
 
 def without_top_ups(plan: PlanResult, problem: Problem) -> PlanResult:
     """``plan``'s own purchases under ``problem`` (months over capacity left as they are)."""
-    return evaluate(plan.name, problem, [p for p in plan.purchases if not p.top_up])
+    own = [p for p in plan.purchases if not p.top_up]
+    if len(own) == len(plan.purchases) and problem == plan.problem:
+        return plan  # the same purchases under the same problem: evaluate would give plan again
+    return evaluate(plan.name, problem, own)

@@ -81,8 +81,10 @@ def analyse(problem: Problem, forecasts: Sequence[tuple[str, Forecast]]) -> Unce
             outcomes = []
             for case, other, best in zip(cases, problems, optimum, strict=True):
                 followed = follow(plan, other)
-                outcomes.append(Outcome(case, followed, without_top_ups(plan, other),
-                                        followed.present_value - best.present_value))
+                # followed without a top-up holds the plan's own purchases alone: without_top_ups's result
+                topped = any(p.top_up for p in followed.purchases)
+                alone = without_top_ups(plan, other) if topped else followed
+                outcomes.append(Outcome(case, followed, alone, followed.present_value - best.present_value))
             candidates.append(Candidate(plan.name, planned_on, plan, tuple(outcomes)))
     robust = min(range(len(candidates)), key=lambda i: (candidates[i].worst_regret, i))
     return Uncertainty(cases, optimum, tuple(candidates), robust)
