@@ -102,6 +102,30 @@ def inline_spec(chart: Any, validate: bool = False) -> Spec:
     return _kept(spec, {})
 
 
+def templated(name: str, template_key: Hashable, frame: pd.DataFrame, description: str,
+              build: Callable[[], Any]) -> Spec:
+    """``vega_spec(build())`` for a chart whose spec differs from one input to the next only in its
+    data (``frame``, its one dataset) and its ``description``, made without building it again.
+
+    The first call per ``template_key`` (the language, say) builds the chart and keeps its spec as a
+    template in this session (``memo`` under ``name``); later calls turn ``frame`` into Arrow as
+    ``vega_spec`` does and put it and ``description`` into the template: the same spec, a tenth of
+    the time. A chart whose layout follows its data (a layer per row, a scale's domain from the
+    data) must not come here; the tests check the result equals the freshly built spec.
+    """
+    internals = streamlit_internals()
+    if internals is None:
+        return vega_spec(build())
+    template: Spec = memo(name, template_key, lambda: vega_spec(build()))
+    spec: dict[str, Any] = json.loads(template.json)
+    if not isinstance(spec.get("data"), dict) or "name" not in spec["data"] or len(template.datasets) != 1:
+        return vega_spec(build())  # not one named dataset: nothing to swap
+    datasets: dict[str, Any] = {}
+    spec["data"] = internals[1](frame, datasets)
+    spec["description"] = description
+    return _kept(spec, datasets)
+
+
 def layer_specs(charts: Sequence[Any]) -> Spec:
     """``charts`` as the layers they would be in ``alt.layer(..., *charts)``: a spec of just
     ``{"layer": [...]}`` and their datasets, for ``add_layers``: the part of a layered chart that

@@ -21,7 +21,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from smop_pricing.charts.plan import PlanLabels, capacity_chart, capacity_frame, spend_chart, spend_frame
+from smop_pricing.charts.plan import (
+    PlanLabels,
+    capacity_chart,
+    capacity_description,
+    capacity_frame,
+    spend_chart,
+    spend_description,
+    spend_frame,
+)
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.plan.forecast import (
@@ -40,7 +48,7 @@ from smop_pricing.plan.strategies import STRATEGIES, PlanResult, Problem, all_st
 from smop_pricing.plan.uncertainty import Uncertainty, analyse
 from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.validation import parse_users
-from smop_ui.charts import Spec, memo, vega_spec
+from smop_ui.charts import Spec, memo, templated
 from smop_ui.markdown import quoted
 from smop_ui.params import MAX_PARAM_CHARS
 
@@ -296,11 +304,16 @@ def chart_labels(lang: str) -> PlanLabels:
 
 
 def chart_specs(plans: tuple[PlanResult, ...], lang: str) -> tuple[Spec, Spec]:
-    """The capacity and spend charts, kept under the plans and the language."""
+    """The capacity and spend charts, kept under the plans and the language. Their specs differ
+    from plans to plans only in the data and the text alternative, so each is built once per
+    language and filled in after (``smop_ui.charts.templated``)."""
     def build() -> tuple[Spec, Spec]:
         labels = chart_labels(lang)
-        return (vega_spec(capacity_chart(capacity_frame(plans, labels), labels)),
-                vega_spec(spend_chart(spend_frame(plans, labels), labels)))
+        capacity, spend = capacity_frame(plans, labels), spend_frame(plans, labels)
+        return (templated("plan_capacity_template", lang, capacity, capacity_description(capacity, labels),
+                          lambda: capacity_chart(capacity, labels)),
+                templated("plan_spend_template", lang, spend, spend_description(spend, labels),
+                          lambda: spend_chart(spend, labels)))
 
     value: tuple[Spec, Spec] = memo("plan_charts", (plans, lang), build)
     return value

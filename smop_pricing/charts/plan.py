@@ -68,11 +68,21 @@ def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:
     return dict(domain=domain, range=colors)
 
 
+def capacity_description(frame: pd.DataFrame, labels: PlanLabels) -> str:
+    """The capacity chart's text alternative (its Vega-Lite ``description``)."""
+    return summary.plan_capacity(frame, labels.users, labels.lang)
+
+
+def spend_description(frame: pd.DataFrame, labels: PlanLabels) -> str:
+    """The spend chart's text alternative (its Vega-Lite ``description``)."""
+    return summary.plan_spend(frame, labels.lang)
+
+
 def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Users as a line, each strategy's capacity as a step line over the months."""
     domain = [labels.users, *labels.strategies]
     chart: alt.Chart = alt.Chart(
-        frame, height=HEIGHT, description=summary.plan_capacity(frame, labels.users, labels.lang),
+        frame, height=HEIGHT, description=capacity_description(frame, labels),
     ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.users_axis, axis=dict(format=",.0f")),
@@ -92,7 +102,7 @@ def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
 def spend_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Cumulative spend by strategy as step lines."""
     chart: alt.Chart = alt.Chart(
-        frame, height=HEIGHT, description=summary.plan_spend(frame, labels.lang),
+        frame, height=HEIGHT, description=spend_description(frame, labels),
     ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.spend_axis, axis=dict(format=",.0f")),
