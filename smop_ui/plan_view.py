@@ -284,7 +284,7 @@ def uncertainty_for(forecast: Forecast, held: int, rate: Decimal, spread: int) -
         cases = [("base", forecast)]
         if spread:
             cases += [("low", scaled(forecast, -spread)), ("high", scaled(forecast, spread))]
-        return analyse(problem, cases)
+        return analyse(problem, cases, planned=plans_for(forecast, held, rate))  # the headline's, kept
 
     value: Uncertainty = memo("plan_uncertainty_result", (forecast, held, rate, spread), build)
     return value

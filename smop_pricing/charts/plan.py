@@ -15,6 +15,7 @@ import pandas as pd
 
 from smop_pricing.charts import summary
 from smop_pricing.i18n import DEFAULT_LANG
+from smop_pricing.plan.forecast import Forecast
 from smop_pricing.plan.strategies import STRATEGIES, PlanResult
 
 COLORS = ("#1F2A37", "#006EFF", "#F79009", "#7A5AF8", "#2E9D5B")
@@ -35,17 +36,28 @@ class PlanLabels:
     lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
-def _month(plan: PlanResult, m: int) -> pd.Timestamp:
-    return pd.Timestamp(plan.problem.forecast.month_start(m))
+class _Months:
+    """Each plan's month m as a timestamp, made once per forecast (the plans usually share one)."""
+
+    def __init__(self) -> None:
+        self._made: dict[Forecast, dict[int, pd.Timestamp]] = {}
+
+    def __call__(self, plan: PlanResult, m: int) -> pd.Timestamp:
+        forecast = plan.problem.forecast
+        stamps = self._made.setdefault(forecast, {})
+        if m not in stamps:
+            stamps[m] = pd.Timestamp(forecast.month_start(m))
+        return stamps[m]
 
 
 def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, series (users or a strategy's capacity) and the count, for every month."""
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
+    month = _Months()
     first = plans[0]
-    rows = [{"month": _month(first, r.month), "series": labels.users, "value": float(r.users)} for r in first.rows]
+    rows = [{"month": month(first, r.month), "series": labels.users, "value": float(r.users)} for r in first.rows]
     for plan in plans:
-        rows += [{"month": _month(plan, r.month), "series": names[plan.name], "value": float(r.capacity)}
+        rows += [{"month": month(plan, r.month), "series": names[plan.name], "value": float(r.capacity)}
                  for r in plan.rows]
     return pd.DataFrame(rows, columns=["month", "series", "value"])
 
@@ -53,12 +65,13 @@ def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFr
 def spend_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, strategy and cumulative spend (platform fee and packs) by the end of that month."""
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
+    month = _Months()
     rows = []
     for plan in plans:
         total = 0.0
         for r in plan.rows:
             total += float(r.platform_fee + r.pack_fee)
-            rows.append({"month": _month(plan, r.month), "series": names[plan.name], "value": total})
+            rows.append({"month": month(plan, r.month), "series": names[plan.name], "value": total})
     return pd.DataFrame(rows, columns=["month", "series", "value"])
 
 
