@@ -293,11 +293,26 @@ def plan_spend(frame: pd.DataFrame, lang: str) -> str:
     if frame.empty:
         return t("a11y.empty", lang)
     last = _month(frame["month"].max())
+    values = frame["value"].to_numpy()
+    if values.dtype.kind != "f":
+        return _plan_spend_by_pandas(frame, lang)
+    parts = []
+    for name, rows in _by_series(frame):
+        one = values[rows]
+        one = one[~np.isnan(one)]  # pandas' max leaves out a missing value
+        most = one.max() if len(one) else np.nan
+        parts.append(t("a11y.plan_spend_row", lang, series=name, total=_money(most, lang)))
+    head = t("a11y.plan_spend", lang, first=_month(frame["month"].min()), last=last)
+    return _sentence(head, parts, lang)
+
+
+def _plan_spend_by_pandas(frame: pd.DataFrame, lang: str) -> str:
+    """:func:`plan_spend` for a frame whose values are not floats (``spend_frame``'s are)."""
     parts = [
         t("a11y.plan_spend_row", lang, series=name, total=_money(most, lang))
         for name, most in frame.groupby("series", sort=False)["value"].max().items()
     ]
-    head = t("a11y.plan_spend", lang, first=_month(frame["month"].min()), last=last)
+    head = t("a11y.plan_spend", lang, first=_month(frame["month"].min()), last=_month(frame["month"].max()))
     return _sentence(head, parts, lang)
 
 
