@@ -49,3 +49,12 @@ def test_a_plan_followed_under_a_higher_forecast_is_topped_up_and_alone_is_not()
 @given(st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)), st.integers(-1200, 1200))
 def test_adding_months_agrees_with_relativedelta_on_every_day(day, months):
     assert add_months(day, months) == day + relativedelta(months=months)
+
+
+def test_a_month_row_made_the_quick_way_is_the_row_the_dataclass_makes():
+    from smop_pricing.plan.strategies import MonthRow, _row
+
+    args = (3, 1_200_000, 2, 1_300_000, Decimal(2000), Decimal("9600.00"))
+    quick, made = _row(*args), MonthRow(*args)
+    assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+    assert quick.over_users == 0
