@@ -264,11 +264,14 @@ def follow(plan: PlanResult, problem: Problem) -> PlanResult:
             bought_by_plan[item.month] += item.units
     purchases = [p for p in plan.purchases if not p.top_up]
     bought, topped = 0, False
+    priced: dict[int, Purchase] = {}  # a top-up of k units, priced once (a steady forecast repeats k)
     for m, n in enumerate(problem.need):
         bought += bought_by_plan[m]
         short = n - bought
         if short > 0:
-            purchases.append(PlanPurchase(m, make_purchase(problem.tariff, short), top_up=True))
+            if short not in priced:
+                priced[short] = make_purchase(problem.tariff, short)
+            purchases.append(PlanPurchase(m, priced[short], top_up=True))
             bought += short
             topped = True
     if not topped and len(purchases) == len(plan.purchases) and problem == plan.problem:
