@@ -55,24 +55,38 @@ def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFr
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
     month = _Months()
     first = plans[0]
-    rows = [{"month": month(first, r.month), "series": labels.users, "value": float(r.users)} for r in first.rows]
+    months = [month(first, r.month) for r in first.rows]
+    series = [labels.users] * len(first.rows)
+    values = [float(r.users) for r in first.rows]
     for plan in plans:
-        rows += [{"month": month(plan, r.month), "series": names[plan.name], "value": float(r.capacity)}
-                 for r in plan.rows]
-    return pd.DataFrame(rows, columns=["month", "series", "value"])
+        months += [month(plan, r.month) for r in plan.rows]
+        series += [names[plan.name]] * len(plan.rows)
+        values += [float(r.capacity) for r in plan.rows]
+    return _frame(months, series, values)
 
 
 def spend_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, strategy and cumulative spend (platform fee and packs) by the end of that month."""
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
     month = _Months()
-    rows = []
+    months: list[pd.Timestamp] = []
+    series: list[str] = []
+    values: list[float] = []
     for plan in plans:
         total = 0.0
         for r in plan.rows:
             total += float(r.platform_fee + r.pack_fee)
-            rows.append({"month": month(plan, r.month), "series": names[plan.name], "value": total})
-    return pd.DataFrame(rows, columns=["month", "series", "value"])
+            months.append(month(plan, r.month))
+            series.append(names[plan.name])
+            values.append(total)
+    return _frame(months, series, values)
+
+
+def _frame(months: list[pd.Timestamp], series: list[str], values: list[float]) -> pd.DataFrame:
+    """The long-form frame from its columns (what a frame of one dict a row gives, a third of the time)."""
+    if not months:
+        return pd.DataFrame([], columns=["month", "series", "value"])
+    return pd.DataFrame({"month": months, "series": series, "value": values}, columns=["month", "series", "value"])
 
 
 def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:
