@@ -105,9 +105,11 @@ class PlanResult:
     def units(self) -> int:
         return sum(p.units for p in self.purchases)
 
-    @property
+    @cached_property
     def over_months(self) -> tuple[MonthRow, ...]:
-        return tuple(row for row in self.rows if row.over_users > 0)
+        """The months with users past capacity (worked out once: the uncertainty table and its notes
+        each ask for every plan's)."""
+        return tuple(row for row in self.rows if row.users > row.capacity)
 
 
 def check_rate(rate: Decimal) -> Decimal:
