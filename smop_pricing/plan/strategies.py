@@ -162,9 +162,15 @@ def present_value(payments: Sequence[Decimal], rate: Decimal) -> Decimal:
 
 def _purchases(tariff: Tariff, units_by_month: Sequence[int]) -> tuple[PlanPurchase, ...]:
     out: list[PlanPurchase] = []
+    sizes: dict[int, tuple[int, ...]] = {}  # a steady forecast buys the same units month after month:
+    priced: dict[int, Purchase] = {}  # each batch split and each size priced once
     for month, units in enumerate(units_by_month):
-        for size in batch_sizes(tariff, units):
-            out.append(PlanPurchase(month, make_purchase(tariff, size)))
+        if units not in sizes:
+            sizes[units] = batch_sizes(tariff, units)
+        for size in sizes[units]:
+            if size not in priced:
+                priced[size] = make_purchase(tariff, size)
+            out.append(PlanPurchase(month, priced[size]))
     return tuple(out)
 
 
