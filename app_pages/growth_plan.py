@@ -15,21 +15,23 @@ from smop_pricing.money import format_users
 from smop_pricing.plan.forecast import SHAPES
 from smop_pricing.plan.report import (
     budget_csv,
-    budget_frame,
+    budget_headers,
+    budget_table_rows,
     budget_xlsx,
-    comparison_frame,
+    comparison_records,
     headline,
     over_text,
-    purchases_frame,
+    purchases_columns,
+    purchases_rows,
     robust_text,
     strategy_label,
-    uncertainty_frame,
+    uncertainty_records,
 )
 from smop_pricing.plan.scenario import scenario_link
 from smop_pricing.plan.strategies import STRATEGIES
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_MONTHS
 from smop_pricing.pricing.tariff import published_tariff
-from smop_ui.charts import arrow, draw, memo
+from smop_ui.charts import arrow_records, arrow_rows, draw, memo
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import escaped
 from smop_ui.params import ChoiceParam, IntParam, seed, show_notices, write_url
@@ -40,6 +42,7 @@ from smop_ui.plan_view import (
     UPLOAD_KEY,
     chart_specs,
     month_options,
+    month_text,
     parsed,
     plans_for,
     reset_table,
@@ -75,7 +78,7 @@ row[1].text_input(t("plan.to", lang), key="to", help=t("plan.users_help", lang))
 row[2].number_input(t("plan.months", lang), 1, MAX_MONTHS, step=1, key="months")
 row[3].segmented_control(t("plan.shape", lang), options=list(SHAPES), key="shape", required=True,
                          format_func=lambda s: t(f"plan.shape_{s}", lang))
-row[4].selectbox(t("plan.start", lang), month_options(), key="start", format_func=lambda d: f"{d:%Y-%m}")
+row[4].selectbox(t("plan.start", lang), month_options(), key="start", format_func=month_text)
 row = st.columns([1.1, 1.1, 0.8, 2.0])
 row[0].number_input(t("plan.held", lang), 0, MAX_HELD_UNITS, step=1, key="held")
 row[1].text_input(t("plan.rate", lang), key="rate", help=t("plan.rate_help", lang))
@@ -136,8 +139,8 @@ st.success(headline(plans, lang))
 
 st.header(t("plan.compare_title", lang))
 st.caption(t("plan.compare_caption", lang))
-st.dataframe(memo("plan_compare", (plans, lang), lambda: arrow(comparison_frame(plans, lang))), hide_index=True,
-             width="stretch")
+st.dataframe(memo("plan_compare", (plans, lang), lambda: arrow_records(comparison_records(plans, lang))),
+             hide_index=True, width="stretch")
 st.caption("  \n".join(t("plan.what_line", lang, name=strategy_label(name, lang), what=t(f"plan.what_{name}", lang))
                        for name in STRATEGIES))
 
@@ -165,13 +168,16 @@ for tab, plan in zip(tabs, plans, strict=True):
         with buy:
             st.markdown(f"**{t('plan.purchases_title', lang)}**")
             if plan.purchases:
-                st.dataframe(purchases_frame(plan, lang), hide_index=True, width="stretch",
+                st.dataframe(memo(f"plan_purchases_{plan.name}", (plan, lang),
+                                  lambda p=plan: arrow_rows(purchases_columns(lang), purchases_rows(p, lang))),
+                             hide_index=True, width="stretch",
                              height=min(260, 38 + 35 * len(plan.purchases)))
             else:
                 st.info(t("plan.no_purchases", lang))
         with budget:
             st.markdown(f"**{t('plan.budget_title', lang)}**")
-            st.dataframe(memo(f"plan_budget_{plan.name}", (plan, lang), lambda p=plan: arrow(budget_frame(p, lang))),
+            st.dataframe(memo(f"plan_budget_{plan.name}", (plan, lang),
+                              lambda p=plan: arrow_rows(budget_headers(lang), budget_table_rows(p, lang))),
                          hide_index=True, width="stretch", height=260)
             stamp = f"{forecast.label(0)}-{forecast.months}m"
             st.download_button(t("plan.download_csv", lang), data=lambda p=plan: budget_csv(p, lang),
@@ -197,7 +203,7 @@ else:
     st.info(robust_text(uncertainty, lang))
     st.caption(t("plan.uncertainty_caption", lang))
     st.dataframe(memo("plan_uncertainty", (uncertainty.candidates, lang),
-                      lambda: arrow(uncertainty_frame(uncertainty, lang))), hide_index=True, width="stretch",
+                      lambda: arrow_records(uncertainty_records(uncertainty, lang))), hide_index=True, width="stretch",
                  height=38 + 35 * len(uncertainty.candidates))
     lines = over_text(uncertainty, lang)
     if lines:

@@ -11,15 +11,25 @@ both ways. Everything computed is kept with ``memo`` under the inputs it is made
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from smop_pricing.charts.plan import PlanLabels, capacity_chart, capacity_frame, spend_chart, spend_frame
+from smop_pricing.charts.plan import (
+    PlanLabels,
+    capacity_chart,
+    capacity_description,
+    capacity_frame,
+    spend_chart,
+    spend_description,
+    spend_frame,
+)
 from smop_pricing.errors import SmopError
 from smop_pricing.i18n import t
 from smop_pricing.plan.forecast import (
@@ -38,7 +48,7 @@ from smop_pricing.plan.strategies import STRATEGIES, PlanResult, Problem, all_st
 from smop_pricing.plan.uncertainty import Uncertainty, analyse
 from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.validation import parse_users
-from smop_ui.charts import Spec, memo, vega_spec
+from smop_ui.charts import Spec, memo, templated
 from smop_ui.markdown import quoted
 from smop_ui.params import MAX_PARAM_CHARS
 
@@ -77,12 +87,26 @@ def default_start() -> dt.date:
     return dt.date.today().replace(day=1)
 
 
-def month_options() -> list[dt.date]:
+@lru_cache(maxsize=1)
+def month_options() -> tuple[dt.date, ...]:
+    """The start months offered (2000-01 .. 2090-12: 1,092 of them), made once per process."""
     months, day = [], MIN_START
     while day <= MAX_START:
         months.append(day)
         day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
+    return tuple(months)
+
+
+@lru_cache(maxsize=1)
+def month_labels() -> Mapping[dt.date, str]:
+    """Each start month's label (YYYY-MM), read-only: the select box formats its 1,092 options on
+    every run, a look-up instead of a strftime each."""
+    return MappingProxyType({day: f"{day:%Y-%m}" for day in month_options()})
+
+
+def month_text(day: dt.date) -> str:
+    """A start month as the select box shows it (YYYY-MM)."""
+    return month_labels().get(day) or f"{day:%Y-%m}"
 
 
 def _raw(name: str) -> str | None:
@@ -260,7 +284,7 @@ def uncertainty_for(forecast: Forecast, held: int, rate: Decimal, spread: int) -
         cases = [("base", forecast)]
         if spread:
             cases += [("low", scaled(forecast, -spread)), ("high", scaled(forecast, spread))]
-        return analyse(problem, cases)
+        return analyse(problem, cases, planned=plans_for(forecast, held, rate))  # the headline's, kept
 
     value: Uncertainty = memo("plan_uncertainty_result", (forecast, held, rate, spread), build)
     return value
@@ -280,11 +304,16 @@ def chart_labels(lang: str) -> PlanLabels:
 
 
 def chart_specs(plans: tuple[PlanResult, ...], lang: str) -> tuple[Spec, Spec]:
-    """The capacity and spend charts, kept under the plans and the language."""
+    """The capacity and spend charts, kept under the plans and the language. Their specs differ
+    from plans to plans only in the data and the text alternative, so each is built once per
+    language and filled in after (``smop_ui.charts.templated``)."""
     def build() -> tuple[Spec, Spec]:
         labels = chart_labels(lang)
-        return (vega_spec(capacity_chart(capacity_frame(plans, labels), labels)),
-                vega_spec(spend_chart(spend_frame(plans, labels), labels)))
+        capacity, spend = capacity_frame(plans, labels), spend_frame(plans, labels)
+        return (templated("plan_capacity_template", lang, capacity, capacity_description(capacity, labels),
+                          lambda: capacity_chart(capacity, labels)),
+                templated("plan_spend_template", lang, spend, spend_description(spend, labels),
+                          lambda: spend_chart(spend, labels)))
 
     value: tuple[Spec, Spec] = memo("plan_charts", (plans, lang), build)
     return value

@@ -15,6 +15,7 @@ import pandas as pd
 
 from smop_pricing.charts import summary
 from smop_pricing.i18n import DEFAULT_LANG
+from smop_pricing.plan.forecast import Forecast
 from smop_pricing.plan.strategies import STRATEGIES, PlanResult
 
 COLORS = ("#1F2A37", "#006EFF", "#F79009", "#7A5AF8", "#2E9D5B")
@@ -35,31 +36,57 @@ class PlanLabels:
     lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
-def _month(plan: PlanResult, m: int) -> pd.Timestamp:
-    return pd.Timestamp(plan.problem.forecast.month_start(m))
+class _Months:
+    """Each plan's month m as a timestamp, made once per forecast (the plans usually share one)."""
+
+    def __init__(self) -> None:
+        self._made: dict[Forecast, dict[int, pd.Timestamp]] = {}
+
+    def __call__(self, plan: PlanResult, m: int) -> pd.Timestamp:
+        forecast = plan.problem.forecast
+        stamps = self._made.setdefault(forecast, {})
+        if m not in stamps:
+            stamps[m] = pd.Timestamp(forecast.month_start(m))
+        return stamps[m]
 
 
 def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, series (users or a strategy's capacity) and the count, for every month."""
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
+    month = _Months()
     first = plans[0]
-    rows = [{"month": _month(first, r.month), "series": labels.users, "value": float(r.users)} for r in first.rows]
+    months = [month(first, r.month) for r in first.rows]
+    series = [labels.users] * len(first.rows)
+    values = [float(r.users) for r in first.rows]
     for plan in plans:
-        rows += [{"month": _month(plan, r.month), "series": names[plan.name], "value": float(r.capacity)}
-                 for r in plan.rows]
-    return pd.DataFrame(rows, columns=["month", "series", "value"])
+        months += [month(plan, r.month) for r in plan.rows]
+        series += [names[plan.name]] * len(plan.rows)
+        values += [float(r.capacity) for r in plan.rows]
+    return _frame(months, series, values)
 
 
 def spend_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, strategy and cumulative spend (platform fee and packs) by the end of that month."""
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
-    rows = []
+    month = _Months()
+    months: list[pd.Timestamp] = []
+    series: list[str] = []
+    values: list[float] = []
     for plan in plans:
         total = 0.0
         for r in plan.rows:
             total += float(r.platform_fee + r.pack_fee)
-            rows.append({"month": _month(plan, r.month), "series": names[plan.name], "value": total})
-    return pd.DataFrame(rows, columns=["month", "series", "value"])
+            months.append(month(plan, r.month))
+            series.append(names[plan.name])
+            values.append(total)
+    return _frame(months, series, values)
+
+
+def _frame(months: list[pd.Timestamp], series: list[str], values: list[float]) -> pd.DataFrame:
+    """The long-form frame from its columns (what a frame of one dict a row gives, a third of the time)."""
+    if not months:
+        return pd.DataFrame([], columns=["month", "series", "value"])
+    return pd.DataFrame({"month": months, "series": series, "value": values}, columns=["month", "series", "value"])
 
 
 def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:
@@ -68,11 +95,21 @@ def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:
     return dict(domain=domain, range=colors)
 
 
+def capacity_description(frame: pd.DataFrame, labels: PlanLabels) -> str:
+    """The capacity chart's text alternative (its Vega-Lite ``description``)."""
+    return summary.plan_capacity(frame, labels.users, labels.lang)
+
+
+def spend_description(frame: pd.DataFrame, labels: PlanLabels) -> str:
+    """The spend chart's text alternative (its Vega-Lite ``description``)."""
+    return summary.plan_spend(frame, labels.lang)
+
+
 def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Users as a line, each strategy's capacity as a step line over the months."""
     domain = [labels.users, *labels.strategies]
     chart: alt.Chart = alt.Chart(
-        frame, height=HEIGHT, description=summary.plan_capacity(frame, labels.users, labels.lang),
+        frame, height=HEIGHT, description=capacity_description(frame, labels),
     ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.users_axis, axis=dict(format=",.0f")),
@@ -92,7 +129,7 @@ def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
 def spend_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Cumulative spend by strategy as step lines."""
     chart: alt.Chart = alt.Chart(
-        frame, height=HEIGHT, description=summary.plan_spend(frame, labels.lang),
+        frame, height=HEIGHT, description=spend_description(frame, labels),
     ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.spend_axis, axis=dict(format=",.0f")),

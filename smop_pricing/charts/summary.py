@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from smop_pricing.i18n import t
@@ -259,20 +260,39 @@ def histogram(data: pd.DataFrame, lang: str) -> str:
 # --------------------------------------------------------------------------- growth planner
 
 
+def _by_series(frame: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:
+    """Each series' row positions, sorted by month (stable), the series in order of first appearance
+    and a missing name left out: ``frame.groupby("series", sort=False)`` with each group sorted by
+    ``sort_values("month", kind="stable")``, without pandas' cost per group (a fifth of the growth
+    planner's rerun)."""
+    missing = frame["series"].isna().to_numpy()
+    months = frame["month"].to_numpy()
+    rows: dict[Any, list[int]] = {}
+    for i, name in enumerate(frame["series"].tolist()):
+        if not missing[i]:
+            rows.setdefault(name, []).append(i)
+    out = []
+    for name, where in rows.items():
+        positions = np.asarray(where, dtype=np.intp)
+        out.append((name, positions[np.argsort(months[positions], kind="stable")]))
+    return out
+
+
 def plan_capacity(frame: pd.DataFrame, users: str, lang: str) -> str:
     """``charts.plan.capacity_frame`` (month, series, value): the users' and each plan's capacity,
     first month to last, and the months a plan leaves users over its capacity. ``users``: the
     users series' name."""
     if frame.empty:
         return t("a11y.empty", lang)
-    demand = frame[frame["series"] == users].sort_values("month", kind="stable")
+    values = frame["value"].to_numpy()
+    groups = _by_series(frame)
+    demand = next((values[rows] for name, rows in groups if name == users), values[:0])
     parts = []
-    for name, one in frame.groupby("series", sort=False):
-        one = one.sort_values("month", kind="stable")
-        text = t("a11y.curve_series", lang, series=name, first=_count(one["value"].iloc[0]),
-                 last=_count(one["value"].iloc[-1]))
+    for name, rows in groups:
+        one = values[rows]
+        text = t("a11y.curve_series", lang, series=name, first=_count(one[0]), last=_count(one[-1]))
         if name != users:
-            short = int((one["value"].to_numpy() < demand["value"].to_numpy()[: len(one)]).sum())
+            short = int((one < demand[: len(one)]).sum())
             if short:
                 text += t("a11y.list_sep", lang) + t("a11y.plan_short", lang, months=short)
         parts.append(text)
@@ -285,11 +305,26 @@ def plan_spend(frame: pd.DataFrame, lang: str) -> str:
     if frame.empty:
         return t("a11y.empty", lang)
     last = _month(frame["month"].max())
-    parts = [
-        t("a11y.plan_spend_row", lang, series=name, total=_money(one["value"].max(), lang))
-        for name, one in frame.groupby("series", sort=False)
-    ]
+    values = frame["value"].to_numpy()
+    if values.dtype.kind != "f":
+        return _plan_spend_by_pandas(frame, lang)
+    parts = []
+    for name, rows in _by_series(frame):
+        one = values[rows]
+        one = one[~np.isnan(one)]  # pandas' max leaves out a missing value
+        most = one.max() if len(one) else np.nan
+        parts.append(t("a11y.plan_spend_row", lang, series=name, total=_money(most, lang)))
     head = t("a11y.plan_spend", lang, first=_month(frame["month"].min()), last=last)
+    return _sentence(head, parts, lang)
+
+
+def _plan_spend_by_pandas(frame: pd.DataFrame, lang: str) -> str:
+    """:func:`plan_spend` for a frame whose values are not floats (``spend_frame``'s are)."""
+    parts = [
+        t("a11y.plan_spend_row", lang, series=name, total=_money(most, lang))
+        for name, most in frame.groupby("series", sort=False)["value"].max().items()
+    ]
+    head = t("a11y.plan_spend", lang, first=_month(frame["month"].min()), last=_month(frame["month"].max()))
     return _sentence(head, parts, lang)
 
 

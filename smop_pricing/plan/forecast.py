@@ -44,7 +44,7 @@ class Forecast:
         return len(self.users)
 
     def month_start(self, m: int) -> date:
-        return self.start + relativedelta(months=m)
+        return add_months(self.start, m)
 
     def label(self, m: int) -> str:
         return month_label(self.month_start(m))
@@ -61,6 +61,15 @@ class Forecast:
     @property
     def peak(self) -> int:
         return max(self.users)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day + relativedelta(months=months)``; by arithmetic when the day is in every month (1 to 28):
+    the planner asks for some thousand month starts a run."""
+    if day.day > 28:
+        return day + relativedelta(months=months)
+    years, month = divmod(day.month - 1 + months, 12)
+    return date(day.year + years, month + 1, day.day)
 
 
 def month_label(day: date) -> str:

@@ -50,10 +50,10 @@ def headline(plans: Sequence[PlanResult], lang: str) -> str:
              best_packs=format_money(best.pack_fees, lang))
 
 
-def comparison_frame(plans: Sequence[PlanResult], lang: str) -> pd.DataFrame:
+def comparison_records(plans: Sequence[PlanResult], lang: str) -> list[dict[str, object]]:
     """One row per strategy: purchases, units, pack fees, platform fees, total, PV, over the best."""
     best = min(plan.present_value for plan in plans)
-    return pd.DataFrame([
+    return [
         {
             t("plan.col_strategy", lang): strategy_label(plan.name, lang),
             t("plan.col_purchases", lang): len(plan.purchases),
@@ -65,26 +65,32 @@ def comparison_frame(plans: Sequence[PlanResult], lang: str) -> pd.DataFrame:
             t("plan.col_vs_best", lang): format_money(plan.present_value - best, lang),
         }
         for plan in plans
-    ])
+    ]
+
+
+def comparison_frame(plans: Sequence[PlanResult], lang: str) -> pd.DataFrame:
+    """:func:`comparison_records` as a table."""
+    return pd.DataFrame(comparison_records(plans, lang))
+
+
+def purchases_columns(lang: str) -> list[str]:
+    return [t(f"plan.col_{c}", lang) for c in ("month", "units", "tier", "fee", "capacity_after")]
+
+
+def purchases_rows(plan: PlanResult, lang: str) -> list[tuple[str, int, str, str, str]]:
+    """The plan's purchases: month, units, tier price, fee, capacity after (:func:`purchases_columns`)."""
+    forecast = plan.problem.forecast
+    rows = {row.month: row for row in plan.rows}
+    return [
+        (forecast.label(p.month), p.units, format_rate(p.purchase.unit_price, lang), format_money(p.fee, lang),
+         count_text(rows[p.month].capacity, lang))
+        for p in plan.purchases
+    ]
 
 
 def purchases_frame(plan: PlanResult, lang: str) -> pd.DataFrame:
     """The plan's purchases: month, units, tier price, fee, capacity after."""
-    forecast = plan.problem.forecast
-    rows = {row.month: row for row in plan.rows}
-    return pd.DataFrame(
-        [
-            {
-                t("plan.col_month", lang): forecast.label(p.month),
-                t("plan.col_units", lang): p.units,
-                t("plan.col_tier", lang): format_rate(p.purchase.unit_price, lang),
-                t("plan.col_fee", lang): format_money(p.fee, lang),
-                t("plan.col_capacity_after", lang): count_text(rows[p.month].capacity, lang),
-            }
-            for p in plan.purchases
-        ],
-        columns=[t(f"plan.col_{c}", lang) for c in ("month", "units", "tier", "fee", "capacity_after")],
-    )
+    return pd.DataFrame(purchases_rows(plan, lang), columns=purchases_columns(lang))
 
 
 def budget_rows(plan: PlanResult) -> list[tuple[str, int, int, int, Decimal, Decimal, Decimal, Decimal]]:
@@ -107,16 +113,18 @@ def budget_headers(lang: str) -> list[str]:
     return [t(f"plan.col_{c}", lang) for c in _BUDGET_COLUMNS]
 
 
+def budget_table_rows(plan: PlanResult, lang: str) -> list[tuple[str, str, int, str, str, str, str, str]]:
+    """The monthly budget formatted for the page, under :func:`budget_headers`."""
+    return [
+        (month, count_text(users, lang), units, count_text(cap, lang), format_money(platform, lang),
+         format_money(packs, lang), format_money(total, lang), format_money(cumulative, lang))
+        for month, users, units, cap, platform, packs, total, cumulative in budget_rows(plan)
+    ]
+
+
 def budget_frame(plan: PlanResult, lang: str) -> pd.DataFrame:
     """The monthly budget, formatted for the page."""
-    return pd.DataFrame(
-        [
-            (month, count_text(users, lang), units, count_text(cap, lang), format_money(platform, lang),
-             format_money(packs, lang), format_money(total, lang), format_money(cumulative, lang))
-            for month, users, units, cap, platform, packs, total, cumulative in budget_rows(plan)
-        ],
-        columns=budget_headers(lang),
-    )
+    return pd.DataFrame(budget_table_rows(plan, lang), columns=budget_headers(lang))
 
 
 def _plain(value: object) -> str:
@@ -168,7 +176,7 @@ def budget_xlsx(plans: Sequence[PlanResult], lang: str) -> bytes:
     return out.getvalue()
 
 
-def uncertainty_frame(result: Uncertainty, lang: str) -> pd.DataFrame:
+def uncertainty_records(result: Uncertainty, lang: str) -> list[dict[str, object]]:
     """One row per candidate: under each forecast its PV (with top-ups), regret and months over (alone)."""
     rows = []
     for index, candidate in enumerate(result.candidates):
@@ -184,7 +192,12 @@ def uncertainty_frame(result: Uncertainty, lang: str) -> pd.DataFrame:
             row[t("plan.col_regret_under", lang, case=case)] = format_money(outcome.regret, lang)
             row[t("plan.col_over_months", lang, case=case)] = len(outcome.alone.over_months)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
+
+
+def uncertainty_frame(result: Uncertainty, lang: str) -> pd.DataFrame:
+    """:func:`uncertainty_records` as a table."""
+    return pd.DataFrame(uncertainty_records(result, lang))
 
 
 def robust_text(result: Uncertainty, lang: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from smop_pricing.errors import InputError
@@ -54,9 +54,10 @@ class Problem:
     held_units: int = 0
     rate: Decimal = ZERO
 
-    @property
+    @cached_property
     def need(self) -> tuple[int, ...]:
-        """Units each month needs beyond those held before the plan (R3)."""
+        """Units each month needs beyond those held before the plan (R3); worked out once per problem
+        (the low / base / high analysis asks for it some fifty times)."""
         return tuple(units_needed(self.tariff, users, self.held_units) for users in self.forecast.users)
 
     @property
@@ -104,9 +105,11 @@ class PlanResult:
     def units(self) -> int:
         return sum(p.units for p in self.purchases)
 
-    @property
+    @cached_property
     def over_months(self) -> tuple[MonthRow, ...]:
-        return tuple(row for row in self.rows if row.over_users > 0)
+        """The months with users past capacity (worked out once: the uncertainty table and its notes
+        each ask for every plan's)."""
+        return tuple(row for row in self.rows if row.users > row.capacity)
 
 
 def check_rate(rate: Decimal) -> Decimal:
@@ -159,10 +162,26 @@ def present_value(payments: Sequence[Decimal], rate: Decimal) -> Decimal:
 
 def _purchases(tariff: Tariff, units_by_month: Sequence[int]) -> tuple[PlanPurchase, ...]:
     out: list[PlanPurchase] = []
+    sizes: dict[int, tuple[int, ...]] = {}  # a steady forecast buys the same units month after month:
+    priced: dict[int, Purchase] = {}  # each batch split and each size priced once
     for month, units in enumerate(units_by_month):
-        for size in batch_sizes(tariff, units):
-            out.append(PlanPurchase(month, make_purchase(tariff, size)))
+        if units not in sizes:
+            sizes[units] = batch_sizes(tariff, units)
+        for size in sizes[units]:
+            if size not in priced:
+                priced[size] = make_purchase(tariff, size)
+            out.append(PlanPurchase(month, priced[size]))
     return tuple(out)
+
+
+def _row(month: int, users: int, units_bought: int, capacity: int, platform_fee: Decimal,
+         pack_fee: Decimal) -> MonthRow:
+    """``MonthRow(...)`` without the frozen dataclass's checked ``__init__`` (one ``object.__setattr__``
+    a field): the same row, in half the time. The low / base / high analysis makes a thousand or more."""
+    row = object.__new__(MonthRow)
+    row.__dict__.update(month=month, users=users, units_bought=units_bought, capacity=capacity,
+                        platform_fee=platform_fee, pack_fee=pack_fee)
+    return row
 
 
 def evaluate(name: str, problem: Problem, purchases: Sequence[PlanPurchase]) -> PlanResult:
@@ -171,14 +190,15 @@ def evaluate(name: str, problem: Problem, purchases: Sequence[PlanPurchase]) -> 
     bought = [0] * forecast.months
     fees = [ZERO] * forecast.months
     for item in purchases:
-        bought[item.month] += item.units
-        fees[item.month] += item.fee
+        bought[item.month] += item.purchase.units
+        fees[item.month] += item.purchase.fee
     rows: list[MonthRow] = []
     held = problem.held_units
-    for m, users in enumerate(forecast.users):
-        held += bought[m]
-        rows.append(MonthRow(m, users, bought[m], capacity(tariff, held), tariff.monthly_fee, fees[m]))
-    payments = [tariff.monthly_fee + fee for fee in fees]
+    monthly = tariff.monthly_fee
+    for m, (users, units, fee) in enumerate(zip(forecast.users, bought, fees, strict=True)):
+        held += units
+        rows.append(_row(m, users, units, capacity(tariff, held), monthly, fee))
+    payments = [monthly + fee for fee in fees]
     return PlanResult(
         name=name,
         problem=problem,
@@ -251,16 +271,25 @@ def follow(plan: PlanResult, problem: Problem) -> PlanResult:
         if not item.top_up:
             bought_by_plan[item.month] += item.units
     purchases = [p for p in plan.purchases if not p.top_up]
-    bought = 0
+    bought, topped = 0, False
+    priced: dict[int, Purchase] = {}  # a top-up of k units, priced once (a steady forecast repeats k)
     for m, n in enumerate(problem.need):
         bought += bought_by_plan[m]
         short = n - bought
         if short > 0:
-            purchases.append(PlanPurchase(m, make_purchase(problem.tariff, short), top_up=True))
+            if short not in priced:
+                priced[short] = make_purchase(problem.tariff, short)
+            purchases.append(PlanPurchase(m, priced[short], top_up=True))
             bought += short
+            topped = True
+    if not topped and len(purchases) == len(plan.purchases) and problem == plan.problem:
+        return plan  # nothing bought or dropped, the same problem: evaluate would give plan again
     return evaluate(plan.name, problem, purchases)
 
 
 def without_top_ups(plan: PlanResult, problem: Problem) -> PlanResult:
     """``plan``'s own purchases under ``problem`` (months over capacity left as they are)."""
-    return evaluate(plan.name, problem, [p for p in plan.purchases if not p.top_up])
+    own = [p for p in plan.purchases if not p.top_up]
+    if len(own) == len(plan.purchases) and problem == plan.problem:
+        return plan  # the same purchases under the same problem: evaluate would give plan again
+    return evaluate(plan.name, problem, own)

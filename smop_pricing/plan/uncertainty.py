@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from smop_pricing.errors import InputError
 from smop_pricing.plan.forecast import Forecast, same_months
-from smop_pricing.plan.strategies import PlanResult, Problem, all_strategies, follow, without_top_ups
+from smop_pricing.plan.strategies import STRATEGIES, PlanResult, Problem, all_strategies, follow, without_top_ups
 
 CASES = ("base", "low", "high")
 
@@ -62,18 +62,24 @@ class Uncertainty:
         return self.candidates[self.robust]
 
 
-def analyse(problem: Problem, forecasts: Sequence[tuple[str, Forecast]]) -> Uncertainty:
+def analyse(problem: Problem, forecasts: Sequence[tuple[str, Forecast]],
+            planned: Sequence[PlanResult] | None = None) -> Uncertainty:
     """Plan every strategy on every forecast and follow each plan under every forecast.
 
     ``forecasts`` are (case, forecast) pairs, one to three, covering the same months; the
-    problem's tariff, held units and rate apply to all.
+    problem's tariff, held units and rate apply to all. ``planned``: the strategies already made
+    on the first forecast (``all_strategies`` of its problem, as the page's headline has them),
+    used instead of making them again when they are that.
     """
     if not 1 <= len(forecasts) <= len(CASES):
         raise InputError("forecasts", len(forecasts), "range", minimum="1", maximum=f"{len(CASES)}")
     same_months([f for _, f in forecasts])
     problems = tuple(Problem(problem.tariff, f, problem.held_units, problem.rate) for _, f in forecasts)
     cases = tuple(case for case, _ in forecasts)
-    plans = tuple(all_strategies(p) for p in problems)
+    first = tuple(planned) if planned is not None else ()
+    if [p.name for p in first] != list(STRATEGIES) or any(p.problem != problems[0] for p in first):
+        first = all_strategies(problems[0])
+    plans = (first, *(all_strategies(p) for p in problems[1:]))
     optimum = tuple(by_name[0] for by_name in plans)  # STRATEGIES begins with "optimal"
     candidates: list[Candidate] = []
     for planned_on, by_name in zip(cases, plans, strict=True):
@@ -81,8 +87,10 @@ def analyse(problem: Problem, forecasts: Sequence[tuple[str, Forecast]]) -> Unce
             outcomes = []
             for case, other, best in zip(cases, problems, optimum, strict=True):
                 followed = follow(plan, other)
-                outcomes.append(Outcome(case, followed, without_top_ups(plan, other),
-                                        followed.present_value - best.present_value))
+                # followed without a top-up holds the plan's own purchases alone: without_top_ups's result
+                topped = any(p.top_up for p in followed.purchases)
+                alone = without_top_ups(plan, other) if topped else followed
+                outcomes.append(Outcome(case, followed, alone, followed.present_value - best.present_value))
             candidates.append(Candidate(plan.name, planned_on, plan, tuple(outcomes)))
     robust = min(range(len(candidates)), key=lambda i: (candidates[i].worst_regret, i))
     return Uncertainty(cases, optimum, tuple(candidates), robust)
