@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from smop_pricing.charts import summary
@@ -339,29 +340,31 @@ def capacity_frame(result: SimulationResult) -> pd.DataFrame:
     start, end (exclusive), last, state, users, capacity, threshold (warning level,
     0 when not in service), over (users over capacity), locked."""
     daily = result.daily
-    keys = daily[["state", "users", "capacity", "console_locked", "warning"]]
-    changed = (keys != keys.shift()).any(axis=1)
-    starts = list(daily.index[changed])
-    ratio = float(result.settings.warn_ratio)
-    rows: list[dict[str, Any]] = []
-    until = _ts(result.scenario.until)
-    for i, first in enumerate(starts):
-        end = daily["date"].iloc[starts[i + 1]] if i + 1 < len(starts) else until
-        row = daily.iloc[first]
-        capacity = int(row["capacity"])
-        rows.append({
-            "start": pd.Timestamp(row["date"]),
-            "end": pd.Timestamp(end),
-            "last": pd.Timestamp(end) - pd.Timedelta(days=1),
-            "state": str(row["state"]),
-            "users": int(row["users"]),
-            "capacity": capacity,
-            "threshold": capacity * ratio if row["state"] == "active" else 0.0,
-            "over": int(row["over_quota_users"]),
-            "locked": bool(row["console_locked"]),
-        })
-    return pd.DataFrame(rows, columns=["start", "end", "last", "state", "users", "capacity", "threshold",
-                                       "over", "locked"])
+    # The runs' first days, from the columns' arrays (a row at a time through pandas was most of the
+    # chart's cost after a change of the users).
+    changed = np.zeros(len(daily), dtype=bool)
+    changed[:1] = True
+    for column in ("state", "users", "capacity", "console_locked", "warning"):
+        values = daily[column].to_numpy()
+        changed[1:] |= values[1:] != values[:-1]
+    firsts = np.flatnonzero(changed)
+    dates = daily["date"].to_numpy()
+    ends = np.append(dates[firsts[1:]], np.datetime64(result.scenario.until, "s"))
+    states = daily["state"].to_numpy()[firsts].astype(str)
+    capacity = daily["capacity"].to_numpy()[firsts].astype("int64")
+    active = states == "active"
+    end = pd.to_datetime(ends)
+    return pd.DataFrame({
+        "start": pd.to_datetime(dates[firsts]),
+        "end": end,
+        "last": (end - pd.Timedelta(days=1)).as_unit("us"),
+        "state": pd.array(states, dtype="str"),
+        "users": daily["users"].to_numpy()[firsts].astype("int64"),
+        "capacity": capacity,
+        "threshold": np.where(active, capacity * float(result.settings.warn_ratio), 0.0),
+        "over": daily["over_quota_users"].to_numpy()[firsts].astype("int64"),
+        "locked": daily["console_locked"].to_numpy()[firsts].astype(bool),
+    }, columns=["start", "end", "last", "state", "users", "capacity", "threshold", "over", "locked"])
 
 
 def _users_axis(wan: bool) -> dict[str, Any]:
@@ -371,20 +374,80 @@ def _users_axis(wan: bool) -> dict[str, Any]:
     return dict(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
 
 
-def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.LayerChart:
-    """Users and capacity as step lines, the warning level dashed, over-quota shaded, the
-    console-locked and out-of-service spans marked."""
+@dataclass(frozen=True, eq=False)
+class CapacityParts:
+    """The capacity chart in two parts. ``frames`` (each layer's data, in layer order) and
+    ``description`` (its text alternative) follow the users; ``shape`` is everything else the
+    chart is built from (the labels, the span, the series shown, which layers are empty) as one
+    hashable value. Two results with equal shapes give charts that differ only in their layers'
+    data and their description, so a page may keep the chart's spec by its shape and swap those in
+    (``smop_ui.charts.with_layer_data``)."""
+
+    frames: tuple[pd.DataFrame, ...]
+    description: str
+    shape: tuple[object, ...]
+
+
+def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> CapacityParts:
+    """What :func:`capacity_chart` draws of ``result``: its layers' data, its description, its shape."""
     segments = capacity_frame(result)
     names = {key: getattr(labels, key) for key in SERIES_COLORS}
+    states = segments["state"].to_numpy()
+    over_mask = segments["over"].to_numpy() > 0
+    active = states == "active"
     present = {
         "users": True,
         "capacity": True,
-        "threshold": bool((segments["state"] == "active").any()),
-        "over": bool((segments["over"] > 0).any()),
+        "threshold": bool(active.any()),
+        "over": bool(over_mask.any()),
         "locked": bool(result.console_locked),
-        "stopped": bool((segments["state"] != "active").any()),
+        "stopped": bool((~active).any()),
     }
-    shown = [key for key in SERIES_COLORS if present[key]]
+    shown = tuple(key for key in SERIES_COLORS if present[key])
+    # Each layer's frame made at once from the segments' arrays (as pandas would filter and
+    # assign them: the same columns, dtypes and index), a few times cheaper than through pandas.
+    columns: dict[str, Any] = {name: segments[name].to_numpy() for name in segments.columns}
+    columns["state"] = segments["state"].array  # text stays text when no row is kept
+    starts = columns["start"]
+    count = len(segments) + 1  # each line ends at the end of the span
+
+    def rows(mask: np.ndarray, series: str) -> pd.DataFrame:
+        return pd.DataFrame({**{name: values[mask] for name, values in columns.items()},
+                             "series": pd.array([series] * int(mask.sum()), dtype="str")},
+                            index=segments.index[mask])
+
+    def repeated(text: str) -> Any:
+        return pd.array([text] * count, dtype="str")
+
+    users_series = repeated(names["users"])
+    lines = pd.DataFrame({
+        "start": np.tile(np.append(starts, columns["end"][-1:]), 2),
+        # in two chunks, one per line, as pd.concat of the two lines' frames gives it (so the same Arrow)
+        "series": users_series._concat_same_type([users_series, repeated(names["capacity"])]),
+        "value": np.concatenate([columns["users"], columns["users"][-1:], columns["capacity"],
+                                 columns["capacity"][-1:]]),
+    })
+    out_of_service = rows(~active, names["stopped"])
+    locked = pd.DataFrame(
+        [{"start": _ts(r.start), "end": _ts(r.end), "last": _ts(r.end - timedelta(days=1))}
+         for r in result.console_locked],
+        columns=["start", "end", "last"],
+    ).assign(series=names["locked"])
+    over = rows(over_mask, names["over"])
+    threshold = rows(active, names["threshold"])
+    frames = (out_of_service, locked, over, threshold, lines)
+    shape = (labels, shown, result.scenario.start, result.scenario.until, tuple(f.empty for f in frames))
+    return CapacityParts(frames, summary.life_capacity(segments, names, labels.lang), shape)
+
+
+def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.LayerChart:
+    """Users and capacity as step lines, the warning level dashed, over-quota shaded, the
+    console-locked and out-of-service spans marked."""
+    parts = capacity_parts(result, labels)
+    out_of_service, locked, over, threshold, lines = parts.frames
+    shown = parts.shape[1]
+    assert isinstance(shown, tuple)
+    names = {key: getattr(labels, key) for key in SERIES_COLORS}
     color_scale = dict(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
     color = alt.Color("series:N", title=None, scale=color_scale,
                       legend=dict(orient="bottom", columns=3, labelLimit=160, symbolOpacity=0.9,
@@ -395,27 +458,11 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
                                                               range=[list(SERIES_DASHES[k]) for k in shown]),
                           legend=dict(orient="bottom", columns=3, labelLimit=160, symbolOpacity=0.9,
                                   symbolStrokeWidth=3))
-
-    end_rows = segments.tail(1).assign(start=segments["end"].tail(1))
-    steps = pd.concat([segments, end_rows], ignore_index=True)
-    lines = pd.concat(
-        [steps.assign(series=names["users"], value=steps["users"]),
-         steps.assign(series=names["capacity"], value=steps["capacity"])],
-        ignore_index=True,
-    )[["start", "series", "value"]]
     x = _x("start", labels.date, result)
     y_axis = _users_axis(labels.wan)
     span_tooltip = [alt.Tooltip("series:N", title=labels.axis),
                     alt.Tooltip("start:T", title=labels.first, format=DATE_FORMAT),
                     alt.Tooltip("last:T", title=labels.last, format=DATE_FORMAT)]
-    out_of_service = segments[segments["state"] != "active"].assign(series=names["stopped"])
-    locked = pd.DataFrame(
-        [{"start": _ts(r.start), "end": _ts(r.end), "last": _ts(r.end - timedelta(days=1))}
-         for r in result.console_locked],
-        columns=["start", "end", "last"],
-    ).assign(series=names["locked"])
-    over = segments[segments["over"] > 0].assign(series=names["over"])
-    threshold = segments[segments["state"] == "active"].assign(series=names["threshold"])
     layers = [
         alt.Chart(out_of_service).mark_rect(opacity=0.15, **_aria(out_of_service)).encode(
             x=x, x2=alt.X2("end:T"), color=color, tooltip=span_tooltip),
@@ -439,7 +486,7 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
         ),
     ]
     return alt.LayerChart(layer=layers, height=260,
-                          description=summary.life_capacity(segments, names, labels.lang))
+                          description=parts.description)
 
 
 # --------------------------------------------------------------------------- money
