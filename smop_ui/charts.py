@@ -102,6 +102,27 @@ def inline_spec(chart: Any, validate: bool = False) -> Spec:
     return _kept(spec, {})
 
 
+def with_layer_data(template: Spec, frames: Sequence[pd.DataFrame], description: str) -> Spec | None:
+    """``template``, a layered chart's kept spec, drawing ``frames`` instead (the i-th frame in its
+    i-th layer) under ``description``: the spec ``vega_spec`` makes of the same chart built from
+    those frames, when everything else the chart is built from is the template's (a builder says
+    what that is, as ``charts.lifecycle.capacity_parts``'s shape; its tests check the two are
+    equal). Costs the frames' Arrow, not the chart's build. None when the template's data is not
+    Arrow (Streamlit's internals missing: :func:`inline_spec`) or its layers are not one per frame."""
+    internals = streamlit_internals()
+    spec: dict[str, Any] = json.loads(template.json)
+    layers = spec.get("layer")
+    if (internals is None or "datasets" in spec or not isinstance(layers, list) or len(layers) != len(frames)
+            or not all(isinstance(layer.get("data"), dict) and set(layer["data"]) == {"name"} for layer in layers)):
+        return None
+    to_arrow = internals[1]
+    datasets: dict[str, Any] = {}
+    for layer, frame in zip(layers, frames, strict=True):
+        layer["data"] = to_arrow(frame, datasets)  # {"name": the hash of its Arrow bytes}, as vega_spec names it
+    spec["description"] = description
+    return _kept(spec, datasets)
+
+
 def layer_specs(charts: Sequence[Any]) -> Spec:
     """``charts`` as the layers they would be in ``alt.layer(..., *charts)``: a spec of just
     ``{"layer": [...]}`` and their datasets, for ``add_layers``: the part of a layered chart that
