@@ -325,12 +325,21 @@ class EventsTable:
 
 
 def events_table(lang: str) -> EventsTable:
-    """The events table as the editor shows it: numbered rows, each row's problem, worded columns."""
+    """The events table as the editor shows it: numbered rows, each row's problem, worded columns;
+    kept while the rows, their problems and the language are the same (a change of the users
+    leaves them; the editor copies the frame it is given)."""
     current = draft()
     check = checked(current)
+    problems = tuple(row_error_text(check.errors[i], lang) if i in check.errors else ""
+                     for i in range(len(current.rows)))
+    table: EventsTable = memo("life_events_table", (current.rows, problems, lang),
+                              lambda: _events_table(current, check, problems, lang))
+    return table if table.check is check else replace(table, check=check)
+
+
+def _events_table(current: Draft, check: DraftCheck, problems: tuple[str, ...], lang: str) -> EventsTable:
     frame = rows_frame(current.rows)
-    frame[PROBLEM] = [row_error_text(check.errors[i], lang) if i in check.errors else ""
-                      for i in range(len(current.rows))]
+    frame[PROBLEM] = list(problems)
     frame.insert(0, ROW, range(1, len(frame) + 1))
     actions = [*ACTIONS, *sorted({str(r[1]) for r in current.rows if r[1] and r[1] not in ACTIONS})]
     bounds = {"min_value": -MAX_CELL_NUMBER, "max_value": MAX_CELL_NUMBER}  # what a row can hold
@@ -353,6 +362,9 @@ def events_table(lang: str) -> EventsTable:
 def commit_rows(edited: pd.DataFrame, lang: str) -> None:
     """The edited table becomes the draft's rows (an action change clears what it does not use);
     a changed table reruns, so the editor restarts from the rows with their marks."""
+    edits = st.session_state.get(editor_key())
+    if isinstance(edits, dict) and not any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        return  # nothing edited: the table is the rows as they are
     current = draft()
     try:
         rows = follow_action(current.rows, rows_from_frame(edited))
