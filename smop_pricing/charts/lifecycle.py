@@ -335,10 +335,11 @@ class CapacityLabels:
     lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
-def capacity_frame(result: SimulationResult) -> pd.DataFrame:
-    """One row per run of days with the same state, users, capacity, lock and warning:
-    start, end (exclusive), last, state, users, capacity, threshold (warning level,
-    0 when not in service), over (users over capacity), locked."""
+SEGMENT_COLUMNS = ("start", "end", "last", "state", "users", "capacity", "threshold", "over", "locked")
+
+
+def _segments(result: SimulationResult) -> dict[str, Any]:
+    """:func:`capacity_frame`'s columns as arrays."""
     daily = result.daily
     # The runs' first days, from the columns' arrays (a row at a time through pandas was most of the
     # chart's cost after a change of the users).
@@ -352,19 +353,24 @@ def capacity_frame(result: SimulationResult) -> pd.DataFrame:
     ends = np.append(dates[firsts[1:]], np.datetime64(result.scenario.until, "s"))
     states = daily["state"].to_numpy()[firsts].astype(str)
     capacity = daily["capacity"].to_numpy()[firsts].astype("int64")
-    active = states == "active"
-    end = pd.to_datetime(ends)
-    return pd.DataFrame({
-        "start": pd.to_datetime(dates[firsts]),
-        "end": end,
-        "last": (end - pd.Timedelta(days=1)).as_unit("us"),
+    return {
+        "start": dates[firsts],
+        "end": ends,
+        "last": (ends - np.timedelta64(1, "D")).astype("datetime64[us]"),
         "state": pd.array(states, dtype="str"),
         "users": daily["users"].to_numpy()[firsts].astype("int64"),
         "capacity": capacity,
-        "threshold": np.where(active, capacity * float(result.settings.warn_ratio), 0.0),
+        "threshold": np.where(states == "active", capacity * float(result.settings.warn_ratio), 0.0),
         "over": daily["over_quota_users"].to_numpy()[firsts].astype("int64"),
         "locked": daily["console_locked"].to_numpy()[firsts].astype(bool),
-    }, columns=["start", "end", "last", "state", "users", "capacity", "threshold", "over", "locked"])
+    }
+
+
+def capacity_frame(result: SimulationResult) -> pd.DataFrame:
+    """One row per run of days with the same state, users, capacity, lock and warning:
+    start, end (exclusive), last, state, users, capacity, threshold (warning level,
+    0 when not in service), over (users over capacity), locked."""
+    return pd.DataFrame(_segments(result), columns=list(SEGMENT_COLUMNS))
 
 
 def _users_axis(wan: bool) -> dict[str, Any]:
@@ -390,11 +396,10 @@ class CapacityParts:
 
 def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> CapacityParts:
     """What :func:`capacity_chart` draws of ``result``: its layers' data, its description, its shape."""
-    segments = capacity_frame(result)
+    segments = _segments(result)
     names = {key: getattr(labels, key) for key in SERIES_COLORS}
-    states = segments["state"].to_numpy()
-    over_mask = segments["over"].to_numpy() > 0
-    active = states == "active"
+    over_mask = segments["over"] > 0
+    active = np.asarray(segments["state"] == "active", dtype=bool)
     present = {
         "users": True,
         "capacity": True,
@@ -404,37 +409,37 @@ def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> Capacity
         "stopped": bool((~active).any()),
     }
     shown = tuple(key for key in SERIES_COLORS if present[key])
-    # Each layer's frame made at once from the segments' arrays (as pandas would filter and
-    # assign them: the same columns, dtypes and index), a few times cheaper than through pandas.
-    columns: dict[str, Any] = {name: segments[name].to_numpy() for name in segments.columns}
-    columns["state"] = segments["state"].array  # text stays text when no row is kept
-    starts = columns["start"]
-    count = len(segments) + 1  # each line ends at the end of the span
+    # Each layer's frame made at once from the segments' arrays, with the columns the layer draws
+    # (the rows' index as a filter of the segments would keep it): through pandas' filters and
+    # assigns, and with every column, they were most of the chart's cost after a change of the users.
+    index = pd.RangeIndex(len(segments["start"]))
+    count = len(index) + 1  # each line ends at the end of the span
 
-    def rows(mask: np.ndarray, series: str) -> pd.DataFrame:
-        return pd.DataFrame({**{name: values[mask] for name, values in columns.items()},
-                             "series": pd.array([series] * int(mask.sum()), dtype="str")},
-                            index=segments.index[mask])
+    def rows(mask: np.ndarray, series: str, *drawn: str) -> pd.DataFrame:
+        return pd.DataFrame({**{name: segments[name][mask] for name in ("start", "end", "last", *drawn)},
+                             "series": pd.array([series] * int(mask.sum()), dtype="str")}, index=index[mask])
 
     def repeated(text: str) -> Any:
         return pd.array([text] * count, dtype="str")
 
     users_series = repeated(names["users"])
     lines = pd.DataFrame({
-        "start": np.tile(np.append(starts, columns["end"][-1:]), 2),
+        "start": np.tile(np.append(segments["start"], segments["end"][-1:]), 2),
         # in two chunks, one per line, as pd.concat of the two lines' frames gives it (so the same Arrow)
         "series": users_series._concat_same_type([users_series, repeated(names["capacity"])]),
-        "value": np.concatenate([columns["users"], columns["users"][-1:], columns["capacity"],
-                                 columns["capacity"][-1:]]),
+        "value": np.concatenate([segments["users"], segments["users"][-1:], segments["capacity"],
+                                 segments["capacity"][-1:]]),
     })
     out_of_service = rows(~active, names["stopped"])
-    locked = pd.DataFrame(
-        [{"start": _ts(r.start), "end": _ts(r.end), "last": _ts(r.end - timedelta(days=1))}
-         for r in result.console_locked],
-        columns=["start", "end", "last"],
-    ).assign(series=names["locked"])
-    over = rows(over_mask, names["over"])
-    threshold = rows(active, names["threshold"])
+    spans = result.console_locked
+    locked = pd.DataFrame({
+        "start": np.array([r.start for r in spans], dtype="datetime64[s]"),
+        "end": np.array([r.end for r in spans], dtype="datetime64[s]"),
+        "last": np.array([r.end - timedelta(days=1) for r in spans], dtype="datetime64[s]"),
+        "series": pd.array([names["locked"]] * len(spans), dtype="str"),
+    })
+    over = rows(over_mask, names["over"], "users", "capacity", "over")
+    threshold = rows(active, names["threshold"], "threshold")
     frames = (out_of_service, locked, over, threshold, lines)
     shape = (labels, shown, result.scenario.start, result.scenario.until, tuple(f.empty for f in frames))
     return CapacityParts(frames, summary.life_capacity(segments, names, labels.lang), shape)
