@@ -102,25 +102,38 @@ def inline_spec(chart: Any, validate: bool = False) -> Spec:
     return _kept(spec, {})
 
 
-def with_layer_data(template: Spec, frames: Sequence[pd.DataFrame], description: str) -> Spec | None:
-    """``template``, a layered chart's kept spec, drawing ``frames`` instead (the i-th frame in its
-    i-th layer) under ``description``: the spec ``vega_spec`` makes of the same chart built from
-    those frames, when everything else the chart is built from is the template's (a builder says
-    what that is, as ``charts.lifecycle.capacity_parts``'s shape; its tests check the two are
-    equal). Costs the frames' Arrow, not the chart's build. None when the template's data is not
-    Arrow (Streamlit's internals missing: :func:`inline_spec`) or its layers are not one per frame."""
+def arrow_dataset(frame: pd.DataFrame) -> tuple[str, bytes] | None:
+    """``frame`` as :func:`vega_spec` puts it in a spec: its name (the hash of its Arrow bytes) and
+    the bytes; None when Streamlit's internals are missing (:func:`inline_spec`)."""
     internals = streamlit_internals()
+    if internals is None:
+        return None
+    datasets: dict[str, Any] = {}
+    name = internals[1](frame, datasets)["name"]
+    return name, datasets[name]
+
+
+def with_layer_data(template: Spec, datasets: Sequence[tuple[str, bytes] | None], description: str) -> Spec | None:
+    """``template``, a layered chart's kept spec, drawing ``datasets`` instead (``arrow_dataset``
+    of the frame each layer draws, in layer order) under ``description``: the spec ``vega_spec``
+    makes of the same chart built from those frames, when everything else the chart is built from
+    is the template's (a builder says what that is, as ``charts.lifecycle.capacity_parts``'s shape;
+    its tests check the two are equal). Costs the frames' Arrow, not the chart's build. None when
+    the template's data is not Arrow (Streamlit's internals missing: :func:`inline_spec`) or its
+    layers are not one per dataset."""
     spec: dict[str, Any] = json.loads(template.json)
     layers = spec.get("layer")
-    if (internals is None or "datasets" in spec or not isinstance(layers, list) or len(layers) != len(frames)
+    if ("datasets" in spec or not isinstance(layers, list) or len(layers) != len(datasets)
+            or any(data is None for data in datasets)
             or not all(isinstance(layer.get("data"), dict) and set(layer["data"]) == {"name"} for layer in layers)):
         return None
-    to_arrow = internals[1]
-    datasets: dict[str, Any] = {}
-    for layer, frame in zip(layers, frames, strict=True):
-        layer["data"] = to_arrow(frame, datasets)  # {"name": the hash of its Arrow bytes}, as vega_spec names it
+    kept: dict[str, Any] = {}
+    for layer, data in zip(layers, datasets, strict=True):
+        assert data is not None
+        layer["data"] = {"name": data[0]}
+        kept[data[0]] = data[1]
     spec["description"] = description
-    return _kept(spec, datasets)
+    return _kept(spec, kept)
 
 
 def layer_specs(charts: Sequence[Any]) -> Spec:

@@ -74,7 +74,7 @@ from smop_pricing.lifecycle.report import ledger_row, note_text, rejection_text,
 from smop_pricing.lifecycle.scenario import Preset, list_presets, parse_scenario
 from smop_pricing.lifecycle.wording import action_text, error_text
 from smop_pricing.pricing.tariff import Tariff, published_tariff
-from smop_ui.charts import Spec, arrow, memo, vega_spec, with_layer_data
+from smop_ui.charts import Spec, arrow, arrow_dataset, memo, vega_spec, with_layer_data
 from smop_ui.markdown import unlinked, visible
 from smop_ui.params import show_notices as show_shared_notices
 
@@ -361,7 +361,8 @@ def _events_table(current: Draft, check: DraftCheck, problems: tuple[str, ...], 
 
 def commit_rows(edited: pd.DataFrame, lang: str) -> None:
     """The edited table becomes the draft's rows (an action change clears what it does not use);
-    a changed table reruns, so the editor restarts from the rows with their marks."""
+    a changed table reruns the page (the events editor is a fragment: its results read the rows),
+    so the editor restarts from the rows with their marks."""
     edits = st.session_state.get(editor_key())
     if isinstance(edits, dict) and not any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
         return  # nothing edited: the table is the rows as they are
@@ -374,7 +375,7 @@ def commit_rows(edited: pd.DataFrame, lang: str) -> None:
     if rows != current.rows:
         st.session_state[DRAFT] = replace(current, rows=rows)
         st.session_state[EDITOR_V] += 1
-        st.rerun()
+        st.rerun(scope="app")
 
 
 def sync_url(lang: str) -> None:
@@ -457,12 +458,15 @@ def chart_specs(result: SimulationResult, lang: str) -> tuple[Spec, Spec, Spec]:
 
 
 def capacity_spec(result: SimulationResult, labels: CapacityLabels) -> Spec:
-    """The capacity chart's spec: built once per shape (labels, span, series shown), then only its
-    layers' data and description swapped in for a result of the same shape (a change of the users):
-    the spec the chart's build gives, for a fraction of its cost (tests/test_page_lifecycle.py)."""
+    """The capacity chart's spec: built once per shape (labels, span, series shown); for a result
+    of the same shape (a change of the users) its layers' data and description are swapped in,
+    each layer's data converted only when it changed (kept by its key): the spec the chart's build
+    gives (tests/test_charts_lifecycle.py), for a fraction of its cost."""
     parts = capacity_parts(result, labels)
     template = memo("life_capacity_shape", parts.shape, lambda: vega_spec(capacity_chart(result, labels)))
-    swapped = with_layer_data(template, parts.frames, parts.description)
+    datasets = [memo(f"life_capacity_data_{i}", key, lambda make=make: arrow_dataset(make()))  # type: ignore[misc]
+                for i, (key, make) in enumerate(zip(parts.keys, parts.makers, strict=True))]
+    swapped = with_layer_data(template, datasets, parts.description)
     return swapped if swapped is not None else vega_spec(capacity_chart(result, labels))
 
 

@@ -33,7 +33,7 @@ from smop_pricing.charts.lifecycle import (
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import Scenario, SimulationResult
 from smop_pricing.lifecycle.scenario import load_preset, parse_scenario
-from smop_ui.charts import vega_spec, with_layer_data
+from smop_ui.charts import arrow_dataset, vega_spec, with_layer_data
 
 TIMELINE = TimelineLabels(
     service="服务状态", states={"active": "服务中", "stopped": "停服", "reclaimed": "已回收"},
@@ -357,7 +357,8 @@ def test_a_capacity_spec_kept_by_its_shape_with_another_result_s_data_swapped_in
         parts = capacity_parts(other, labels)
         if parts.shape == capacity_parts(base, labels).shape:
             same_shape += 1
-            assert with_layer_data(template, parts.frames, parts.description) == vega_spec(
+            datasets = [arrow_dataset(frame) for frame in parts.frames]
+            assert with_layer_data(template, datasets, parts.description) == vega_spec(
                 capacity_chart(other, labels)), label
     assert same_shape >= 2  # a change of the users mostly keeps the shape
 
@@ -378,5 +379,21 @@ def test_two_capacity_charts_that_differ_beyond_their_data_and_description_have_
             assert capacity_parts(other, CAPACITY).shape != capacity_parts(base, CAPACITY).shape, label
 
 
+@pytest.mark.parametrize("name", PRESETS)
+def test_two_capacity_layers_with_equal_keys_have_equal_data(name):
+    base = capacity_parts(preset(name), CAPACITY)
+    equal = 0
+    for label, variant in _capacity_variants(preset(name).scenario).items():
+        other = capacity_parts(simulate(variant), CAPACITY)
+        for i, (key, frame) in enumerate(zip(other.keys, other.frames, strict=True)):
+            if key == base.keys[i]:
+                equal += 1
+                pd.testing.assert_frame_equal(frame, base.frames[i])
+                assert arrow_dataset(frame) == arrow_dataset(base.frames[i]), (label, i)
+    assert equal >= 5  # a change of the users keeps some layers' data
+
+
 def test_the_capacity_shape_is_hashable_so_a_page_can_key_a_kept_spec_by_it():
-    assert hash(capacity_parts(preset("e3"), CAPACITY).shape) == hash(capacity_parts(preset("e3"), CAPACITY).shape)
+    parts = capacity_parts(preset("e3"), CAPACITY)
+    assert hash(parts.shape) == hash(capacity_parts(preset("e3"), CAPACITY).shape)
+    assert hash(parts.keys) == hash(capacity_parts(preset("e3"), CAPACITY).keys)

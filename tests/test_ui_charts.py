@@ -150,7 +150,7 @@ def test_a_kept_layered_spec_with_other_frames_swapped_in_is_the_spec_of_the_cha
     import altair as alt
     import pandas as pd
 
-    from smop_ui.charts import inline_spec, vega_spec, with_layer_data
+    from smop_ui.charts import arrow_dataset, inline_spec, vega_spec, with_layer_data
 
     def chart(line: pd.DataFrame, points: pd.DataFrame, description: str) -> alt.LayerChart:
         x, y = alt.X("x:Q"), alt.Y("y:Q")
@@ -160,8 +160,10 @@ def test_a_kept_layered_spec_with_other_frames_swapped_in_is_the_spec_of_the_cha
     line, points = pd.DataFrame({"x": [1, 2], "y": [3, 4]}), pd.DataFrame({"x": [1], "y": [3]})
     template = vega_spec(chart(line, points, "three, four"))
     new_line, new_points = line.assign(y=[5, 6]), points.assign(y=[5])
-    swapped = with_layer_data(template, [new_line, new_points], "five, six")
+    swapped = with_layer_data(template, [arrow_dataset(new_line), arrow_dataset(new_points)], "five, six")
     assert swapped == vega_spec(chart(new_line, new_points, "five, six"))
     assert swapped != template
-    assert with_layer_data(inline_spec(chart(line, points, "")), [line, points], "") is None  # inline data
-    assert with_layer_data(template, [line], "") is None  # two layers, one frame
+    datasets = [arrow_dataset(line), arrow_dataset(points)]
+    assert with_layer_data(inline_spec(chart(line, points, "")), datasets, "") is None  # inline data
+    assert with_layer_data(template, datasets[:1], "") is None  # two layers, one dataset
+    assert with_layer_data(template, [datasets[0], None], "") is None  # a dataset not made

@@ -9,9 +9,10 @@ becomes yuan floats only inside the spend chart's data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -382,16 +383,26 @@ def _users_axis(wan: bool) -> dict[str, Any]:
 
 @dataclass(frozen=True, eq=False)
 class CapacityParts:
-    """The capacity chart in two parts. ``frames`` (each layer's data, in layer order) and
-    ``description`` (its text alternative) follow the users; ``shape`` is everything else the
-    chart is built from (the labels, the span, the series shown, which layers are empty) as one
-    hashable value. Two results with equal shapes give charts that differ only in their layers'
-    data and their description, so a page may keep the chart's spec by its shape and swap those in
-    (``smop_ui.charts.with_layer_data``)."""
+    """The capacity chart in parts. Each layer's data (``frames``, in layer order, made on demand
+    by ``makers``) and the text alternative (``description``) follow the users; ``keys`` are the
+    layers' data as hashable values (equal keys, equal frames: a page may keep a layer's converted
+    data by its key and make only the frames that changed); ``shape`` is everything else the chart
+    is built from (the labels, the span, the series shown, which layers are empty). Two results
+    with equal shapes give charts that differ only in their layers' data and their description, so
+    a page may keep the chart's spec by its shape and swap those in (``smop_ui.charts.with_layer_data``)."""
 
-    frames: tuple[pd.DataFrame, ...]
+    keys: tuple[Hashable, ...]
+    makers: tuple[Callable[[], pd.DataFrame], ...]
     description: str
     shape: tuple[object, ...]
+
+    @cached_property
+    def frames(self) -> tuple[pd.DataFrame, ...]:
+        return tuple(make() for make in self.makers)
+
+
+def _key(*arrays: np.ndarray) -> tuple[object, ...]:
+    return tuple((values.dtype.str, values.tobytes()) for values in arrays)
 
 
 def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> CapacityParts:
@@ -400,12 +411,13 @@ def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> Capacity
     names = {key: getattr(labels, key) for key in SERIES_COLORS}
     over_mask = segments["over"] > 0
     active = np.asarray(segments["state"] == "active", dtype=bool)
+    spans = result.console_locked
     present = {
         "users": True,
         "capacity": True,
         "threshold": bool(active.any()),
         "over": bool(over_mask.any()),
-        "locked": bool(result.console_locked),
+        "locked": bool(spans),
         "stopped": bool((~active).any()),
     }
     shown = tuple(key for key in SERIES_COLORS if present[key])
@@ -415,34 +427,48 @@ def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> Capacity
     index = pd.RangeIndex(len(segments["start"]))
     count = len(index) + 1  # each line ends at the end of the span
 
-    def rows(mask: np.ndarray, series: str, *drawn: str) -> pd.DataFrame:
-        return pd.DataFrame({**{name: segments[name][mask] for name in ("start", "end", "last", *drawn)},
-                             "series": pd.array([series] * int(mask.sum()), dtype="str")}, index=index[mask])
+    def rows(mask: np.ndarray, series: str, *drawn: str) -> tuple[Hashable, Callable[[], pd.DataFrame]]:
+        columns = ("start", "end", "last", *drawn)
+
+        def make() -> pd.DataFrame:
+            return pd.DataFrame({**{name: segments[name][mask] for name in columns},
+                                 "series": pd.array([series] * int(mask.sum()), dtype="str")}, index=index[mask])
+
+        return (series, columns, *_key(mask, *(segments[name] for name in columns))), make
 
     def repeated(text: str) -> Any:
         return pd.array([text] * count, dtype="str")
 
-    users_series = repeated(names["users"])
-    lines = pd.DataFrame({
-        "start": np.tile(np.append(segments["start"], segments["end"][-1:]), 2),
-        # in two chunks, one per line, as pd.concat of the two lines' frames gives it (so the same Arrow)
-        "series": users_series._concat_same_type([users_series, repeated(names["capacity"])]),
-        "value": np.concatenate([segments["users"], segments["users"][-1:], segments["capacity"],
-                                 segments["capacity"][-1:]]),
-    })
-    out_of_service = rows(~active, names["stopped"])
-    spans = result.console_locked
-    locked = pd.DataFrame({
-        "start": np.array([r.start for r in spans], dtype="datetime64[s]"),
-        "end": np.array([r.end for r in spans], dtype="datetime64[s]"),
-        "last": np.array([r.end - timedelta(days=1) for r in spans], dtype="datetime64[s]"),
-        "series": pd.array([names["locked"]] * len(spans), dtype="str"),
-    })
-    over = rows(over_mask, names["over"], "users", "capacity", "over")
-    threshold = rows(active, names["threshold"], "threshold")
-    frames = (out_of_service, locked, over, threshold, lines)
-    shape = (labels, shown, result.scenario.start, result.scenario.until, tuple(f.empty for f in frames))
-    return CapacityParts(frames, summary.life_capacity(segments, names, labels.lang), shape)
+    def lines() -> pd.DataFrame:
+        users_series = repeated(names["users"])
+        return pd.DataFrame({
+            "start": np.tile(np.append(segments["start"], segments["end"][-1:]), 2),
+            # in two chunks, one per line, as pd.concat of the two lines' frames gives it (so the same Arrow)
+            "series": users_series._concat_same_type([users_series, repeated(names["capacity"])]),
+            "value": np.concatenate([segments["users"], segments["users"][-1:], segments["capacity"],
+                                     segments["capacity"][-1:]]),
+        })
+
+    def locked() -> pd.DataFrame:
+        return pd.DataFrame({
+            "start": np.array([r.start for r in spans], dtype="datetime64[s]"),
+            "end": np.array([r.end for r in spans], dtype="datetime64[s]"),
+            "last": np.array([r.end - timedelta(days=1) for r in spans], dtype="datetime64[s]"),
+            "series": pd.array([names["locked"]] * len(spans), dtype="str"),
+        })
+
+    layers = (
+        rows(~active, names["stopped"]),
+        ((names["locked"], tuple((r.start, r.end) for r in spans)), locked),
+        rows(over_mask, names["over"], "users", "capacity", "over"),
+        rows(active, names["threshold"], "threshold"),
+        ((names["users"], names["capacity"], *_key(segments["start"], segments["end"], segments["users"],
+                                                   segments["capacity"])), lines),
+    )
+    empty = (not present["stopped"], not spans, not present["over"], not present["threshold"], False)
+    shape = (labels, shown, result.scenario.start, result.scenario.until, empty)
+    return CapacityParts(tuple(key for key, _ in layers), tuple(make for _, make in layers),
+                         summary.life_capacity(segments, names, labels.lang), shape)
 
 
 def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.LayerChart:
