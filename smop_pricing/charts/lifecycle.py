@@ -343,27 +343,31 @@ def _segments(result: SimulationResult) -> dict[str, Any]:
     """:func:`capacity_frame`'s columns as arrays."""
     daily = result.daily
     # The runs' first days, from the columns' arrays (a row at a time through pandas was most of the
-    # chart's cost after a change of the users).
+    # chart's cost after a change of the users); the state by its category codes.
+    state = daily["state"]
+    categorical = isinstance(state.dtype, pd.CategoricalDtype)
+    keys = {name: daily[name].to_numpy() for name in ("users", "capacity", "console_locked", "warning")}
+    keys["state"] = state.cat.codes.to_numpy() if categorical else state.to_numpy()
     changed = np.zeros(len(daily), dtype=bool)
     changed[:1] = True
-    for column in ("state", "users", "capacity", "console_locked", "warning"):
-        values = daily[column].to_numpy()
+    for values in keys.values():
         changed[1:] |= values[1:] != values[:-1]
     firsts = np.flatnonzero(changed)
     dates = daily["date"].to_numpy()
     ends = np.append(dates[firsts[1:]], np.datetime64(result.scenario.until, "s"))
-    states = daily["state"].to_numpy()[firsts].astype(str)
-    capacity = daily["capacity"].to_numpy()[firsts].astype("int64")
+    states = (np.asarray(state.cat.categories, dtype=object)[keys["state"][firsts]] if categorical
+              else keys["state"][firsts]).astype(str)
+    capacity = keys["capacity"][firsts].astype("int64")
     return {
         "start": dates[firsts],
         "end": ends,
         "last": (ends - np.timedelta64(1, "D")).astype("datetime64[us]"),
         "state": pd.array(states, dtype="str"),
-        "users": daily["users"].to_numpy()[firsts].astype("int64"),
+        "users": keys["users"][firsts].astype("int64"),
         "capacity": capacity,
         "threshold": np.where(states == "active", capacity * float(result.settings.warn_ratio), 0.0),
         "over": daily["over_quota_users"].to_numpy()[firsts].astype("int64"),
-        "locked": daily["console_locked"].to_numpy()[firsts].astype(bool),
+        "locked": keys["console_locked"][firsts].astype(bool),
     }
 
 
