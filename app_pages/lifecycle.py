@@ -76,7 +76,11 @@ def _header_inputs() -> None:
                              key=view.W_AUTO, help=t("lifepage.auto_help", lang))
 
 
+@st.fragment
 def _events() -> None:
+    """The events table, a fragment: an edit reruns this section alone; an edit that changes the
+    rows reruns the page (``view.commit_rows``), whose results read them. Nothing here reads the
+    header's inputs but through the draft, so a change of one of them reruns the page, this with it."""
     st.markdown("**" + md(t("lifepage.events_title", lang)) + "**", help=t("lifepage.events_help", lang))
     table = view.events_table(lang)
     edited = st.data_editor(table.frame, key=view.editor_key(), num_rows="dynamic", width="stretch",

@@ -120,7 +120,8 @@ class ChartClock:
 
 
 def _chart_functions() -> dict[int, Callable[..., Any]]:
-    """Every chart builder (``*_chart`` in smop_pricing.charts.*) and ``vega_spec``, by identity."""
+    """Every chart builder (``*_chart`` and ``*_parts`` in smop_pricing.charts.*), ``vega_spec`` and the
+    kept specs' data swap (``arrow_dataset``, ``with_layer_data``), by identity."""
     import smop_pricing.charts.curve
     import smop_pricing.charts.lifecycle
     import smop_pricing.charts.portfolio
@@ -128,11 +129,13 @@ def _chart_functions() -> dict[int, Callable[..., Any]]:
     import smop_pricing.charts.review
     import smop_ui.charts
 
-    found: dict[int, Callable[..., Any]] = {id(smop_ui.charts.vega_spec): smop_ui.charts.vega_spec}
+    found: dict[int, Callable[..., Any]] = {id(f): f for f in (smop_ui.charts.vega_spec, smop_ui.charts.arrow_dataset,
+                                                                smop_ui.charts.with_layer_data)}
     for module in (smop_pricing.charts.curve, smop_pricing.charts.lifecycle, smop_pricing.charts.portfolio,
                    smop_pricing.charts.quote, smop_pricing.charts.review):
         for name, value in vars(module).items():
-            if name.endswith("_chart") and callable(value) and getattr(value, "__module__", "") == module.__name__:
+            ours = getattr(value, "__module__", "") == module.__name__
+            if name.endswith(("_chart", "_parts")) and callable(value) and ours:
                 found[id(value)] = value
     return found
 

@@ -127,6 +127,40 @@ def templated(name: str, template_key: Hashable, frame: pd.DataFrame, descriptio
     return _kept(spec, datasets)
 
 
+def arrow_dataset(frame: pd.DataFrame) -> tuple[str, bytes] | None:
+    """``frame`` as :func:`vega_spec` puts it in a spec: its name (the hash of its Arrow bytes) and
+    the bytes; None when Streamlit's internals are missing (:func:`inline_spec`)."""
+    internals = streamlit_internals()
+    if internals is None:
+        return None
+    datasets: dict[str, Any] = {}
+    name = internals[1](frame, datasets)["name"]
+    return name, datasets[name]
+
+
+def with_layer_data(template: Spec, datasets: Sequence[tuple[str, bytes] | None], description: str) -> Spec | None:
+    """``template``, a layered chart's kept spec, drawing ``datasets`` instead (``arrow_dataset``
+    of the frame each layer draws, in layer order) under ``description``: the spec ``vega_spec``
+    makes of the same chart built from those frames, when everything else the chart is built from
+    is the template's (a builder says what that is, as ``charts.lifecycle.capacity_parts``'s shape;
+    its tests check the two are equal). Costs the frames' Arrow, not the chart's build. None when
+    the template's data is not Arrow (Streamlit's internals missing: :func:`inline_spec`) or its
+    layers are not one per dataset."""
+    spec: dict[str, Any] = json.loads(template.json)
+    layers = spec.get("layer")
+    if ("datasets" in spec or not isinstance(layers, list) or len(layers) != len(datasets)
+            or any(data is None for data in datasets)
+            or not all(isinstance(layer.get("data"), dict) and set(layer["data"]) == {"name"} for layer in layers)):
+        return None
+    kept: dict[str, Any] = {}
+    for layer, data in zip(layers, datasets, strict=True):
+        assert data is not None
+        layer["data"] = {"name": data[0]}
+        kept[data[0]] = data[1]
+    spec["description"] = description
+    return _kept(spec, kept)
+
+
 def layer_specs(charts: Sequence[Any]) -> Spec:
     """``charts`` as the layers they would be in ``alt.layer(..., *charts)``: a spec of just
     ``{"layer": [...]}`` and their datasets, for ``add_layers``: the part of a layered chart that

@@ -28,6 +28,7 @@ from smop_pricing.charts.lifecycle import (
     SpendLabels,
     TimelineLabels,
     capacity_chart,
+    capacity_parts,
     rule_lines,
     spend_chart,
     spend_reads,
@@ -73,7 +74,7 @@ from smop_pricing.lifecycle.report import ledger_row, note_text, rejection_text,
 from smop_pricing.lifecycle.scenario import Preset, list_presets, parse_scenario
 from smop_pricing.lifecycle.wording import action_text, error_text
 from smop_pricing.pricing.tariff import Tariff, published_tariff
-from smop_ui.charts import Spec, arrow, memo, vega_spec
+from smop_ui.charts import Spec, arrow, arrow_dataset, memo, vega_spec, with_layer_data
 from smop_ui.markdown import unlinked, visible
 from smop_ui.params import show_notices as show_shared_notices
 
@@ -324,12 +325,21 @@ class EventsTable:
 
 
 def events_table(lang: str) -> EventsTable:
-    """The events table as the editor shows it: numbered rows, each row's problem, worded columns."""
+    """The events table as the editor shows it: numbered rows, each row's problem, worded columns;
+    kept while the rows, their problems and the language are the same (a change of the users
+    leaves them; the editor copies the frame it is given)."""
     current = draft()
     check = checked(current)
+    problems = tuple(row_error_text(check.errors[i], lang) if i in check.errors else ""
+                     for i in range(len(current.rows)))
+    table: EventsTable = memo("life_events_table", (current.rows, problems, lang),
+                              lambda: _events_table(current, check, problems, lang))
+    return table if table.check is check else replace(table, check=check)
+
+
+def _events_table(current: Draft, check: DraftCheck, problems: tuple[str, ...], lang: str) -> EventsTable:
     frame = rows_frame(current.rows)
-    frame[PROBLEM] = [row_error_text(check.errors[i], lang) if i in check.errors else ""
-                      for i in range(len(current.rows))]
+    frame[PROBLEM] = list(problems)
     frame.insert(0, ROW, range(1, len(frame) + 1))
     actions = [*ACTIONS, *sorted({str(r[1]) for r in current.rows if r[1] and r[1] not in ACTIONS})]
     bounds = {"min_value": -MAX_CELL_NUMBER, "max_value": MAX_CELL_NUMBER}  # what a row can hold
@@ -351,7 +361,11 @@ def events_table(lang: str) -> EventsTable:
 
 def commit_rows(edited: pd.DataFrame, lang: str) -> None:
     """The edited table becomes the draft's rows (an action change clears what it does not use);
-    a changed table reruns, so the editor restarts from the rows with their marks."""
+    a changed table reruns the page (the events editor is a fragment: its results read the rows),
+    so the editor restarts from the rows with their marks."""
+    edits = st.session_state.get(editor_key())
+    if isinstance(edits, dict) and not any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        return  # nothing edited: the table is the rows as they are
     current = draft()
     try:
         rows = follow_action(current.rows, rows_from_frame(edited))
@@ -361,7 +375,7 @@ def commit_rows(edited: pd.DataFrame, lang: str) -> None:
     if rows != current.rows:
         st.session_state[DRAFT] = replace(current, rows=rows)
         st.session_state[EDITOR_V] += 1
-        st.rerun()
+        st.rerun(scope="app")
 
 
 def sync_url(lang: str) -> None:
@@ -438,9 +452,22 @@ def chart_specs(result: SimulationResult, lang: str) -> tuple[Spec, Spec, Spec]:
     return (
         memo("life_timeline", (timeline_reads(result), lang),
              lambda: vega_spec(timeline_chart(result, timeline_labels, _describer(result, lang)))),
-        memo("life_capacity", (result.scenario, lang), lambda: vega_spec(capacity_chart(result, capacity_labels))),
+        memo("life_capacity", (result.scenario, lang), lambda: capacity_spec(result, capacity_labels)),
         memo("life_spend", (spend_reads(result), lang), lambda: vega_spec(spend_chart(result, spend_labels))),
     )
+
+
+def capacity_spec(result: SimulationResult, labels: CapacityLabels) -> Spec:
+    """The capacity chart's spec: built once per shape (labels, span, series shown); for a result
+    of the same shape (a change of the users) its layers' data and description are swapped in,
+    each layer's data converted only when it changed (kept by its key): the spec the chart's build
+    gives (tests/test_charts_lifecycle.py), for a fraction of its cost."""
+    parts = capacity_parts(result, labels)
+    template = memo("life_capacity_shape", parts.shape, lambda: vega_spec(capacity_chart(result, labels)))
+    datasets = [memo(f"life_capacity_data_{i}", key, lambda make=make: arrow_dataset(make()))  # type: ignore[misc]
+                for i, (key, make) in enumerate(zip(parts.keys, parts.makers, strict=True))]
+    swapped = with_layer_data(template, datasets, parts.description)
+    return swapped if swapped is not None else vega_spec(capacity_chart(result, labels))
 
 
 def _ledger_table(result: SimulationResult, lang: str) -> pa.Table:

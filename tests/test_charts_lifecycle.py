@@ -16,6 +16,7 @@ from smop_pricing.charts.lifecycle import (
     TimelineLabels,
     capacity_chart,
     capacity_frame,
+    capacity_parts,
     expiry_days,
     marker_frame,
     period_frame,
@@ -32,7 +33,7 @@ from smop_pricing.charts.lifecycle import (
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import Scenario, SimulationResult
 from smop_pricing.lifecycle.scenario import load_preset, parse_scenario
-from smop_ui.charts import vega_spec
+from smop_ui.charts import arrow_dataset, vega_spec, with_layer_data
 
 TIMELINE = TimelineLabels(
     service="服务状态", states={"active": "服务中", "stopped": "停服", "reclaimed": "已回收"},
@@ -330,3 +331,69 @@ def test_the_reads_are_hashable_so_a_page_can_key_a_kept_chart_by_them():
     result = preset("e5")
     assert hash(timeline_reads(result)) == hash(timeline_reads(preset("e5")))
     assert hash(spend_reads(result)) == hash(spend_reads(preset("e5")))
+
+
+# --------------------------------------------------------------------------- the capacity chart kept by its shape
+
+CAPACITY_ZH = CapacityLabels(**{**CAPACITY.__dict__, "wan": True, "lang": "zh"})
+
+
+def _capacity_variants(scenario: Scenario) -> dict[str, Scenario]:
+    """The scenario's variants (above), and the users moved in steps from none to far over capacity."""
+    users = {f"{n:,} users": replace(scenario, users=n)
+             for n in (0, 1, 90_000, 150_000, 160_000, 199_999, 200_000, 250_000, 1_230_000, 5_000_000)}
+    return {**_variants(scenario), **users}
+
+
+@pytest.mark.parametrize("labels", [CAPACITY, CAPACITY_ZH], ids=["en", "zh"])
+@pytest.mark.parametrize("name", PRESETS)
+def test_a_capacity_spec_kept_by_its_shape_with_another_result_s_data_swapped_in_is_that_result_s_spec(
+        name, labels):
+    base = preset(name)
+    template = vega_spec(capacity_chart(base, labels))
+    same_shape = 0
+    for label, variant in _capacity_variants(base.scenario).items():
+        other = simulate(variant)
+        parts = capacity_parts(other, labels)
+        if parts.shape == capacity_parts(base, labels).shape:
+            same_shape += 1
+            datasets = [arrow_dataset(frame) for frame in parts.frames]
+            assert with_layer_data(template, datasets, parts.description) == vega_spec(
+                capacity_chart(other, labels)), label
+    assert same_shape >= 2  # a change of the users mostly keeps the shape
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_two_capacity_charts_that_differ_beyond_their_data_and_description_have_different_shapes(name):
+    def rest(result: SimulationResult) -> dict[str, Any]:
+        spec = capacity_chart(result, CAPACITY).to_dict()
+        spec.pop("datasets"), spec.pop("description")
+        for layer in spec["layer"]:
+            layer.pop("data")
+        return spec
+
+    base = preset(name)
+    for label, variant in _capacity_variants(base.scenario).items():
+        other = simulate(variant)
+        if rest(other) != rest(base):
+            assert capacity_parts(other, CAPACITY).shape != capacity_parts(base, CAPACITY).shape, label
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_two_capacity_layers_with_equal_keys_have_equal_data(name):
+    base = capacity_parts(preset(name), CAPACITY)
+    equal = 0
+    for label, variant in _capacity_variants(preset(name).scenario).items():
+        other = capacity_parts(simulate(variant), CAPACITY)
+        for i, (key, frame) in enumerate(zip(other.keys, other.frames, strict=True)):
+            if key == base.keys[i]:
+                equal += 1
+                pd.testing.assert_frame_equal(frame, base.frames[i])
+                assert arrow_dataset(frame) == arrow_dataset(base.frames[i]), (label, i)
+    assert equal >= 5  # a change of the users keeps some layers' data
+
+
+def test_the_capacity_shape_is_hashable_so_a_page_can_key_a_kept_spec_by_it():
+    parts = capacity_parts(preset("e3"), CAPACITY)
+    assert hash(parts.shape) == hash(capacity_parts(preset("e3"), CAPACITY).shape)
+    assert hash(parts.keys) == hash(capacity_parts(preset("e3"), CAPACITY).keys)

@@ -144,3 +144,26 @@ def test_the_private_names_are_looked_up_and_missing_ones_give_the_fallback(monk
     assert streamlit_internals() is not None
     monkeypatch.delattr(vega_charts, "_to_arrow_dataset")
     assert streamlit_internals() is None
+
+
+def test_a_kept_layered_spec_with_other_frames_swapped_in_is_the_spec_of_the_chart_built_from_them():
+    import altair as alt
+    import pandas as pd
+
+    from smop_ui.charts import arrow_dataset, inline_spec, vega_spec, with_layer_data
+
+    def chart(line: pd.DataFrame, points: pd.DataFrame, description: str) -> alt.LayerChart:
+        x, y = alt.X("x:Q"), alt.Y("y:Q")
+        return alt.LayerChart(layer=[alt.Chart(line).mark_line().encode(x=x, y=y),
+                                     alt.Chart(points).mark_point().encode(x=x, y=y)], description=description)
+
+    line, points = pd.DataFrame({"x": [1, 2], "y": [3, 4]}), pd.DataFrame({"x": [1], "y": [3]})
+    template = vega_spec(chart(line, points, "three, four"))
+    new_line, new_points = line.assign(y=[5, 6]), points.assign(y=[5])
+    swapped = with_layer_data(template, [arrow_dataset(new_line), arrow_dataset(new_points)], "five, six")
+    assert swapped == vega_spec(chart(new_line, new_points, "five, six"))
+    assert swapped != template
+    datasets = [arrow_dataset(line), arrow_dataset(points)]
+    assert with_layer_data(inline_spec(chart(line, points, "")), datasets, "") is None  # inline data
+    assert with_layer_data(template, datasets[:1], "") is None  # two layers, one dataset
+    assert with_layer_data(template, [datasets[0], None], "") is None  # a dataset not made

@@ -9,13 +9,15 @@ becomes yuan floats only inside the spend chart's data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from smop_pricing.charts import summary
@@ -334,34 +336,46 @@ class CapacityLabels:
     lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
+SEGMENT_COLUMNS = ("start", "end", "last", "state", "users", "capacity", "threshold", "over", "locked")
+
+
+def _segments(result: SimulationResult) -> dict[str, Any]:
+    """:func:`capacity_frame`'s columns as arrays."""
+    daily = result.daily
+    # The runs' first days, from the columns' arrays (a row at a time through pandas was most of the
+    # chart's cost after a change of the users); the state by its category codes.
+    state = daily["state"]
+    categorical = isinstance(state.dtype, pd.CategoricalDtype)
+    keys = {name: daily[name].to_numpy() for name in ("users", "capacity", "console_locked", "warning")}
+    keys["state"] = state.cat.codes.to_numpy() if categorical else state.to_numpy()
+    changed = np.zeros(len(daily), dtype=bool)
+    changed[:1] = True
+    for values in keys.values():
+        changed[1:] |= values[1:] != values[:-1]
+    firsts = np.flatnonzero(changed)
+    dates = daily["date"].to_numpy()
+    ends = np.append(dates[firsts[1:]], np.datetime64(result.scenario.until, "s"))
+    states = (np.asarray(state.cat.categories, dtype=object)[keys["state"][firsts]] if categorical
+              else keys["state"][firsts]).astype(str)
+    capacity = keys["capacity"][firsts].astype("int64")
+    return {
+        "start": dates[firsts],
+        "end": ends,
+        "last": (ends - np.timedelta64(1, "D")).astype("datetime64[us]"),
+        "state": pd.array(states, dtype="str"),
+        "users": keys["users"][firsts].astype("int64"),
+        "capacity": capacity,
+        "threshold": np.where(states == "active", capacity * float(result.settings.warn_ratio), 0.0),
+        "over": daily["over_quota_users"].to_numpy()[firsts].astype("int64"),
+        "locked": keys["console_locked"][firsts].astype(bool),
+    }
+
+
 def capacity_frame(result: SimulationResult) -> pd.DataFrame:
     """One row per run of days with the same state, users, capacity, lock and warning:
     start, end (exclusive), last, state, users, capacity, threshold (warning level,
     0 when not in service), over (users over capacity), locked."""
-    daily = result.daily
-    keys = daily[["state", "users", "capacity", "console_locked", "warning"]]
-    changed = (keys != keys.shift()).any(axis=1)
-    starts = list(daily.index[changed])
-    ratio = float(result.settings.warn_ratio)
-    rows: list[dict[str, Any]] = []
-    until = _ts(result.scenario.until)
-    for i, first in enumerate(starts):
-        end = daily["date"].iloc[starts[i + 1]] if i + 1 < len(starts) else until
-        row = daily.iloc[first]
-        capacity = int(row["capacity"])
-        rows.append({
-            "start": pd.Timestamp(row["date"]),
-            "end": pd.Timestamp(end),
-            "last": pd.Timestamp(end) - pd.Timedelta(days=1),
-            "state": str(row["state"]),
-            "users": int(row["users"]),
-            "capacity": capacity,
-            "threshold": capacity * ratio if row["state"] == "active" else 0.0,
-            "over": int(row["over_quota_users"]),
-            "locked": bool(row["console_locked"]),
-        })
-    return pd.DataFrame(rows, columns=["start", "end", "last", "state", "users", "capacity", "threshold",
-                                       "over", "locked"])
+    return pd.DataFrame(_segments(result), columns=list(SEGMENT_COLUMNS))
 
 
 def _users_axis(wan: bool) -> dict[str, Any]:
@@ -371,20 +385,104 @@ def _users_axis(wan: bool) -> dict[str, Any]:
     return dict(format=",d", minExtent=AXIS_EXTENT, maxExtent=AXIS_EXTENT, title=None)
 
 
-def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.LayerChart:
-    """Users and capacity as step lines, the warning level dashed, over-quota shaded, the
-    console-locked and out-of-service spans marked."""
-    segments = capacity_frame(result)
+@dataclass(frozen=True, eq=False)
+class CapacityParts:
+    """The capacity chart in parts. Each layer's data (``frames``, in layer order, made on demand
+    by ``makers``) and the text alternative (``description``) follow the users; ``keys`` are the
+    layers' data as hashable values (equal keys, equal frames: a page may keep a layer's converted
+    data by its key and make only the frames that changed); ``shape`` is everything else the chart
+    is built from (the labels, the span, the series shown, which layers are empty). Two results
+    with equal shapes give charts that differ only in their layers' data and their description, so
+    a page may keep the chart's spec by its shape and swap those in (``smop_ui.charts.with_layer_data``)."""
+
+    keys: tuple[Hashable, ...]
+    makers: tuple[Callable[[], pd.DataFrame], ...]
+    description: str
+    shape: tuple[object, ...]
+
+    @cached_property
+    def frames(self) -> tuple[pd.DataFrame, ...]:
+        return tuple(make() for make in self.makers)
+
+
+def _key(*arrays: np.ndarray) -> tuple[object, ...]:
+    return tuple((values.dtype.str, values.tobytes()) for values in arrays)
+
+
+def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> CapacityParts:
+    """What :func:`capacity_chart` draws of ``result``: its layers' data, its description, its shape."""
+    segments = _segments(result)
     names = {key: getattr(labels, key) for key in SERIES_COLORS}
+    over_mask = segments["over"] > 0
+    active = np.asarray(segments["state"] == "active", dtype=bool)
+    spans = result.console_locked
     present = {
         "users": True,
         "capacity": True,
-        "threshold": bool((segments["state"] == "active").any()),
-        "over": bool((segments["over"] > 0).any()),
-        "locked": bool(result.console_locked),
-        "stopped": bool((segments["state"] != "active").any()),
+        "threshold": bool(active.any()),
+        "over": bool(over_mask.any()),
+        "locked": bool(spans),
+        "stopped": bool((~active).any()),
     }
-    shown = [key for key in SERIES_COLORS if present[key]]
+    shown = tuple(key for key in SERIES_COLORS if present[key])
+    # Each layer's frame made at once from the segments' arrays, with the columns the layer draws
+    # (the rows' index as a filter of the segments would keep it): through pandas' filters and
+    # assigns, and with every column, they were most of the chart's cost after a change of the users.
+    index = pd.RangeIndex(len(segments["start"]))
+    count = len(index) + 1  # each line ends at the end of the span
+
+    def rows(mask: np.ndarray, series: str, *drawn: str) -> tuple[Hashable, Callable[[], pd.DataFrame]]:
+        columns = ("start", "end", "last", *drawn)
+
+        def make() -> pd.DataFrame:
+            return pd.DataFrame({**{name: segments[name][mask] for name in columns},
+                                 "series": pd.array([series] * int(mask.sum()), dtype="str")}, index=index[mask])
+
+        return (series, columns, *_key(mask, *(segments[name] for name in columns))), make
+
+    def repeated(text: str) -> Any:
+        return pd.array([text] * count, dtype="str")
+
+    def lines() -> pd.DataFrame:
+        users_series = repeated(names["users"])
+        return pd.DataFrame({
+            "start": np.tile(np.append(segments["start"], segments["end"][-1:]), 2),
+            # in two chunks, one per line, as pd.concat of the two lines' frames gives it (so the same Arrow)
+            "series": users_series._concat_same_type([users_series, repeated(names["capacity"])]),
+            "value": np.concatenate([segments["users"], segments["users"][-1:], segments["capacity"],
+                                     segments["capacity"][-1:]]),
+        })
+
+    def locked() -> pd.DataFrame:
+        return pd.DataFrame({
+            "start": np.array([r.start for r in spans], dtype="datetime64[s]"),
+            "end": np.array([r.end for r in spans], dtype="datetime64[s]"),
+            "last": np.array([r.end - timedelta(days=1) for r in spans], dtype="datetime64[s]"),
+            "series": pd.array([names["locked"]] * len(spans), dtype="str"),
+        })
+
+    layers = (
+        rows(~active, names["stopped"]),
+        ((names["locked"], tuple((r.start, r.end) for r in spans)), locked),
+        rows(over_mask, names["over"], "users", "capacity", "over"),
+        rows(active, names["threshold"], "threshold"),
+        ((names["users"], names["capacity"], *_key(segments["start"], segments["end"], segments["users"],
+                                                   segments["capacity"])), lines),
+    )
+    empty = (not present["stopped"], not spans, not present["over"], not present["threshold"], False)
+    shape = (labels, shown, result.scenario.start, result.scenario.until, empty)
+    return CapacityParts(tuple(key for key, _ in layers), tuple(make for _, make in layers),
+                         summary.life_capacity(segments, names, labels.lang), shape)
+
+
+def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.LayerChart:
+    """Users and capacity as step lines, the warning level dashed, over-quota shaded, the
+    console-locked and out-of-service spans marked."""
+    parts = capacity_parts(result, labels)
+    out_of_service, locked, over, threshold, lines = parts.frames
+    shown = parts.shape[1]
+    assert isinstance(shown, tuple)
+    names = {key: getattr(labels, key) for key in SERIES_COLORS}
     color_scale = dict(domain=[names[k] for k in shown], range=[SERIES_COLORS[k] for k in shown])
     color = alt.Color("series:N", title=None, scale=color_scale,
                       legend=dict(orient="bottom", columns=3, labelLimit=160, symbolOpacity=0.9,
@@ -395,27 +493,11 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
                                                               range=[list(SERIES_DASHES[k]) for k in shown]),
                           legend=dict(orient="bottom", columns=3, labelLimit=160, symbolOpacity=0.9,
                                   symbolStrokeWidth=3))
-
-    end_rows = segments.tail(1).assign(start=segments["end"].tail(1))
-    steps = pd.concat([segments, end_rows], ignore_index=True)
-    lines = pd.concat(
-        [steps.assign(series=names["users"], value=steps["users"]),
-         steps.assign(series=names["capacity"], value=steps["capacity"])],
-        ignore_index=True,
-    )[["start", "series", "value"]]
     x = _x("start", labels.date, result)
     y_axis = _users_axis(labels.wan)
     span_tooltip = [alt.Tooltip("series:N", title=labels.axis),
                     alt.Tooltip("start:T", title=labels.first, format=DATE_FORMAT),
                     alt.Tooltip("last:T", title=labels.last, format=DATE_FORMAT)]
-    out_of_service = segments[segments["state"] != "active"].assign(series=names["stopped"])
-    locked = pd.DataFrame(
-        [{"start": _ts(r.start), "end": _ts(r.end), "last": _ts(r.end - timedelta(days=1))}
-         for r in result.console_locked],
-        columns=["start", "end", "last"],
-    ).assign(series=names["locked"])
-    over = segments[segments["over"] > 0].assign(series=names["over"])
-    threshold = segments[segments["state"] == "active"].assign(series=names["threshold"])
     layers = [
         alt.Chart(out_of_service).mark_rect(opacity=0.15, **_aria(out_of_service)).encode(
             x=x, x2=alt.X2("end:T"), color=color, tooltip=span_tooltip),
@@ -439,7 +521,7 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
         ),
     ]
     return alt.LayerChart(layer=layers, height=260,
-                          description=summary.life_capacity(segments, names, labels.lang))
+                          description=parts.description)
 
 
 # --------------------------------------------------------------------------- money

@@ -10,7 +10,7 @@ figures a tooltip would give one point at a time. Texts: ``data/i18n/a11y.toml``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -176,25 +176,26 @@ def timeline(periods: pd.DataFrame, markers: pd.DataFrame, rules: pd.DataFrame, 
     return _sentence(t("a11y.timeline", lang), parts, lang)
 
 
-def life_capacity(segments: pd.DataFrame, names: dict[str, str], lang: str) -> str:
-    """``charts.lifecycle.capacity_frame``: the range of users and of capacity, and the overages.
-    ``names``: the chart's series names for ``users`` and ``capacity``."""
-    if segments.empty:
+def life_capacity(segments: pd.DataFrame | Mapping[str, Any], names: dict[str, str], lang: str) -> str:
+    """``charts.lifecycle.capacity_frame`` (or its columns as arrays): the range of users and of
+    capacity, and the overages. ``names``: the chart's series names for ``users`` and ``capacity``."""
+    column = {key: np.asarray(segments[key]) for key in ("start", "end", "last", "users", "capacity", "over")}
+    if not len(column["start"]):
         return t("a11y.empty", lang)
     parts = [
-        t("a11y.life_capacity_range", lang, series=names[key], low=_count(segments[key].min()),
-          high=_count(segments[key].max()))
-        if segments[key].min() != segments[key].max()
-        else t("a11y.life_capacity_flat", lang, series=names[key], value=_count(segments[key].min()))
+        t("a11y.life_capacity_range", lang, series=names[key], low=_count(column[key].min()),
+          high=_count(column[key].max()))
+        if column[key].min() != column[key].max()
+        else t("a11y.life_capacity_flat", lang, series=names[key], value=_count(column[key].min()))
         for key in ("users", "capacity")
     ]
-    over = segments[segments["over"] > 0]
-    if len(over):
-        days = int(((over["end"] - over["start"]).dt.days).sum())
-        parts.append(t("a11y.life_over", lang, days=_count(days), over=_count(over["over"].max())))
+    over = column["over"] > 0
+    if over.any():
+        days = int(((column["end"][over] - column["start"][over]) // np.timedelta64(1, "D")).sum())
+        parts.append(t("a11y.life_over", lang, days=_count(days), over=_count(column["over"][over].max())))
     else:
         parts.append(t("a11y.life_not_over", lang))
-    head = t("a11y.life_capacity", lang, first=_day(segments["start"].iloc[0]), last=_day(segments["last"].iloc[-1]))
+    head = t("a11y.life_capacity", lang, first=_day(column["start"][0]), last=_day(column["last"][-1]))
     return _sentence(head, parts, lang)
 
 

@@ -134,3 +134,27 @@ def test_a_shared_link_opened_first_on_a_fresh_server_reproduces_the_scenario_in
     expect(main).to_contain_text("CNY 6,000")
     expect(page.get_by_test_id("stSidebar")).to_contain_text("English")
     expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+def test_a_change_of_the_users_redraws_the_capacity_chart_from_its_kept_spec(page, app_url):
+    open_lifecycle(page, app_url, "lang=en")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("Users 150,000 throughout; Capacity between 0 and 200,000; "
+                                 "users never exceed capacity.")
+    field = page.get_by_label("Users at start")
+    capacity = page.locator(CHARTS).nth(1).locator("svg.marks")  # the timeline, then the capacity chart
+    drawn = []
+    for users, over in (("260000", "60,000"), ("275000", "75,000")):  # the second swaps data into the kept spec
+        field.fill(users)
+        field.press("Enter")
+        # The caption is the spec's description, as draw() places it under the chart.
+        expect(main).to_contain_text(f"Users {users[:3]},000 throughout; Capacity between 0 and 200,000; "
+                                     f"over capacity on 62 days, by up to {over} users.")
+        page.wait_for_selector(IDLE)
+        expect(page.locator(f"{CHARTS} svg.marks")).to_have_count(3)
+        if drawn:  # the users line and the over-capacity band move with the swapped data
+            page.wait_for_function(
+                "([selector, before]) => { const svg = document.querySelectorAll(selector)[1];"
+                " return svg && svg.innerHTML !== before; }", arg=[f"{CHARTS} svg.marks", drawn[0]])
+        drawn.append(capacity.inner_html())
+    whole_page_screenshot(page, "lifecycle-users-over-capacity")
