@@ -17,7 +17,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
+from smop_pricing.charts import summary
+from smop_pricing.charts.review import (
+    compare_chart,
+    curves_data,
+    difference_chart,
+    difference_data,
+    overpay_chart,
+)
 from smop_pricing.errors import SmopError, TariffError
 from smop_pricing.i18n import catalog, t
 from smop_pricing.pricing.tariff import Tariff, parse_tariff, published_tariff, tariff_to_toml
@@ -45,6 +52,7 @@ from smop_pricing.review.editor import (
 from smop_pricing.review.figures import AuditRow
 from smop_ui.charts import Spec, arrow, memo, vega_spec
 from smop_ui.markdown import escaped
+from smop_ui.spec_swap import swapped
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,13 @@ def _build_compare(published: Tariff, whatif: Tariff, users: int, months: int, l
         frame = compare_curves(published, whatif, users, months)
     except SmopError as error:
         return error_text(error, lang)
+    # Only the data and the description change with the users, the months or the what-if tariff: the
+    # charts are built once per language and then filled (smop_ui.spec_swap; tests prove them equal).
     return CompareView(
-        vega_spec(compare_chart(frame, lang)),
-        vega_spec(difference_chart(frame, lang)),
+        swapped("rv_compare_chart", lang, lambda: [curves_data(frame, lang)],
+                lambda data: summary.review_compare(data[0], lang), lambda: compare_chart(frame, lang)),
+        swapped("rv_difference_chart", lang, lambda: [difference_data(frame, lang)],
+                lambda data: summary.review_difference(data[0], lang), lambda: difference_chart(frame, lang)),
         difference_summary(frame),
         curve_summary(frame, "baseline"),
         curve_summary(frame, "whatif"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from smop_pricing.charts import summary
@@ -29,15 +30,26 @@ def users_axis(lang: str) -> dict[str, Any]:
     return dict(format="~s", labelFlush=True)
 
 
-def _yuan(fen: pd.Series) -> pd.Series:
-    return fen.astype("int64") / 100.0
-
-
 def _tariff_scale(lang: str) -> dict[str, Any]:
     return dict(
         domain=[t("review.series_published", lang), t("review.series_whatif", lang)],
         range=[BASELINE_COLOR, WHATIF_COLOR],
     )
+
+
+def _long(frame: pd.DataFrame, key: str, parts: list[tuple[str, dict[str, str]]]) -> pd.DataFrame:
+    """Long form: ``key`` repeated for each part, then each part's labels (one text column per
+    label name, constant within the part), then ``yuan`` from the part's fen column. Built column
+    by column (not one small frame per part, concatenated): a rerun of the review page makes it
+    for every new user count."""
+    keys = frame[key].to_numpy(dtype=np.int64)
+    n = keys.size
+    columns: dict[str, Any] = {key: np.tile(keys, len(parts))}
+    for label in parts[0][1]:
+        values = np.array([labels[label] for _, labels in parts], dtype=object)
+        columns[label] = pd.array(np.repeat(values, n), dtype="str")
+    columns["yuan"] = np.concatenate([frame[column].to_numpy(dtype=np.int64) for column, _ in parts]) / 100.0
+    return pd.DataFrame(columns)
 
 
 def curves_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -48,19 +60,10 @@ def curves_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         ("whatif_total_fen", "review.series_whatif", "review.purchase_literal"),
         ("whatif_cheapest_total_fen", "review.series_whatif", "review.purchase_cheapest"),
     ]
-    parts = [
-        pd.DataFrame(
-            {
-                "users": frame["users"].astype("int64"),
-                "series": column.split("_", 1)[0],
-                "tariff": t(tariff, lang),
-                "purchase": t(purchase, lang),
-                "yuan": _yuan(frame[column]),
-            }
-        )
+    return _long(frame, "users", [
+        (column, {"series": column.split("_", 1)[0], "tariff": t(tariff, lang), "purchase": t(purchase, lang)})
         for column, tariff, purchase in series
-    ]
-    return pd.concat(parts, ignore_index=True)
+    ])
 
 
 def _users_x(lang: str) -> alt.X:
@@ -109,20 +112,13 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
 
 def difference_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Long form of the differences: users, purchase, yuan (what-if minus published)."""
-    parts = [
-        pd.DataFrame(
-            {
-                "users": frame["users"].astype("int64"),
-                "purchase": t(purchase, lang),
-                "yuan": _yuan(frame[column]),
-            }
-        )
+    return _long(frame, "users", [
+        (column, {"purchase": t(purchase, lang)})
         for column, purchase in (
             ("difference_fen", "review.purchase_literal"),
             ("cheapest_difference_fen", "review.purchase_cheapest"),
         )
-    ]
-    return pd.concat(parts, ignore_index=True)
+    ])
 
 
 def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -145,16 +141,13 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
 
 def overpay_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Long form of an overpay frame: need, tariff, yuan."""
-    parts = [
-        pd.DataFrame(
-            {"need": frame["need"].astype("int64"), "tariff": t(tariff, lang), "yuan": _yuan(frame[column])}
-        )
+    return _long(frame, "need", [
+        (column, {"tariff": t(tariff, lang)})
         for column, tariff in (
             ("baseline_overpay_fen", "review.series_published"),
             ("whatif_overpay_fen", "review.series_whatif"),
         )
-    ]
-    return pd.concat(parts, ignore_index=True)
+    ])
 
 
 ORDINAL_NEEDS = 120
