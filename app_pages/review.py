@@ -24,7 +24,7 @@ from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import escaped
 from smop_ui.params import IntParam, seed, show_notices, write_url
-from smop_ui.portfolio_view import portfolio_section, portfolio_summary
+from smop_ui.portfolio_view import portfolio_fragment
 from smop_ui.review_view import READING_ICONS, Review, audit_view, cliffs_view, compare_view, overpay_spec
 
 MAX_COMPARE_USERS = 20_000_000
@@ -175,8 +175,9 @@ def audit_section(r: Review) -> None:
               ours=row.our_figure.format(lang)),
             icon=":material/edit_note:",
         )
-    # st.table wraps long text (the page's words, the reasons); st.dataframe would cut it off.
-    st.table(view.shown, border="horizontal")
+    # st.table wraps long text (the page's words, the reasons); st.dataframe would cut it off. The
+    # index is hidden, as st.table would decide itself by turning the kept table back into a frame.
+    st.table(view.shown, border="horizontal", hide_index=True)
 
 
 def questions_section(r: Review) -> None:
@@ -231,10 +232,8 @@ def main() -> None:
     write_url(PARAMS)
     review = Review(lang, published, whatif, int(users), int(months), int(units))
     tabs = st.tabs([t("review.tab_portfolio", lang), *(t(f"review.tab_{key}", lang) for key, _ in SECTIONS)])
-    with tabs[0]:
-        priced = portfolio_section(lang, published, whatif)
-    with summary:
-        portfolio_summary(priced, lang)
+    with tabs[0]:  # a fragment: a change of the portfolio reruns it and its summary, not the curves
+        portfolio_fragment(lang, published, whatif, summary)
     for tab, (_, render) in zip(tabs[1:], SECTIONS, strict=True):
         with tab:
             render(review)

@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from smop_pricing.charts.portfolio import difference_histogram_chart
 from smop_pricing.errors import SmopError
@@ -404,3 +405,14 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPor
     _download(priced, published, whatif, lang)
     _remember()
     return priced
+
+
+@st.fragment
+def portfolio_fragment(lang: str, published: Tariff, whatif: Tariff, summary: DeltaGenerator) -> None:
+    """The portfolio section here and its summary in ``summary`` (beside the editor), as one fragment:
+    choosing, changing or reading a portfolio (or its basis) reruns these two only, not the tariff
+    curves and the other sections, which do not depend on the portfolio. A change of the what-if
+    tariff or the language reruns the whole page, this fragment with it."""
+    priced = portfolio_section(lang, published, whatif)
+    with summary:
+        portfolio_summary(priced, lang)

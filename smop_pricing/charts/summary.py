@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from smop_pricing.i18n import t
@@ -200,14 +201,19 @@ def review_compare(data: pd.DataFrame, lang: str) -> str:
     """``charts.review.curves_data``: each tariff and purchase at the largest user count."""
     if data.empty:
         return t("a11y.empty", lang)
-    high = int(data["users"].max())
-    last = data[data["users"] == high]
-    parts = [
-        t("a11y.review_series", lang, tariff=r.tariff, purchase=r.purchase, high=_count(high),
-          value=_money(r.yuan, lang))
-        for r in last.drop_duplicates(["tariff", "purchase"]).itertuples()
-    ]
-    head = t("a11y.review_compare", lang, low=_count(data["users"].min()), high=_count(high))
+    # numpy rather than a filtered frame: the review page words this on every new user count
+    users = data["users"].to_numpy()
+    high = int(users.max())
+    rows = np.flatnonzero(users == high)
+    seen: set[tuple[str, str]] = set()
+    parts = []
+    for tariff, purchase, yuan in zip(data["tariff"].iloc[rows].tolist(), data["purchase"].iloc[rows].tolist(),
+                                      data["yuan"].to_numpy()[rows].tolist(), strict=True):
+        if (tariff, purchase) not in seen:
+            seen.add((tariff, purchase))
+            parts.append(t("a11y.review_series", lang, tariff=tariff, purchase=purchase, high=_count(high),
+                           value=_money(yuan, lang)))
+    head = t("a11y.review_compare", lang, low=_count(users.min()), high=_count(high))
     return _sentence(head, parts, lang)
 
 
@@ -215,11 +221,13 @@ def review_difference(data: pd.DataFrame, lang: str) -> str:
     """``charts.review.difference_data``: per purchase, the range of what-if minus published."""
     if data.empty:
         return t("a11y.empty", lang)
-    parts = [
-        t("a11y.review_difference_row", lang, purchase=purchase, low=_money(one["yuan"].min(), lang),
-          high=_money(one["yuan"].max(), lang))
-        for purchase, one in data.groupby("purchase", sort=False)
-    ]
+    codes, purchases = pd.factorize(data["purchase"], sort=False)  # in order of appearance, as groupby's
+    yuan = data["yuan"].to_numpy()
+    parts = []
+    for code, purchase in enumerate(purchases):
+        one = yuan[codes == code]
+        parts.append(t("a11y.review_difference_row", lang, purchase=purchase, low=_money(one.min(), lang),
+                       high=_money(one.max(), lang)))
     return _sentence(t("a11y.review_difference", lang), parts, lang)
 
 
