@@ -84,11 +84,11 @@ def editor(published: Tariff, lang: str) -> Tariff:
 def _status(published: Tariff, whatif: Tariff, valid: bool, lang: str) -> None:
     if not valid:
         st.warning(t("review.editor_invalid", lang), icon=":material/warning:")
-    changes = rv.changes_frame(published, whatif, lang)
-    if changes.empty:
+    changes = rv.changes_table(published, whatif, lang)
+    if not changes.num_rows:
         st.info(t("review.editor_same", lang), icon=":material/info:")
         return
-    st.markdown(t("review.editor_differs", lang, count=len(changes)))
+    st.markdown(t("review.editor_differs", lang, count=changes.num_rows))
     st.dataframe(changes, hide_index=True, width="stretch", column_config={
         "key": t("review.col_key", lang), "published": t("review.series_published", lang),
         "whatif": t("review.series_whatif", lang)})

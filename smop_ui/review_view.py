@@ -20,9 +20,9 @@ import streamlit as st
 from smop_pricing.charts import summary
 from smop_pricing.charts.review import (
     compare_chart,
-    curves_data,
+    curves_table,
     difference_chart,
-    difference_data,
+    difference_table,
     overpay_chart,
 )
 from smop_pricing.errors import SmopError, TariffError
@@ -91,9 +91,9 @@ def _build_compare(published: Tariff, whatif: Tariff, users: int, months: int, l
     # Only the data and the description change with the users, the months or the what-if tariff: the
     # charts are built once per language and then filled (smop_ui.spec_swap; tests prove them equal).
     return CompareView(
-        swapped("rv_compare_chart", lang, lambda: [curves_data(frame, lang)],
+        swapped("rv_compare_chart", lang, lambda: [curves_table(frame, lang)],
                 lambda data: summary.review_compare(data[0], lang), lambda: compare_chart(frame, lang)),
-        swapped("rv_difference_chart", lang, lambda: [difference_data(frame, lang)],
+        swapped("rv_difference_chart", lang, lambda: [difference_table(frame, lang)],
                 lambda data: summary.review_difference(data[0], lang), lambda: difference_chart(frame, lang)),
         difference_summary(frame),
         curve_summary(frame, "baseline"),
@@ -260,11 +260,20 @@ def commit_editor(fee: str, included: int, pack: int, mode: str, edited: pd.Data
     (the last valid one while there are errors)."""
     rows = [{name: _plain(value) for name, value in row.items()} for row in edited.to_dict("records")]
     st.session_state[DRAFT] = {"fee": fee, "included": included, "pack": pack, "mode": mode, "tiers": rows}
-    result = tariff_from_editor(st.session_state[SOURCE], fee, included, pack, mode, rows)
+    source: Tariff = st.session_state[SOURCE]
+    # read again only when a value changed (a rerun for another input keeps the last result)
+    key = (source, fee, included, pack, mode, tuple(tuple(row.items()) for row in rows))
+    result = memo("rv_editor", key, lambda: tariff_from_editor(source, fee, included, pack, mode, rows))
     if result.tariff is not None:
         st.session_state[LAST_VALID] = result.tariff
     whatif: Tariff = st.session_state[LAST_VALID]
     return result, whatif
+
+
+def changes_table(published: Tariff, whatif: Tariff, lang: str) -> pa.Table:
+    """:func:`changes_frame`, kept for this pair of tariffs and language as an Arrow table (see
+    ``smop_ui.charts.arrow``): it has a row for every setting that differs (none: the tariffs agree)."""
+    return memo("rv_changes", (published, whatif, lang), lambda: arrow(changes_frame(published, whatif, lang)))
 
 
 def changes_frame(published: Tariff, whatif: Tariff, lang: str) -> pd.DataFrame:

@@ -25,11 +25,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from smop_ui.charts import Spec, streamlit_internals, vega_spec
 
 _TEMPLATE = "_spec_template_"
+_DESCRIPTION = '"description": '  # the key as json.dumps writes it
+Data = pd.DataFrame | pa.Table  # a chart's data, as a builder gives it to Altair
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,12 @@ class SpecTemplate:
 
     spec: Spec
     names: tuple[str, ...]
+    # the spec has a description of its own and no other: :func:`fill` swaps it in the JSON text
+    # (the spec's strings are JSON-escaped, so the key's text can appear only as a key)
+    own_description: bool = False
 
 
-def arrow_dataset(frame: pd.DataFrame) -> tuple[str, bytes] | None:
+def arrow_dataset(frame: Data) -> tuple[str, bytes] | None:
     """``frame``'s dataset as ``vega_spec`` makes it (its name, its Arrow bytes); None without
     Streamlit's internals."""
     internals = streamlit_internals()
@@ -53,7 +59,7 @@ def arrow_dataset(frame: pd.DataFrame) -> tuple[str, bytes] | None:
     return name, datasets[name]
 
 
-def template(spec: Spec, frames: Sequence[pd.DataFrame]) -> SpecTemplate | None:
+def template(spec: Spec, frames: Sequence[Data]) -> SpecTemplate | None:
     """``spec`` (made by ``vega_spec`` from a chart whose data are ``frames``) as a template; None
     when a frame's dataset is not among the spec's, or shared by two frames."""
     names = []
@@ -65,10 +71,11 @@ def template(spec: Spec, frames: Sequence[pd.DataFrame]) -> SpecTemplate | None:
         names.append(dataset[0])
     if len(set(names)) != len(names):
         return None
-    return SpecTemplate(spec, tuple(names))
+    own = isinstance(json.loads(spec.json).get("description"), str) and spec.json.count(_DESCRIPTION) == 1
+    return SpecTemplate(spec, tuple(names), own)
 
 
-def fill(kept: SpecTemplate, frames: Sequence[pd.DataFrame], description: str | None) -> Spec:
+def fill(kept: SpecTemplate, frames: Sequence[Data], description: str | None) -> Spec:
     """The template's spec with ``frames`` as its data (in the template's order) and ``description``
     as its text alternative (None: the template's own)."""
     new: dict[str, tuple[str, bytes]] = {}
@@ -81,18 +88,29 @@ def fill(kept: SpecTemplate, frames: Sequence[pd.DataFrame], description: str | 
     for old, (name, _) in new.items():
         text = text.replace(f'"{old}"', f'"{name}"')
     if description is not None:
-        spec = json.loads(text)
-        spec["description"] = description
-        text = json.dumps(spec, default=str)
+        text = _described(text, description, kept.own_description)
     datasets = tuple(new.get(name, (name, data)) for name, data in kept.spec.datasets)
     return Spec(text, datasets)
+
+
+def _described(text: str, description: str, in_place: bool) -> str:
+    """The spec's JSON ``text`` with ``description`` as its description, as ``json.dumps`` of the
+    spec with that description writes it. ``in_place``: the spec's one description is its own
+    (top level), so the old one is swapped in the text; else the spec is read and written again."""
+    if in_place:
+        at = text.index(_DESCRIPTION) + len(_DESCRIPTION)
+        _, end = json.JSONDecoder().raw_decode(text, at)
+        return text[:at] + json.dumps(description) + text[end:]
+    spec = json.loads(text)
+    spec["description"] = description
+    return json.dumps(spec, default=str)
 
 
 def swapped(
     name: str,
     structure: Hashable,
-    frames: Callable[[], Sequence[pd.DataFrame]],
-    describe: Callable[[Sequence[pd.DataFrame]], str | None],
+    frames: Callable[[], Sequence[Data]],
+    describe: Callable[[Sequence[Data]], str | None],
     chart: Callable[[], Any],
 ) -> Spec:
     """The spec of ``chart()``: built afresh (and kept as this session's template for ``name``)

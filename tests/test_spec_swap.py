@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from smop_pricing.charts import summary
-from smop_pricing.charts.review import compare_chart, curves_data, difference_chart, difference_data
+from smop_pricing.charts.review import compare_chart, curves_table, difference_chart, difference_table
 from smop_pricing.pricing.tariff import Tariff, published_tariff
 from smop_pricing.review.curves import compare_curves
 from smop_ui.charts import vega_spec
@@ -27,8 +27,8 @@ WHATIFS = (
     replace(PUBLISHED, included_users=50_000, pack_users=250_000),
 )
 CHARTS = {
-    "compare": (curves_data, summary.review_compare, compare_chart),
-    "difference": (difference_data, summary.review_difference, difference_chart),
+    "compare": (curves_table, summary.review_compare, compare_chart),
+    "difference": (difference_table, summary.review_difference, difference_chart),
 }
 
 
@@ -70,10 +70,37 @@ def test_a_filled_spec_carries_the_new_data_and_description_not_the_template_s()
     assert "5,000,000" not in kept.spec.to_dict()["description"]
 
 
+@settings(max_examples=60, deadline=None)
+@given(text=st.text())
+def test_a_new_description_is_written_into_the_spec_as_json_writes_it(text):
+    import json
+
+    kept = _template("compare", _frame(PUBLISHED, 1_000_000, 1), "en")
+    assert kept.own_description
+    spec = json.loads(kept.spec.json)
+    spec["description"] = text
+    assert fill(kept, [curves_table(_frame(PUBLISHED, 1_000_000, 1), "en")], text).json == json.dumps(spec)
+
+
+def test_a_spec_whose_description_is_not_its_own_alone_is_read_and_written_again():
+    import json
+
+    from smop_ui.spec_swap import SpecTemplate as Template
+
+    frame = _frame(PUBLISHED, 1_000_000, 1)
+    spec = vega_spec(difference_chart(frame, "en"))
+    nested = json.loads(spec.json)
+    nested["layer"][0]["description"] = "a layer's own"
+    kept = replace(_template("difference", frame, "en"), spec=type(spec)(json.dumps(nested), spec.datasets))
+    assert not template(kept.spec, [difference_table(frame, "en")]).own_description
+    filled = json.loads(fill(Template(kept.spec, kept.names), [difference_table(frame, "en")], "new").json)
+    assert filled["description"] == "new" and filled["layer"][0]["description"] == "a layer's own"
+
+
 def test_a_frame_the_chart_does_not_draw_gives_no_template():
     frame = _frame(PUBLISHED, 1_000_000, 1)
     spec = vega_spec(compare_chart(frame, "en"))
-    assert template(spec, [difference_data(frame, "en")]) is None
+    assert template(spec, [difference_table(frame, "en")]) is None
 
 
 def test_without_streamlits_private_names_nothing_is_templated(monkeypatch: pytest.MonkeyPatch):
@@ -82,7 +109,7 @@ def test_without_streamlits_private_names_nothing_is_templated(monkeypatch: pyte
     frame = _frame(PUBLISHED, 1_000_000, 1)
     spec = vega_spec(compare_chart(frame, "en"))
     monkeypatch.setattr(spec_swap, "streamlit_internals", lambda: None)
-    assert template(spec, [curves_data(frame, "en")]) is None
+    assert template(spec, [curves_table(frame, "en")]) is None
 
 
 def _page_and_builder() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
@@ -197,18 +198,18 @@ def spend(charges: pd.DataFrame, lang: str) -> str:
 # --------------------------------------------------------------------------- pricing review
 
 
-def review_compare(data: pd.DataFrame, lang: str) -> str:
-    """``charts.review.curves_data``: each tariff and purchase at the largest user count."""
-    if data.empty:
+def review_compare(data: pd.DataFrame | pa.Table, lang: str) -> str:
+    """``charts.review.curves_table`` (or ``curves_data``): each tariff and purchase at the largest
+    user count. Read column by column (the review page words it on every new user count)."""
+    if len(data) == 0:
         return t("a11y.empty", lang)
-    # numpy rather than a filtered frame: the review page words this on every new user count
     users = data["users"].to_numpy()
     high = int(users.max())
-    rows = np.flatnonzero(users == high)
+    last = data.take(np.flatnonzero(users == high))
     seen: set[tuple[str, str]] = set()
     parts = []
-    for tariff, purchase, yuan in zip(data["tariff"].iloc[rows].tolist(), data["purchase"].iloc[rows].tolist(),
-                                      data["yuan"].to_numpy()[rows].tolist(), strict=True):
+    for tariff, purchase, yuan in zip(*(last[name].to_numpy().tolist() for name in ("tariff", "purchase", "yuan")),
+                                      strict=True):
         if (tariff, purchase) not in seen:
             seen.add((tariff, purchase))
             parts.append(t("a11y.review_series", lang, tariff=tariff, purchase=purchase, high=_count(high),
@@ -217,11 +218,12 @@ def review_compare(data: pd.DataFrame, lang: str) -> str:
     return _sentence(head, parts, lang)
 
 
-def review_difference(data: pd.DataFrame, lang: str) -> str:
-    """``charts.review.difference_data``: per purchase, the range of what-if minus published."""
-    if data.empty:
+def review_difference(data: pd.DataFrame | pa.Table, lang: str) -> str:
+    """``charts.review.difference_table`` (or ``difference_data``): per purchase, the range of
+    what-if minus published."""
+    if len(data) == 0:
         return t("a11y.empty", lang)
-    codes, purchases = pd.factorize(data["purchase"], sort=False)  # in order of appearance, as groupby's
+    codes, purchases = pd.factorize(data["purchase"].to_numpy(), sort=False)  # in order of appearance, as groupby's
     yuan = data["yuan"].to_numpy()
     parts = []
     for code, purchase in enumerate(purchases):
