@@ -258,7 +258,9 @@ def tiers_table() -> pd.DataFrame:
 def commit_editor(fee: str, included: int, pack: int, mode: str, edited: pd.DataFrame) -> tuple[EditorResult, Tariff]:
     """The editor's values as a what-if tariff: the result (errors by field) and the what-if to use
     (the last valid one while there are errors)."""
-    rows = [{name: _plain(value) for name, value in row.items()} for row in edited.to_dict("records")]
+    names = list(edited.columns)
+    rows = [{name: _plain(value) for name, value in zip(names, row, strict=True)}
+            for row in zip(*(edited[name].tolist() for name in names), strict=True)]
     st.session_state[DRAFT] = {"fee": fee, "included": included, "pack": pack, "mode": mode, "tiers": rows}
     source: Tariff = st.session_state[SOURCE]
     # read again only when a value changed (a rerun for another input keeps the last result)
