@@ -10,9 +10,9 @@ from smop_pricing.i18n import t
 from smop_pricing.lifecycle.link import quote_scenario_params
 from smop_pricing.money import format_money, format_users
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, quote, term_dates
-from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.pricing.tariff import published_tariff, tariff_label
 from smop_pricing.quote.report import cheaper_callout, rules_that_bite, slip_note
-from smop_pricing.quote.summary import Basis, summarize, tariff_label
+from smop_pricing.quote.summary import Basis, summarize
 from smop_ui.charts import draw
 from smop_ui.chrome import LANG_PARAM, current_lang, footer
 from smop_ui.params import DateParam, IntParam, seed, show_notices, write_url

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,28 @@ def program_name(argv0: str | None = None) -> str:
     """``smop-pricing`` when run as the installed command, ``python -m smop_pricing`` otherwise."""
     name = Path(sys.argv[0] if argv0 is None else argv0).name
     return "python -m smop_pricing" if name in ("__main__.py", "-m", "-c", "") else name
+
+
+# argparse's complaints (Python 3.11's wording), each with its text key: shown in the user's language.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "cli.usage_required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"), "cli.usage_unknown"),
+    (re.compile(r"argument (?P<name>\S+): invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)"),
+     "cli.usage_choice"),
+    (re.compile(r"argument (?P<name>\S+): expected one argument"), "cli.usage_one_value"),
+    (re.compile(r"argument (?P<name>\S+): ignored explicit argument (?P<value>.+)"), "cli.usage_no_value"),
+    (re.compile(r"ambiguous option: (?P<name>\S+) could match (?P<choices>.+)"), "cli.usage_ambiguous"),
+)
+
+
+def usage_text(message: str, lang: str) -> str:
+    """argparse's complaint in ``lang``, prefixed as usage; a complaint we do not know, as argparse wrote it."""
+    for pattern, key in _ARGPARSE_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            message = t(key, lang, **match.groupdict())
+            break
+    return t("err.frame_bare", lang, field=t("cli.usage_field", lang), rule=message)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -134,7 +157,7 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
     try:
         args = build_parser(commands).parse_args(args_list)
     except UsageError as exc:
-        print(t("err.frame_bare", lang, field="usage", rule=str(exc)), file=err)
+        print(usage_text(str(exc), lang), file=err)
         return 2
     except SystemExit as exc:  # --help and --version print and exit 0
         return int(exc.code or 0)

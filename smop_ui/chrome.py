@@ -7,8 +7,7 @@ from types import MappingProxyType
 import streamlit as st
 
 from smop_pricing.i18n import DEFAULT_LANG, LANGS, t
-from smop_pricing.pricing.tariff import Tariff
-from smop_pricing.quote.summary import tariff_label
+from smop_pricing.pricing.tariff import Tariff, tariff_label
 from smop_ui.params import ChoiceParam, seed, write_url
 
 LANG_PARAM = ChoiceParam("lang", DEFAULT_LANG, LANGS)

@@ -72,11 +72,11 @@ def test_held_units_and_a_what_if_tariff_file_are_honoured(tmp_path):
         (["--users", "10", "--months", "37"], "months"),
         (["--users", "1.5亿"], "users"),
         (["--users", "1.23456万"], "users"),
-        (["--users", "10", "--buy", "both"], "usage"),
+        (["--users", "10", "--buy", "both"], "用法"),
         (["--users", "10", "--held-units", "-1"], "held_units"),
         (["--users", "10", "--tariff", "/no/such/file.toml"], "tariff"),
-        ([], "usage"),
-        (["--users", "10", "--lang", "fr"], "usage"),
+        ([], "用法"),
+        (["--users", "10", "--lang", "fr"], "用法"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(argv, field):
@@ -160,3 +160,20 @@ def test_the_readable_text_names_the_tariff_in_words_and_ends_with_the_summary()
     assert "One-time (packs) CNY 33,000" in out and "next 12 months" in out and "CNY 24,000" in out
     zh = run("quote", "--users", "100万", "--months", "12")[1]
     assert "推荐购买（最省钱）首期合计：57,000 元" in zh and "published" not in zh
+
+
+@pytest.mark.parametrize(
+    ("argv", "zh", "en"),
+    [
+        ([], "用法：缺少必需的参数：--users", "usage: the following arguments are required: --users"),
+        (["--users"], "用法：参数 --users 后面需要一个值", "usage: argument --users: expected one argument"),
+        (["--users", "1", "--buy", "both"], "用法：参数 --buy 的值 'both' 无效（可选：",
+         "usage: argument --buy: invalid choice"),
+        (["--users", "1", "--bogus", "2"], "用法：无法识别的参数：--bogus 2",
+         "usage: unrecognized arguments: --bogus 2"),
+    ],
+    ids=["missing", "no value", "bad choice", "unknown option"],
+)
+def test_a_usage_mistake_is_explained_in_the_users_language(argv, zh, en):
+    assert run("quote", *argv)[2].startswith(zh)
+    assert run("quote", *argv, "--lang", "en")[2].startswith(en)

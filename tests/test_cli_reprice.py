@@ -258,3 +258,16 @@ def test_a_bad_tariff_file_exits_2(portfolio: Path, tmp_path: Path) -> None:
 def test_the_output_option_is_required() -> None:
     code, _, stderr = run("reprice", "in.csv")
     assert code == 2 and "-o" in stderr
+
+
+def test_the_summary_names_the_published_tariff_with_its_day_and_a_what_if_by_its_version(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    whatif = tmp_path / "whatif.toml"
+    whatif.write_text(tariff_to_toml(published_tariff()).replace('version = "published"', 'version = "try-2"')
+                      .replace("published_on = 2026-11-27\n", ""), encoding="utf-8")
+    zh = run("reprice", str(portfolio), "-o", str(tmp_path / "zh.csv"), "--against", str(whatif))[1]
+    en = run("reprice", str(portfolio), "-o", str(tmp_path / "en.csv"), "--against", str(whatif), "--lang", "en")[1]
+    assert "价目表：腾讯云官网公布价格" in zh and "计费页面 2026-11-27 版" in zh and "（版本 try-2）" in zh
+    assert "billing page as of 2026-11-27" in en and "(version try-2)" in en
+    assert "published)" not in en and "公布版" not in zh

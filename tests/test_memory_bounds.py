@@ -229,8 +229,9 @@ def test_expiring_a_closed_session_empties_its_state(monkeypatch):
     session = SimpleNamespace(session_state=state, shutdown=lambda: None)
 
     class Cache:
-        _data = {"gone": SimpleNamespace(session=session)}
-        _expirations = {"gone": 1.0}
+        def __init__(self) -> None:
+            self._data = {"gone": SimpleNamespace(session=session)}
+            self._expirations = {"gone": 1.0}
 
         def _timer(self) -> float:
             return 2.0

@@ -97,3 +97,10 @@ def test_bad_options_exit_2_with_one_line_naming_the_option(example, argv, field
 def test_a_missing_forecast_file_exits_2_naming_it():
     status, _, err = run("plan", "/no/such/forecast.csv")
     assert status == 2 and err.startswith("forecast")
+
+
+def test_the_readable_plan_names_the_published_tariff_with_its_day_never_the_bare_version(example):
+    zh, en = run("plan", example)[1], run("plan", example, "--lang", "en")[1]
+    assert zh.splitlines()[0].startswith("腾讯云官网公布价格") and "2026-11-27" in zh.splitlines()[0]
+    assert "billing page as of 2026-11-27" in en.splitlines()[0]
+    assert "published" not in zh and "version published" not in en

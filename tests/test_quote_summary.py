@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from smop_pricing.money import format_users, users_echo, users_in_wan
 from smop_pricing.pricing.rules import quote
-from smop_pricing.pricing.tariff import published_tariff
+from smop_pricing.pricing.tariff import published_tariff, tariff_label
 from smop_pricing.quote.report import short_users
-from smop_pricing.quote.summary import quote_number, sheet_info, summarize, tariff_label
+from smop_pricing.quote.summary import quote_number, sheet_info, summarize
 from smop_pricing.validation import MAX_USERS, parse_users
 
 TARIFF = published_tariff()

@@ -108,3 +108,23 @@ def test_a_huge_amount_in_exponent_notation_is_out_of_range_not_a_crash():
 
 def published_tariff_text() -> str:
     return tariff_to_toml(published_tariff())
+
+
+def test_the_published_tariff_says_the_day_its_billing_page_was_read():
+    import datetime as dt
+
+    assert published_tariff().published_on == dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize("written", ["2026-11-27", '"2026-11-27"'])
+def test_a_tariffs_published_on_is_read_as_a_toml_date_or_as_text(written):
+    import datetime as dt
+
+    assert parse_tariff(f"published_on = {written}\n" + VALID).published_on == dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize("written", ['"27/11/2026"', "1999-12-31", "2026-11-27T10:00:00", "20261127"])
+def test_a_published_on_that_is_not_a_day_in_range_is_refused_by_name(written):
+    with pytest.raises(TariffError) as caught:
+        parse_tariff(f"published_on = {written}\n" + VALID)
+    assert caught.value.field == "published_on"

@@ -14,7 +14,7 @@ from smop_pricing.money import format_money, format_rate, format_users, ratio_pe
 from smop_pricing.plan.forecast import MAX_CSV_BYTES, read_forecast_csv
 from smop_pricing.plan.strategies import PlanResult, Problem, all_strategies, parse_rate
 from smop_pricing.pricing.rules import MAX_HELD_UNITS
-from smop_pricing.pricing.tariff import load_tariff, published_tariff
+from smop_pricing.pricing.tariff import load_tariff, published_tariff, tariff_label
 
 HELP = "plan pack purchases over a forecast CSV (month, users): four strategies and the exact optimum"
 
@@ -71,7 +71,7 @@ def render_text(plans: tuple[PlanResult, ...], lang: str) -> str:
     problem = plans[0].problem
     forecast, tariff = problem.forecast, problem.tariff
     lines = [
-        t("plan.cli_header", lang, name=tariff.display_name(lang), version=tariff.version, first=forecast.label(0),
+        t("plan.cli_header", lang, tariff=tariff_label(tariff, lang), first=forecast.label(0),
           last=forecast.label(forecast.months - 1), months=forecast.months, held=f"{problem.held_units:,}",
           rate=ratio_percent(problem.rate)),
         "",

@@ -11,7 +11,7 @@ from smop_pricing.i18n import t
 from smop_pricing.lifecycle.report import months_text
 from smop_pricing.money import format_money
 from smop_pricing.pricing.rules import MAX_HELD_UNITS, MAX_TERM_MONTHS, MAX_USERS, Quote, quote
-from smop_pricing.pricing.tariff import load_tariff, published_tariff
+from smop_pricing.pricing.tariff import load_tariff, published_tariff, tariff_label
 from smop_pricing.quote.report import cheaper_callout, line_items
 from smop_pricing.quote.summary import (
     BASES,
@@ -20,7 +20,6 @@ from smop_pricing.quote.summary import (
     Summary,
     summarize,
     summary_json,
-    tariff_label,
     term_text,
 )
 from smop_pricing.validation import parse_users

@@ -32,7 +32,7 @@ from smop_pricing.portfolio import (
     write_errors_csv,
     write_priced_csv,
 )
-from smop_pricing.pricing.tariff import load_tariff, published_tariff, version_text
+from smop_pricing.pricing.tariff import load_tariff, published_tariff, tariff_label
 from smop_pricing.safe_io import STDIN, os_reason, same_file
 
 HELP = "reprice a CSV of customers: literal and cheapest purchases per customer, with totals"
@@ -76,8 +76,7 @@ def _write(path: Path, action: Any) -> None:
 
 def _tariff_lines(label: str, sums: TariffTotals, lang: str) -> list[str]:
     return [
-        t("portfolio.summary_tariff", lang, label=t(f"portfolio.{label}", lang),
-          name=sums.display_name(lang), version=version_text(sums.version, lang)),
+        t("portfolio.summary_tariff", lang, label=t(f"portfolio.{label}", lang), tariff=tariff_label(sums, lang)),
         t("portfolio.summary_literal", lang, total=format_money(sums.total, lang),
           base=format_money(sums.base_fee, lang), packs=format_money(sums.pack_fee, lang)),
         t("portfolio.summary_cheapest", lang, total=format_money(sums.cheapest_total, lang),

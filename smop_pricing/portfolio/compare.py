@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -45,6 +46,7 @@ class TariffTotals:
     cheapest_pack_units: int
     cheapest_total: Decimal
     saving: Decimal
+    published_on: dt.date | None = None
 
     def display_name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
@@ -88,6 +90,7 @@ def totals(table: pd.DataFrame, tariff: Tariff, prefix: str = "") -> TariffTotal
         cheapest_pack_units=count("cheapest_pack_units"),
         cheapest_total=cheapest,
         saving=total - cheapest,
+        published_on=tariff.published_on,
     )
 
 

@@ -7,13 +7,14 @@ TOML file with the same keys loads as a what-if tariff. Every problem raises
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from smop_pricing.errors import TariffError
 from smop_pricing.money import has_at_most_fen
@@ -44,7 +45,10 @@ _REQUIRED = (
     "packs_survive_lapse",
     "tiers",
 )
-_OPTIONAL = ("name_en", "currency")
+PUBLISHED_VERSION = "published"  # the version of smop_pricing/data/published.toml
+MIN_DAY = dt.date(2000, 1, 1)  # a tariff's published_on: the days a billing page can have been read
+MAX_DAY = dt.date(2099, 12, 31)
+_OPTIONAL = ("name_en", "currency", "published_on")
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Tariff:
     packs_survive_lapse: bool
     name_en: str = ""
     currency: str = "CNY"
+    published_on: dt.date | None = None  # the day the billing page was read into this tariff
 
     def display_name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
@@ -133,6 +138,20 @@ def _text(key: str, value: object) -> str:
         raise _fail(key, "text", value)
     if len(value) > MAX_NAME_CHARS:
         raise _fail(key, "text_long", value)
+    return value
+
+
+def _day(key: str, value: object) -> dt.date:
+    """A TOML date (``2026-11-27``) or the same written as text."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise _fail(key, "date", value) from None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise _fail(key, "date", value)
+    if not MIN_DAY <= value <= MAX_DAY:
+        raise _fail(key, "date_range", value.isoformat(), minimum=MIN_DAY.isoformat(), maximum=MAX_DAY.isoformat())
     return value
 
 
@@ -201,6 +220,7 @@ def tariff_from_dict(raw: dict[str, Any]) -> Tariff:
         over_quota_lock_days=_int("over_quota_lock_days", raw["over_quota_lock_days"], 0, MAX_LOCK_DAYS),
         packs_survive_lapse=survive,
         currency="CNY",
+        published_on=_day("published_on", raw["published_on"]) if "published_on" in raw else None,
     )
 
 
@@ -285,6 +305,7 @@ def tariff_to_toml(tariff: Tariff) -> str:
         lines.append(f"name_en = {_toml_str(tariff.name_en)}")
     lines += [
         f"version = {_toml_str(tariff.version)}",
+        *([f"published_on = {tariff.published_on.isoformat()}"] if tariff.published_on else []),
         'currency = "CNY"',
         f'monthly_fee = "{tariff.monthly_fee}"',
         f"included_users = {tariff.included_users}",
@@ -310,3 +331,25 @@ def version_text(version: str, lang: str) -> str:
     from smop_pricing.i18n import catalog, t
 
     return t(f"tariffver.{version}", lang) if f"tariffver.{version}" in catalog() else version
+
+
+class Named(Protocol):
+    """What names a tariff in words: a :class:`Tariff`, or a portfolio's totals under one."""
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def published_on(self) -> dt.date | None: ...
+
+    def display_name(self, lang: str) -> str: ...
+
+
+def tariff_label(tariff: Named, lang: str) -> str:
+    """The tariff in words with its date: never the bare version 'published'."""
+    from smop_pricing.i18n import t
+
+    if tariff.version == PUBLISHED_VERSION and tariff.published_on is not None:
+        return t("quote.tariff_published", lang, name=tariff.display_name(lang),
+                 day=tariff.published_on.isoformat())
+    return t("quote.tariff_whatif", lang, name=tariff.display_name(lang), version=version_text(tariff.version, lang))

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
 from smop_pricing.pricing.rules import Quote, term_dates
+from smop_pricing.pricing.tariff import tariff_label
 from smop_pricing.quote.options import Option, compare_frame
 from smop_pricing.quote.report import cheaper_callout, line_items, rules_that_bite, tier_rows
 from smop_pricing.quote.summary import (
@@ -35,7 +36,6 @@ from smop_pricing.quote.summary import (
     quote_number,
     sheet_info,
     summarize,
-    tariff_label,
     term_text,
 )
 from smop_pricing.safe_io import inert_workbook, neutralize

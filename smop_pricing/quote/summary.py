@@ -22,15 +22,12 @@ from typing import Literal
 from smop_pricing.i18n import t
 from smop_pricing.money import quantize_fen
 from smop_pricing.pricing.rules import Purchase, Quote, capacity, units_bought
-from smop_pricing.pricing.tariff import Tariff
 
 Basis = Literal["cheapest", "literal"]
 BASES: tuple[Basis, ...] = ("cheapest", "literal")
 DEFAULT_BASIS: Basis = "cheapest"
 NEXT_MONTHS = 12
 VALID_DAYS = 30  # a quote sheet is valid 30 days after its issue day unless set otherwise
-PUBLISHED_VERSION = "published"
-PUBLISHED_AS_OF = dt.date(2026, 11, 27)  # the day the billing page was read into published.toml
 
 
 def term_text(months: int, lang: str) -> str:
@@ -122,14 +119,6 @@ def summary_json(s: Summary) -> dict[str, object]:
         "first_term_total": s.first_term_total,
         "next_12_months": s.next_12_months,
     }
-
-
-def tariff_label(tariff: Tariff, lang: str) -> str:
-    """The tariff in words with its date: never the bare version 'published'."""
-    if tariff.version == PUBLISHED_VERSION:
-        return t("quote.tariff_published", lang, name=tariff.display_name(lang),
-                 day=PUBLISHED_AS_OF.isoformat())
-    return t("quote.tariff_whatif", lang, name=tariff.display_name(lang), version=tariff.version)
 
 
 @dataclass(frozen=True)
