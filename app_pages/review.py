@@ -24,7 +24,7 @@ from smop_ui.charts import draw
 from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import escaped
 from smop_ui.params import IntParam, seed, show_notices, write_url
-from smop_ui.portfolio_view import portfolio_section, portfolio_summary
+from smop_ui.portfolio_view import portfolio_fragment
 from smop_ui.review_view import READING_ICONS, Review, audit_view, cliffs_view, compare_view, overpay_spec
 
 MAX_COMPARE_USERS = 20_000_000
@@ -84,11 +84,11 @@ def editor(published: Tariff, lang: str) -> Tariff:
 def _status(published: Tariff, whatif: Tariff, valid: bool, lang: str) -> None:
     if not valid:
         st.warning(t("review.editor_invalid", lang), icon=":material/warning:")
-    changes = rv.changes_frame(published, whatif, lang)
-    if changes.empty:
+    changes = rv.changes_table(published, whatif, lang)
+    if not changes.num_rows:
         st.info(t("review.editor_same", lang), icon=":material/info:")
         return
-    st.markdown(t("review.editor_differs", lang, count=len(changes)))
+    st.markdown(t("review.editor_differs", lang, count=changes.num_rows))
     st.dataframe(changes, hide_index=True, width="stretch", column_config={
         "key": t("review.col_key", lang), "published": t("review.series_published", lang),
         "whatif": t("review.series_whatif", lang)})
@@ -175,8 +175,9 @@ def audit_section(r: Review) -> None:
               ours=row.our_figure.format(lang)),
             icon=":material/edit_note:",
         )
-    # st.table wraps long text (the page's words, the reasons); st.dataframe would cut it off.
-    st.table(view.shown, border="horizontal")
+    # st.table wraps long text (the page's words, the reasons); st.dataframe would cut it off. The
+    # index is hidden, as st.table would decide itself by turning the kept table back into a frame.
+    st.table(view.shown, border="horizontal", hide_index=True)
 
 
 def questions_section(r: Review) -> None:
@@ -231,10 +232,8 @@ def main() -> None:
     write_url(PARAMS)
     review = Review(lang, published, whatif, int(users), int(months), int(units))
     tabs = st.tabs([t("review.tab_portfolio", lang), *(t(f"review.tab_{key}", lang) for key, _ in SECTIONS)])
-    with tabs[0]:
-        priced = portfolio_section(lang, published, whatif)
-    with summary:
-        portfolio_summary(priced, lang)
+    with tabs[0]:  # a fragment: a change of the portfolio reruns it and its summary, not the curves
+        portfolio_fragment(lang, published, whatif, summary)
     for tab, (_, render) in zip(tabs[1:], SECTIONS, strict=True):
         with tab:
             render(review)

@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from smop_pricing.charts.portfolio import difference_histogram_chart
 from smop_pricing.errors import SmopError
@@ -232,8 +233,14 @@ def _view(priced: PricedPortfolio, basis: Basis) -> Comparison:
 # --- what is shown ------------------------------------------------------------------------------
 
 
+def _source_line(priced: PricedPortfolio, lang: str) -> str:
+    """Where the portfolio came from, how many rows were priced and not (kept: the section and the
+    summary beside the editor both say it on every run)."""
+    return memo("pf_source_line", (st.session_state[PRICED][0], lang), lambda: source_line(priced.frame, lang))
+
+
 def _bad_rows(frame: PortfolioFrame, lang: str, labels: dict[str, str]) -> None:
-    line = bad_rows_line(frame, lang)
+    line = memo("pf_bad_rows_line", (st.session_state[PRICED][0], lang), lambda: bad_rows_line(frame, lang))
     if line is None:
         return
     st.warning(line, icon=":material/warning:")
@@ -306,7 +313,7 @@ def portfolio_summary(priced: PricedPortfolio | None, lang: str) -> None:
     lines = memo("pf_summary", (st.session_state[PRICED][0], lang),
                  lambda: summary_lines(priced.comparison.table, lang))
     st.markdown("\n".join(f"- {line}" for line in lines))
-    st.caption(escaped(t("portui.summary_source", lang, source=source_line(priced.frame, lang))))
+    st.caption(escaped(t("portui.summary_source", lang, source=_source_line(priced, lang))))
 
 
 def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None:
@@ -316,9 +323,11 @@ def _customers(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> No
     )
     view = _view(priced, basis)
     groups_row(priced, lang, basis)
-    if priced.unchanged:
+    unchanged, changed = memo("pf_changes_on", (st.session_state[PRICED][0], basis),
+                              lambda: (priced.unchanged, changes_on(view, basis)))
+    if unchanged:
         st.info(t("portui.unchanged", lang), icon=":material/info:")
-    elif not changes_on(view, basis):
+    elif not changed:
         st.info(t(f"portui.unchanged_{basis}", lang), icon=":material/info:")
     else:  # a histogram of one bin of zeros says nothing
         # kept in the session for this portfolio, both tariffs, basis and language (see smop_ui.charts)
@@ -395,8 +404,8 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPor
         _remember()
         return None
     labels = column_labels(lang)
-    st.caption(escaped(source_line(priced.frame, lang)))
-    for line in notes(priced.frame, lang):
+    st.caption(escaped(_source_line(priced, lang)))
+    for line in memo("pf_notes", (st.session_state[PRICED][0], lang), lambda: notes(priced.frame, lang)):
         st.caption(line)
     _bad_rows(priced.frame, lang, labels)
     _revenue(priced, lang, labels)
@@ -404,3 +413,14 @@ def portfolio_section(lang: str, published: Tariff, whatif: Tariff) -> PricedPor
     _download(priced, published, whatif, lang)
     _remember()
     return priced
+
+
+@st.fragment
+def portfolio_fragment(lang: str, published: Tariff, whatif: Tariff, summary: DeltaGenerator) -> None:
+    """The portfolio section here and its summary in ``summary`` (beside the editor), as one fragment:
+    choosing, changing or reading a portfolio (or its basis) reruns these two only, not the tariff
+    curves and the other sections, which do not depend on the portfolio. A change of the what-if
+    tariff or the language reruns the whole page, this fragment with it."""
+    priced = portfolio_section(lang, published, whatif)
+    with summary:
+        portfolio_summary(priced, lang)

@@ -17,7 +17,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
+from smop_pricing.charts import summary
+from smop_pricing.charts.review import (
+    compare_chart,
+    curves_table,
+    difference_chart,
+    difference_table,
+    overpay_chart,
+)
 from smop_pricing.errors import SmopError, TariffError
 from smop_pricing.i18n import catalog, t
 from smop_pricing.pricing.tariff import Tariff, parse_tariff, published_tariff, tariff_to_toml
@@ -45,6 +52,7 @@ from smop_pricing.review.editor import (
 from smop_pricing.review.figures import AuditRow
 from smop_ui.charts import Spec, arrow, memo, vega_spec
 from smop_ui.markdown import escaped
+from smop_ui.spec_swap import swapped
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,13 @@ def _build_compare(published: Tariff, whatif: Tariff, users: int, months: int, l
         frame = compare_curves(published, whatif, users, months)
     except SmopError as error:
         return error_text(error, lang)
+    # Only the data and the description change with the users, the months or the what-if tariff: the
+    # charts are built once per language and then filled (smop_ui.spec_swap; tests prove them equal).
     return CompareView(
-        vega_spec(compare_chart(frame, lang)),
-        vega_spec(difference_chart(frame, lang)),
+        swapped("rv_compare_chart", lang, lambda: [curves_table(frame, lang)],
+                lambda data: summary.review_compare(data[0], lang), lambda: compare_chart(frame, lang)),
+        swapped("rv_difference_chart", lang, lambda: [difference_table(frame, lang)],
+                lambda data: summary.review_difference(data[0], lang), lambda: difference_chart(frame, lang)),
         difference_summary(frame),
         curve_summary(frame, "baseline"),
         curve_summary(frame, "whatif"),
@@ -246,13 +258,24 @@ def tiers_table() -> pd.DataFrame:
 def commit_editor(fee: str, included: int, pack: int, mode: str, edited: pd.DataFrame) -> tuple[EditorResult, Tariff]:
     """The editor's values as a what-if tariff: the result (errors by field) and the what-if to use
     (the last valid one while there are errors)."""
-    rows = [{name: _plain(value) for name, value in row.items()} for row in edited.to_dict("records")]
+    names = list(edited.columns)
+    rows = [{name: _plain(value) for name, value in zip(names, row, strict=True)}
+            for row in zip(*(edited[name].tolist() for name in names), strict=True)]
     st.session_state[DRAFT] = {"fee": fee, "included": included, "pack": pack, "mode": mode, "tiers": rows}
-    result = tariff_from_editor(st.session_state[SOURCE], fee, included, pack, mode, rows)
+    source: Tariff = st.session_state[SOURCE]
+    # read again only when a value changed (a rerun for another input keeps the last result)
+    key = (source, fee, included, pack, mode, tuple(tuple(row.items()) for row in rows))
+    result = memo("rv_editor", key, lambda: tariff_from_editor(source, fee, included, pack, mode, rows))
     if result.tariff is not None:
         st.session_state[LAST_VALID] = result.tariff
     whatif: Tariff = st.session_state[LAST_VALID]
     return result, whatif
+
+
+def changes_table(published: Tariff, whatif: Tariff, lang: str) -> pa.Table:
+    """:func:`changes_frame`, kept for this pair of tariffs and language as an Arrow table (see
+    ``smop_ui.charts.arrow``): it has a row for every setting that differs (none: the tariffs agree)."""
+    return memo("rv_changes", (published, whatif, lang), lambda: arrow(changes_frame(published, whatif, lang)))
 
 
 def changes_frame(published: Tariff, whatif: Tariff, lang: str) -> pd.DataFrame:

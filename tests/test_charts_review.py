@@ -77,3 +77,15 @@ def test_a_chinese_user_axis_is_in_wan_and_yi_and_an_english_one_in_si():
 
     assert "'万'" in users_axis("zh")["labelExpr"] and "'亿'" in users_axis("zh")["labelExpr"]
     assert users_axis("en")["format"] == "~s"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_review_chart_descriptions_read_the_same_from_the_arrow_table_and_from_its_dataframe(lang):
+    from smop_pricing.charts import summary
+    from smop_pricing.charts.review import curves_table, difference_table
+
+    for frame in (compare_curves(PUBLISHED, DEARER, 1_500_000, months=3), compare_curves(PUBLISHED, DEARER, 100_000)):
+        assert summary.review_compare(curves_table(frame, lang), lang) == summary.review_compare(
+            curves_data(frame, lang), lang)
+        assert summary.review_difference(difference_table(frame, lang), lang) == summary.review_difference(
+            difference_data(frame, lang), lang)

@@ -67,6 +67,11 @@ def test_the_published_audit_shows_23_of_25_figures_agreeing_and_the_two_slips()
     assert "基础版" in slips and "标准版" in slips
 
 
+def test_the_audit_table_shows_its_header_and_no_index_column():
+    table = open_review("en").table[0].proto
+    assert table.hide_index and not table.hide_header
+
+
 def test_the_published_cliffs_are_5_units_and_7_to_10_units_for_both_tariffs_at_first():
     at = open_review("en")
     assert cliff_needs(at) == [["5 units", "7–10 units"], ["5 units", "7–10 units"]]

@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from smop_pricing.charts import summary
 from smop_pricing.i18n import t
@@ -29,10 +31,6 @@ def users_axis(lang: str) -> dict[str, Any]:
     return dict(format="~s", labelFlush=True)
 
 
-def _yuan(fen: pd.Series) -> pd.Series:
-    return fen.astype("int64") / 100.0
-
-
 def _tariff_scale(lang: str) -> dict[str, Any]:
     return dict(
         domain=[t("review.series_published", lang), t("review.series_whatif", lang)],
@@ -40,27 +38,39 @@ def _tariff_scale(lang: str) -> dict[str, Any]:
     )
 
 
-def curves_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Long form of a compare frame: users, series (baseline/whatif), tariff, purchase, yuan."""
+def _long_table(frame: pd.DataFrame, key: str, parts: list[tuple[str, dict[str, str]]]) -> pa.Table:
+    """Long form: ``key`` repeated for each part, then each part's labels (one text column per
+    label name, constant within the part), then ``yuan`` from the part's fen column. An Arrow
+    table made straight from the columns: a chart's data as Streamlit sends it (Arrow), with no
+    DataFrame in between; the review page makes it for every new user count."""
+    keys = frame[key].to_numpy(dtype=np.int64)
+    part = pa.array(np.repeat(np.arange(len(parts), dtype=np.int32), keys.size))
+    columns: dict[str, Any] = {key: pa.array(np.tile(keys, len(parts)))}
+    for label in parts[0][1]:
+        columns[label] = pa.array([labels[label] for _, labels in parts], type=pa.large_string()).take(part)
+    columns["yuan"] = pa.array(np.concatenate([frame[column].to_numpy(dtype=np.int64) for column, _ in parts]) / 100.0)
+    return pa.table(columns)
+
+
+def curves_table(frame: pd.DataFrame, lang: str) -> pa.Table:
+    """Long form of a compare frame: users, series (baseline/whatif), tariff, purchase, yuan (the
+    compare chart's data)."""
     series = [
         ("baseline_total_fen", "review.series_published", "review.purchase_literal"),
         ("baseline_cheapest_total_fen", "review.series_published", "review.purchase_cheapest"),
         ("whatif_total_fen", "review.series_whatif", "review.purchase_literal"),
         ("whatif_cheapest_total_fen", "review.series_whatif", "review.purchase_cheapest"),
     ]
-    parts = [
-        pd.DataFrame(
-            {
-                "users": frame["users"].astype("int64"),
-                "series": column.split("_", 1)[0],
-                "tariff": t(tariff, lang),
-                "purchase": t(purchase, lang),
-                "yuan": _yuan(frame[column]),
-            }
-        )
+    return _long_table(frame, "users", [
+        (column, {"series": column.split("_", 1)[0], "tariff": t(tariff, lang), "purchase": t(purchase, lang)})
         for column, tariff, purchase in series
-    ]
-    return pd.concat(parts, ignore_index=True)
+    ])
+
+
+def curves_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`curves_table` as a DataFrame."""
+    data: pd.DataFrame = curves_table(frame, lang).to_pandas()
+    return data
 
 
 def _users_x(lang: str) -> alt.X:
@@ -85,7 +95,7 @@ def _purchase_tooltip(lang: str, axis: str, money_format: str) -> list[alt.Toolt
 
 def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     """Published and what-if totals against users: solid literal, dashed cheapest (step lines)."""
-    data = curves_data(frame, lang)
+    data = curves_table(frame, lang)
     chart: alt.Chart = (
         alt.Chart(data, title=t("review.chart_compare_title", lang))
         .mark_line(interpolate="step-before")
@@ -107,27 +117,27 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     return chart
 
 
-def difference_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Long form of the differences: users, purchase, yuan (what-if minus published)."""
-    parts = [
-        pd.DataFrame(
-            {
-                "users": frame["users"].astype("int64"),
-                "purchase": t(purchase, lang),
-                "yuan": _yuan(frame[column]),
-            }
-        )
+def difference_table(frame: pd.DataFrame, lang: str) -> pa.Table:
+    """Long form of the differences: users, purchase, yuan (what-if minus published; the difference
+    chart's data)."""
+    return _long_table(frame, "users", [
+        (column, {"purchase": t(purchase, lang)})
         for column, purchase in (
             ("difference_fen", "review.purchase_literal"),
             ("cheapest_difference_fen", "review.purchase_cheapest"),
         )
-    ]
-    return pd.concat(parts, ignore_index=True)
+    ])
+
+
+def difference_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`difference_table` as a DataFrame."""
+    data: pd.DataFrame = difference_table(frame, lang).to_pandas()
+    return data
 
 
 def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     """What-if minus published against users, for the literal and the cheapest purchase."""
-    data = difference_data(frame, lang)
+    data = difference_table(frame, lang)
     lines = (
         alt.Chart(data)
         .mark_line(interpolate="step-before", strokeWidth=2, color=WHATIF_COLOR)
@@ -145,16 +155,14 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
 
 def overpay_data(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Long form of an overpay frame: need, tariff, yuan."""
-    parts = [
-        pd.DataFrame(
-            {"need": frame["need"].astype("int64"), "tariff": t(tariff, lang), "yuan": _yuan(frame[column])}
-        )
+    data: pd.DataFrame = _long_table(frame, "need", [
+        (column, {"tariff": t(tariff, lang)})
         for column, tariff in (
             ("baseline_overpay_fen", "review.series_published"),
             ("whatif_overpay_fen", "review.series_whatif"),
         )
-    ]
-    return pd.concat(parts, ignore_index=True)
+    ]).to_pandas()
+    return data
 
 
 ORDINAL_NEEDS = 120

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
@@ -210,30 +211,38 @@ def spend(charges: pd.DataFrame, lang: str) -> str:
 # --------------------------------------------------------------------------- pricing review
 
 
-def review_compare(data: pd.DataFrame, lang: str) -> str:
-    """``charts.review.curves_data``: each tariff and purchase at the largest user count."""
-    if data.empty:
+def review_compare(data: pd.DataFrame | pa.Table, lang: str) -> str:
+    """``charts.review.curves_table`` (or ``curves_data``): each tariff and purchase at the largest
+    user count. Read column by column (the review page words it on every new user count)."""
+    if len(data) == 0:
         return t("a11y.empty", lang)
-    high = int(data["users"].max())
-    last = data[data["users"] == high]
-    parts = [
-        t("a11y.review_series", lang, tariff=r.tariff, purchase=r.purchase, high=_count(high),
-          value=_money(r.yuan, lang))
-        for r in last.drop_duplicates(["tariff", "purchase"]).itertuples()
-    ]
-    head = t("a11y.review_compare", lang, low=_count(data["users"].min()), high=_count(high))
+    users = data["users"].to_numpy()
+    high = int(users.max())
+    last = data.take(np.flatnonzero(users == high))
+    seen: set[tuple[str, str]] = set()
+    parts = []
+    for tariff, purchase, yuan in zip(*(last[name].to_numpy().tolist() for name in ("tariff", "purchase", "yuan")),
+                                      strict=True):
+        if (tariff, purchase) not in seen:
+            seen.add((tariff, purchase))
+            parts.append(t("a11y.review_series", lang, tariff=tariff, purchase=purchase, high=_count(high),
+                           value=_money(yuan, lang)))
+    head = t("a11y.review_compare", lang, low=_count(users.min()), high=_count(high))
     return _sentence(head, parts, lang)
 
 
-def review_difference(data: pd.DataFrame, lang: str) -> str:
-    """``charts.review.difference_data``: per purchase, the range of what-if minus published."""
-    if data.empty:
+def review_difference(data: pd.DataFrame | pa.Table, lang: str) -> str:
+    """``charts.review.difference_table`` (or ``difference_data``): per purchase, the range of
+    what-if minus published."""
+    if len(data) == 0:
         return t("a11y.empty", lang)
-    parts = [
-        t("a11y.review_difference_row", lang, purchase=purchase, low=_money(one["yuan"].min(), lang),
-          high=_money(one["yuan"].max(), lang))
-        for purchase, one in data.groupby("purchase", sort=False)
-    ]
+    codes, purchases = pd.factorize(data["purchase"].to_numpy(), sort=False)  # in order of appearance, as groupby's
+    yuan = data["yuan"].to_numpy()
+    parts = []
+    for code, purchase in enumerate(purchases):
+        one = yuan[codes == code]
+        parts.append(t("a11y.review_difference_row", lang, purchase=purchase, low=_money(one.min(), lang),
+                       high=_money(one.max(), lang)))
     return _sentence(t("a11y.review_difference", lang), parts, lang)
 
 

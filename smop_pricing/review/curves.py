@@ -41,6 +41,7 @@ COMPARE_COLUMNS = (
     "baseline_cheapest_units",
     "whatif_cheapest_units",
 )
+_COMPARE_INDEX = pd.Index(COMPARE_COLUMNS)  # the compare frame's columns (an Index is immutable)
 
 
 def _breakpoints(tariff: Tariff, max_users: int) -> IntArray:
@@ -84,22 +85,22 @@ def compare_curves(baseline: Tariff, whatif: Tariff, max_users: int, months: int
     users = review_grid((baseline, whatif), max_users)
     a = price_vectors(baseline, users, months)
     b = price_vectors(whatif, users, months)
-    return pd.DataFrame(
-        {
-            "users": users,
-            "baseline_total_fen": a["total_fen"],
-            "whatif_total_fen": b["total_fen"],
-            "difference_fen": b["total_fen"] - a["total_fen"],
-            "baseline_cheapest_total_fen": a["cheapest_total_fen"],
-            "whatif_cheapest_total_fen": b["cheapest_total_fen"],
-            "cheapest_difference_fen": b["cheapest_total_fen"] - a["cheapest_total_fen"],
-            "baseline_units": a["units"],
-            "whatif_units": b["units"],
-            "baseline_cheapest_units": a["cheapest_units"],
-            "whatif_cheapest_units": b["cheapest_units"],
-        },
-        columns=list(COMPARE_COLUMNS),
+    columns = (
+        users,
+        a["total_fen"],
+        b["total_fen"],
+        b["total_fen"] - a["total_fen"],
+        a["cheapest_total_fen"],
+        b["cheapest_total_fen"],
+        b["cheapest_total_fen"] - a["cheapest_total_fen"],
+        a["units"],
+        b["units"],
+        a["cheapest_units"],
+        b["cheapest_units"],
     )
+    # one int64 block under a column index made once: a rerun of the review page makes this frame
+    # for every new user count, and a frame built column by column costs several times more
+    return pd.DataFrame(np.column_stack([np.asarray(c, dtype=np.int64) for c in columns]), columns=_COMPARE_INDEX)
 
 
 # --- cliffs -------------------------------------------------------------------------------------
@@ -200,19 +201,21 @@ class DifferenceSummary:
 
 def curve_summary(frame: pd.DataFrame, prefix: str) -> CurveSummary:
     """``prefix`` 'baseline' or 'whatif': the largest literal-minus-cheapest saving and its users."""
-    saving = (frame[f"{prefix}_total_fen"] - frame[f"{prefix}_cheapest_total_fen"]).to_numpy(dtype=np.int64)
+    saving = (frame[f"{prefix}_total_fen"].to_numpy(dtype=np.int64)
+              - frame[f"{prefix}_cheapest_total_fen"].to_numpy(dtype=np.int64))
     if saving.size == 0 or int(saving.max()) <= 0:
         return CurveSummary(Decimal(0), None)
     at = int(np.argmax(saving))
-    return CurveSummary(from_fen(int(saving[at])), int(frame["users"].iloc[at]))
+    return CurveSummary(from_fen(int(saving[at])), int(frame["users"].to_numpy()[at]))
 
 
 def difference_summary(frame: pd.DataFrame, column: str = "difference_fen") -> DifferenceSummary:
     """The largest increase and decrease of ``column`` (fen) and the users where they occur."""
     diff = frame[column].to_numpy(dtype=np.int64)
     rise, fall = (int(diff.max()), int(diff.min())) if diff.size else (0, 0)
-    rise_at = int(frame["users"].iloc[int(np.argmax(diff))]) if rise > 0 else None
-    fall_at = int(frame["users"].iloc[int(np.argmin(diff))]) if fall < 0 else None
+    users = frame["users"].to_numpy()
+    rise_at = int(users[int(np.argmax(diff))]) if rise > 0 else None
+    fall_at = int(users[int(np.argmin(diff))]) if fall < 0 else None
     return DifferenceSummary(from_fen(max(rise, 0)), rise_at, from_fen(min(fall, 0)), fall_at)
 
 

@@ -173,3 +173,37 @@ def test_a_workbook_uploaded_after_a_good_file_is_refused_and_the_good_portfolio
     expect(main).to_contain_text("This file cannot be used: book.csv: is an Excel workbook, not CSV")
     expect(main).to_contain_text("The portfolio below is the previous one, unchanged.")
     expect(main).to_contain_text("Portfolio: 客户名单.csv (GBK), 3 rows priced, 1 not priced")
+
+
+def test_a_new_portfolio_seed_reruns_the_portfolio_and_its_summary_not_the_tariff_curves(page, review_url):
+    """The portfolio section and its summary beside the editor are one fragment: a new seed sends
+    their elements only (a whole page's run sends every element: 134 messages against 35 when
+    measured), and the summary follows; a change of the curves' own input runs the whole page and
+    sends the new curves."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(
+        payload if isinstance(payload, bytes) else payload.encode())))
+    open_app(page, f"{review_url}?lang=en")
+    summary = page.get_by_test_id("stCaptionContainer").filter(has_text="Details in the")
+    expect(summary).to_contain_text("(seed 0)")
+    curves_caption = b"published and what-if totals"  # the curves' text alternative
+
+    sent = len(frames)
+    seed = page.get_by_test_id("stNumberInput").filter(has_text="Seed").locator("input")
+    seed.fill("7")
+    seed.press("Enter")
+    expect(summary).to_contain_text("(seed 7)")  # the summary beside the editor follows the portfolio
+    page.wait_for_selector(IDLE)
+    fragment = len(frames) - sent
+    assert not any(curves_caption in frame for frame in frames[sent:])
+
+    sent = len(frames)
+    users = page.get_by_test_id("stNumberInput").filter(has_text="Curves up to (users)").locator("input")
+    users.fill("4000000")
+    users.press("Enter")
+    expect(page.get_by_test_id("stMain")).to_contain_text("0 to 4,000,000 users")
+    page.wait_for_selector(IDLE)
+    whole_page = len(frames) - sent
+    assert any(curves_caption in frame for frame in frames[sent:])
+    assert fragment * 2 < whole_page, (fragment, whole_page)
+    expect(summary).to_contain_text("(seed 7)")
