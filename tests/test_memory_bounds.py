@@ -6,15 +6,17 @@ from __future__ import annotations
 import dataclasses
 import io
 import threading
+import tracemalloc
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import smop_ui.limits as limits
 from smop_pricing.portfolio import read_portfolio, synthetic_portfolio
-from smop_pricing.portfolio.compact import KEPT_MONEY, compact_priced, full_table
-from smop_pricing.portfolio.compare import with_basis
-from smop_pricing.portfolio.report import price_portfolio
+from smop_pricing.portfolio.compact import KEPT_MONEY, compact_priced, full_table, price_compact
+from smop_pricing.portfolio.compare import difference_fen, period_revenue, with_basis
+from smop_pricing.portfolio.report import price_portfolio, synthetic_frame
 from smop_pricing.portfolio.write import priced_csv_bytes
 from smop_pricing.pricing.tariff import published_tariff
 from tests.test_page_review_portfolio import metric, open_review, upload
@@ -61,6 +63,72 @@ def test_winners_losers_and_histogram_are_the_same_from_the_compact_pricing(basi
     pd.testing.assert_frame_equal(a.losers, b.losers)
     pd.testing.assert_frame_equal(a.histogram, b.histogram)
     assert compact.unchanged == full.unchanged
+
+
+def _same_comparison(a, b) -> None:
+    for name in ("published", "whatif", "difference", "cheapest_difference", "basis", "periods"):
+        assert getattr(a, name) == getattr(b, name), name
+    for name in ("winners", "losers", "histogram", "table"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1_000, 1_000_000])
+def test_a_portfolio_priced_in_chunks_is_the_compact_of_the_one_priced_whole(chunk):
+    frame = _frame(synthetic_portfolio(3_000, seed=11))
+    whole = compact_priced(price_portfolio(frame, PUBLISHED, WHATIF))
+    chunked = price_compact(frame, PUBLISHED, WHATIF, chunk_rows=chunk)
+    pd.testing.assert_frame_equal(chunked.frame.rows, whole.frame.rows)
+    _same_comparison(chunked.comparison, whole.comparison)
+    for basis in ("literal", "cheapest"):
+        _same_comparison(with_basis(chunked.comparison, basis), with_basis(whole.comparison, basis))
+    assert chunked.unchanged == whole.unchanged
+
+
+def test_rows_neither_tariff_can_price_go_to_the_errors_when_priced_in_chunks():
+    tiny = dataclasses.replace(PUBLISHED, pack_users=1, included_users=0, version="tiny")
+    frame = read_portfolio(CUSTOMERS.encode())
+    whole = compact_priced(price_portfolio(frame, PUBLISHED, tiny))
+    chunked = price_compact(frame, PUBLISHED, tiny, chunk_rows=2)
+    assert len(chunked.frame.errors) and len(chunked.frame.rows) < len(frame.rows)
+    pd.testing.assert_frame_equal(chunked.frame.errors, whole.frame.errors)
+    _same_comparison(chunked.comparison, whole.comparison)
+
+
+def test_a_portfolio_with_no_row_to_price_gives_zero_totals_in_chunks_as_whole():
+    frame = read_portfolio(b"customer,users,months,held_units\n")
+    _same_comparison(price_compact(frame, PUBLISHED, WHATIF).comparison,
+                     compact_priced(price_portfolio(frame, PUBLISHED, WHATIF)).comparison)
+
+
+def test_a_compact_table_keeps_no_difference_and_its_derived_differences_are_the_full_tables(priced):
+    compact = compact_priced(priced).comparison.table
+    assert not {"difference_fen", "cheapest_difference_fen", "base_fee_fen"} & set(compact.columns)
+    for basis, column in (("literal", "difference_fen"), ("cheapest", "cheapest_difference_fen")):
+        derived = difference_fen(compact, basis)
+        assert derived.dtype == np.int64
+        assert derived.tolist() == priced.comparison.table[column].tolist()
+
+
+def test_revenue_by_period_summed_when_priced_is_the_full_tables():
+    frame = _frame(synthetic_portfolio(2_000, seed=3))
+    full = price_portfolio(frame, PUBLISHED, WHATIF).comparison
+    assert full.periods == (period_revenue(full.table), period_revenue(full.table, "against_"))
+    assert price_compact(frame, PUBLISHED, WHATIF, chunk_rows=300).comparison.periods == full.periods
+
+
+def test_pricing_in_chunks_never_holds_the_full_priced_table():
+    frame = synthetic_frame(200_000, 1)
+
+    def peak(job) -> int:
+        tracemalloc.start()
+        try:
+            job()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    whole = peak(lambda: compact_priced(price_portfolio(frame, PUBLISHED, WHATIF)))
+    assert peak(lambda: price_compact(frame, PUBLISHED, WHATIF)) < 0.6 * whole
 
 
 def test_the_download_priced_again_on_demand_is_the_table_compare_made(priced):
