@@ -4,6 +4,7 @@ few large jobs at once (a clear "busy, try again" otherwise)."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import io
 import threading
 import tracemalloc
@@ -11,16 +12,19 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import smop_ui.limits as limits
 from smop_pricing.portfolio import read_portfolio, synthetic_portfolio
 from smop_pricing.portfolio.compact import KEPT_MONEY, compact_priced, full_table, price_compact
-from smop_pricing.portfolio.compare import difference_fen, period_revenue, with_basis
+from smop_pricing.portfolio.compare import difference_fen, difference_histogram, period_revenue, with_basis
 from smop_pricing.portfolio.report import price_portfolio, synthetic_frame
 from smop_pricing.portfolio.write import priced_csv_bytes
 from smop_pricing.pricing.tariff import published_tariff
 from tests.test_page_review_portfolio import metric, open_review, upload
 
+compare_module = importlib.import_module("smop_pricing.portfolio.compare")  # (the package exports compare())
 PUBLISHED = published_tariff()
 WHATIF = dataclasses.replace(PUBLISHED, monthly_fee=PUBLISHED.monthly_fee + 100)
 CUSTOMERS = "customer,users,months,held_units\n甲,1000000,12,0\n乙,3500000,1,2\n丙,150000,3,0\n丁,2600000,6,1\n"
@@ -72,9 +76,9 @@ def _same_comparison(a, b) -> None:
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
 
 
-@pytest.mark.parametrize("chunk", [1, 7, 1_000, 1_000_000])
+@pytest.mark.parametrize("chunk", [2, 7, 250, 1_000_000])
 def test_a_portfolio_priced_in_chunks_is_the_compact_of_the_one_priced_whole(chunk):
-    frame = _frame(synthetic_portfolio(3_000, seed=11))
+    frame = _frame(synthetic_portfolio(600, seed=11))
     whole = compact_priced(price_portfolio(frame, PUBLISHED, WHATIF))
     chunked = price_compact(frame, PUBLISHED, WHATIF, chunk_rows=chunk)
     pd.testing.assert_frame_equal(chunked.frame.rows, whole.frame.rows)
@@ -117,7 +121,7 @@ def test_revenue_by_period_summed_when_priced_is_the_full_tables():
 
 
 def test_pricing_in_chunks_never_holds_the_full_priced_table():
-    frame = synthetic_frame(200_000, 1)
+    frame = synthetic_frame(100_000, 1)
 
     def peak(job) -> int:
         tracemalloc.start()
@@ -129,6 +133,27 @@ def test_pricing_in_chunks_never_holds_the_full_priced_table():
 
     whole = peak(lambda: compact_priced(price_portfolio(frame, PUBLISHED, WHATIF)))
     assert peak(lambda: price_compact(frame, PUBLISHED, WHATIF)) < 0.6 * whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-5, 5), max_size=60), st.integers(0, 70))
+def test_the_first_keys_found_without_a_full_sort_are_the_stable_sorts_first(keys, top):
+    array = np.array(keys, dtype=np.int64)
+    expected = np.argsort(array, kind="stable")[:top]
+    assert compare_module._first(array, top).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-10**9, 10**9), min_size=1, max_size=80), st.integers(1, 25))
+def test_a_histogram_binned_part_by_part_is_the_histogram_binned_at_once(values, bins):
+    array = np.array(values, dtype=np.int64)
+    at_once = difference_histogram(array, bins)
+    original = compare_module._PART
+    compare_module._PART = 7  # (monkeypatch is not for hypothesis examples)
+    try:
+        pd.testing.assert_frame_equal(difference_histogram(array, bins), at_once)
+    finally:
+        compare_module._PART = original
 
 
 def test_the_download_priced_again_on_demand_is_the_table_compare_made(priced):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -105,6 +106,12 @@ def totals(table: pd.DataFrame, tariff: Tariff, prefix: str = "") -> TariffTotal
 
 
 _NICE = (1, 2, 5)
+_PART = 1 << 18  # values taken at a time for a whole column's arithmetic (its temporaries stay small)
+
+
+def _parts(values: npt.NDArray[np.int64]) -> Iterator[npt.NDArray[np.int64]]:
+    for start in range(0, len(values), _PART):
+        yield values[start : start + _PART]
 
 
 def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.DataFrame:
@@ -121,7 +128,7 @@ def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.D
         return pd.DataFrame({"lower": pd.Series([], dtype=object), "upper": pd.Series([], dtype=object),
                              "count": pd.Series([], dtype="int64")})
     low, high = int(values.min()), int(values.max())
-    smallest = 100 if not (values % 100).any() else 1
+    smallest = 100 if not any((part % 100).any() for part in _parts(values)) else 1
     span = high - low + 1
     widths = (m * 10**k for k in range(len(str(span)) + 2) for m in _NICE)
     fitting = (w for w in widths if w >= smallest and (high - (low // w) * w) // w + 1 <= bins)
@@ -131,8 +138,10 @@ def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.D
         width, start = aligned, (low // aligned) * aligned
     else:
         width, start = -(-span // smallest) * smallest, low
-    index = (values - start) // width
-    count = np.bincount(index, minlength=int(index.max()) + 1).astype(np.int64)
+    size = (high - start) // width + 1  # the highest value's bin is the last
+    count = np.zeros(size, dtype=np.int64)
+    for part in _parts(values):
+        count += np.bincount((part - start) // width, minlength=size)
     lowers = start + width * np.arange(len(count), dtype=np.int64)
     return pd.DataFrame(
         {
@@ -231,6 +240,18 @@ def _extremes(table: pd.DataFrame, basis: Basis, order: npt.NDArray[np.intp]) ->
     return pd.DataFrame(data, index=pd.Index(table.index.to_numpy()[order], name="line"))
 
 
+def _first(keys: npt.NDArray[np.int64], top: int) -> npt.NDArray[np.intp]:
+    """``np.argsort(keys, kind="stable")[:top]`` (the smallest first, among equal keys the earlier
+    line first) without sorting every key: only those up to the ``top``-th smallest are sorted."""
+    if top <= 0 or len(keys) == 0:
+        return np.zeros(0, dtype=np.intp)
+    if top >= len(keys):
+        return np.argsort(keys, kind="stable")
+    kth = np.partition(keys, top - 1)[top - 1]
+    candidates = np.flatnonzero(keys <= kth)
+    return candidates[np.argsort(keys[candidates], kind="stable")][:top]
+
+
 def _check_basis(basis: str) -> None:
     if basis not in ("literal", "cheapest"):
         raise InputError("basis", basis, "portfolio_basis")
@@ -240,11 +261,10 @@ def _summarized(comparison: Comparison, basis: Basis, top: int, bins: int) -> Co
     """``comparison`` with winners, losers and histogram on ``basis``, from its table."""
     table = comparison.table
     diff = difference_fen(table, basis)
-    # stable sorts: among equal differences the earlier line comes first
-    falling = np.argsort(diff, kind="stable")
-    falling = falling[diff[falling] < 0][:top]
-    rising = np.argsort(-diff, kind="stable")
-    rising = rising[diff[rising] > 0][:top]
+    falling = _first(diff, top)
+    falling = falling[diff[falling] < 0]
+    rising = _first(-diff, top)
+    rising = rising[diff[rising] > 0]
     return replace(
         comparison,
         basis=basis,
