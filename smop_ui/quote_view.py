@@ -17,7 +17,15 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from smop_pricing.charts.quote import capacity_chart, compare_chart
+from smop_pricing.charts.quote import (
+    CAPACITY_COLUMNS,
+    capacity_chart,
+    capacity_frame_chart,
+    capacity_rows,
+    capacity_rows_frame,
+    compare_chart,
+)
+from smop_pricing.charts.summary import quote_capacity_rows
 from smop_pricing.errors import InputError
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money, format_rate, users_echo
@@ -38,6 +46,7 @@ from smop_pricing.quote.summary import (
     term_text,
 )
 from smop_pricing.validation import parse_users
+from smop_ui.chart_fill import Template, fill, template
 from smop_ui.charts import Spec, arrow, draw, vega_spec
 from smop_ui.markdown import escaped, quoted
 from smop_ui.params import ChoiceParam, IntParam, Param, TextParam, clear_url, full_link, seed, share_query, write_url
@@ -56,23 +65,35 @@ STRONG_KEYS = ("total", "cheapest_total")
 _cell = escaped  # table cells are Markdown
 
 
-def _line_frame(items: Sequence[LineItem], lang: str) -> pd.DataFrame:
-    rows = []
+def _line_columns(items: Sequence[LineItem], lang: str) -> dict[str, list[str]]:
+    labels, formulas, values = [], [], []
     for item in items:
         label, value = _cell(item.label), _cell(item.value)
         if item.key in STRONG_KEYS:
             label, value = f"**{label}**", f"**{value}**"
-        rows.append({
-            t("quote.col_item", lang): label,
-            t("quote.col_formula", lang): f"`{item.formula}`",
-            t("quote.col_value", lang): value,
-        })
-    return pd.DataFrame(rows)
+        labels.append(label)
+        formulas.append(f"`{item.formula}`")
+        values.append(value)
+    return {t("quote.col_item", lang): labels, t("quote.col_formula", lang): formulas,
+            t("quote.col_value", lang): values}
+
+
+@lru_cache(maxsize=16)  # a few tables' headers in two languages
+def _text_schema(names: tuple[str, ...]) -> pa.Schema:
+    """The Arrow schema ``arrow`` gives a frame of text columns with these names (pandas' own
+    metadata included), to make such a table without a DataFrame."""
+    return arrow(pd.DataFrame({name: [""] for name in names})).schema
+
+
+def text_table(columns: dict[str, list[str]]) -> pa.Table:
+    """``arrow(pd.DataFrame(columns))`` for columns of text, made directly (a DataFrame and its
+    conversion cost a millisecond each; tests/test_quote_chart_fill.py checks the tables are equal)."""
+    return pa.Table.from_pydict(columns, schema=_text_schema(tuple(columns)))
 
 
 @lru_cache(maxsize=_CHART_ENTRIES)
 def _published_lines(users: int, months: int, held: int, lang: str) -> pa.Table:
-    return arrow(_line_frame(line_items(quote(published_tariff(), users, months, held), lang), lang))
+    return text_table(_line_columns(line_items(quote(published_tariff(), users, months, held), lang), lang))
 
 
 def line_table(q: Quote, lang: str) -> None:
@@ -81,7 +102,7 @@ def line_table(q: Quote, lang: str) -> None:
     if q.tariff == published_tariff():
         table = _published_lines(q.users, q.months, q.held_units, lang)
     else:
-        table = arrow(_line_frame(line_items(q, lang), lang))
+        table = text_table(_line_columns(line_items(q, lang), lang))
     st.table(table, hide_index=True)
 
 
@@ -102,8 +123,8 @@ def _tier_arrow(q: Quote, lang: str) -> pa.Table:
         t("quote.tier_price", lang): [r.unit_price for r in rows],
         t("quote.tier_mark", lang): [r.mark for r in rows],
     }
-    return arrow(pd.DataFrame({name: [_filled(text, fill) for text, fill in zip(values, fills, strict=True)]
-                               for name, values in columns.items()}))
+    return text_table({name: [_filled(text, fill) for text, fill in zip(values, fills, strict=True)]
+                       for name, values in columns.items()})
 
 
 @lru_cache(maxsize=_CHART_ENTRIES)
@@ -240,10 +261,29 @@ def exports(q: Quote, lang: str, info: SheetInfo, start: dt.date | None, basis: 
     st.caption(t("quote.export_hint", lang))
 
 
+CapacityShape = tuple[tuple[str, str, int], ...]  # the capacity chart's rows: (row, part, order), users aside
+
+
+@lru_cache(maxsize=64)  # two languages × the few shapes a quote's capacity takes
+def _capacity_template(shape: CapacityShape, lang: str) -> Template | None:
+    """The capacity chart's spec for frames of this shape, from placeholder users (``fill`` swaps
+    the data and the description in): its spec reads the users only there."""
+    frame = capacity_rows_frame([(row, part, 0, order) for row, part, order in shape])
+    marker = pd.DataFrame({"users": [0]})
+    return template(capacity_frame_chart(frame, marker, lang), (frame, marker))
+
+
 @lru_cache(maxsize=_CHART_ENTRIES)
 def capacity_spec(users: int, months: int, held: int, lang: str) -> Spec:
-    """The capacity chart of the published tariff's quote for these inputs."""
-    return vega_spec(capacity_chart(quote(published_tariff(), users, months, held), lang))
+    """The capacity chart of the published tariff's quote for these inputs: the spec kept for its
+    shape with this quote's data and description swapped in (a tenth of the time of building it)."""
+    q = quote(published_tariff(), users, months, held)
+    rows = capacity_rows(q, lang)
+    kept = _capacity_template(tuple((row, part, order) for row, part, _, order in rows), lang)
+    if kept is None:
+        return vega_spec(capacity_chart(q, lang))
+    columns = {name: list(values) for name, values in zip(CAPACITY_COLUMNS, zip(*rows, strict=True), strict=True)}
+    return fill(kept, (columns, {"users": [q.users]}), quote_capacity_rows(rows, lang))
 
 
 def _compare_arrow(options: Sequence[Option], lang: str) -> pa.Table:

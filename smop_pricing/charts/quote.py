@@ -35,15 +35,15 @@ def _users_axis(lang: str, title: str) -> dict[str, Any]:
     return dict(title=title, format=",d", grid=True)
 
 
-def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
-    """The users to operate as one bar, then one bar per purchase (literal, and cheapest when
-    cheaper) split into what makes its capacity.
+CAPACITY_COLUMNS = ("row", "part", "users", "order")
+CapacityRow = tuple[str, str, int, int]  # row, part, users, order
 
-    Columns: row, part, users, order. Parts with no users are left out.
-    """
+
+def capacity_rows(q: Quote, lang: str) -> list[CapacityRow]:
+    """``capacity_frame``'s rows as plain values (row, part, users, order)."""
     tariff = q.tariff
     users_label = t("quote.chart_users", lang)
-    rows: list[dict[str, Any]] = [{"row": users_label, "part": users_label, "users": q.users, "order": 0}]
+    rows: list[CapacityRow] = [(users_label, users_label, q.users, 0)]
     purchases = [(t("quote.chart_row_literal", lang), q.purchase.units)]
     if q.has_cheaper:
         purchases.append((t("quote.chart_row_cheapest", lang), q.cheapest.units))
@@ -55,13 +55,40 @@ def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
         ]
         for order, (part, users) in enumerate(parts, start=1):
             if users > 0:
-                rows.append({"row": row, "part": part, "users": users, "order": order})
-    return pd.DataFrame(rows, columns=["row", "part", "users", "order"])
+                rows.append((row, part, users, order))
+    return rows
+
+
+def capacity_frame(q: Quote, lang: str) -> pd.DataFrame:
+    """The users to operate as one bar, then one bar per purchase (literal, and cheapest when
+    cheaper) split into what makes its capacity.
+
+    Columns: row, part, users, order. Parts with no users are left out.
+    """
+    return capacity_rows_frame(capacity_rows(q, lang))
+
+
+def capacity_rows_frame(rows: list[CapacityRow]) -> pd.DataFrame:
+    """``capacity_rows`` as ``capacity_frame``."""
+    return pd.DataFrame(rows, columns=list(CAPACITY_COLUMNS))
+
+
+def capacity_marker(q: Quote) -> pd.DataFrame:
+    """Where the capacity chart's dashed rule stands: the users to operate. Column: users."""
+    return pd.DataFrame({"users": [q.users]})
 
 
 def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
     """A bar of the users to operate over stacked capacity bars, a dashed rule at the users."""
-    frame = capacity_frame(q, lang)
+    return capacity_frame_chart(capacity_frame(q, lang), capacity_marker(q), lang)
+
+
+def capacity_frame_chart(frame: pd.DataFrame, marker: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """``capacity_chart`` from its frames (``capacity_frame``, ``capacity_marker``).
+
+    The users figures enter the chart only as its data and its description (the text alternative);
+    the rest of the spec follows the frame's rows and parts and the language (a page may keep the
+    spec per shape and swap the data in: ``smop_ui.quote_view.capacity_spec``)."""
     axis_title = t("quote.chart_axis", lang)
     parts = [
         t("quote.chart_users", lang),
@@ -82,7 +109,7 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
             color=alt.Color(
                 "part:N",
                 scale=dict(domain=[part for part, _ in legend], range=[color for _, color in legend]),
-                legend=dict(title=None, orient="bottom", columns=2, labelLimit=320),
+                legend=dict(title=None, orient="bottom", direction="vertical", labelLimit=200),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -92,7 +119,6 @@ def capacity_chart(q: Quote, lang: str) -> alt.LayerChart:
             ],
         )
     )
-    marker = pd.DataFrame({"users": [q.users]})
     rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x=alt.X("users:Q"))
     return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width(),
                           description=summary.quote_capacity(frame, lang))

@@ -53,17 +53,29 @@ def _sentence(head: str, parts: Iterable[str], lang: str) -> str:
 
 def quote_capacity(frame: pd.DataFrame, lang: str) -> str:
     """``charts.quote.capacity_frame``: the users bar, then each purchase's capacity by part."""
-    if frame.empty:
+    return quote_capacity_rows(zip(frame["row"].tolist(), frame["part"].tolist(), frame["users"].tolist(),
+                                   frame["order"].tolist(), strict=True), lang)
+
+
+def quote_capacity_rows(records: Iterable[tuple[str, str, int, int]], lang: str) -> str:
+    """``quote_capacity`` of the frame's rows as plain values (row, part, users, order): a few rows,
+    grouped here by hand (grouping them with pandas was most of the chart's build)."""
+    users, empty = 0, True
+    purchases: dict[str, list[tuple[str, int]]] = {}  # by row, in the frame's order
+    for row, part, count, order in records:
+        empty = False
+        if order == 0:
+            users += int(count)
+        elif order > 0:
+            purchases.setdefault(row, []).append((part, int(count)))
+    if empty:
         return t("a11y.empty", lang)
-    users_row = frame[frame["order"] == 0]
-    users = int(users_row["users"].sum())
-    rows = []
-    for row, parts in frame[frame["order"] > 0].groupby("row", sort=False):
-        named = t("a11y.list_sep", lang).join(
-            t("a11y.part", lang, part=p.part, value=_count(p.users)) for p in parts.itertuples()
-        )
-        rows.append(t("a11y.quote_capacity_row", lang, row=row, capacity=_count(parts["users"].sum()),
-                      parts=named))
+    sep = t("a11y.list_sep", lang)
+    rows = [
+        t("a11y.quote_capacity_row", lang, row=row, capacity=_count(sum(count for _, count in parts)),
+          parts=sep.join(t("a11y.part", lang, part=part, value=_count(count)) for part, count in parts))
+        for row, parts in purchases.items()
+    ]
     return _sentence(t("a11y.quote_capacity", lang, users=_count(users)), rows, lang)
 
 

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 # Every expectation waits on a rerun; on a loaded machine (CI, two cores) one takes more than
 # Playwright's 5 s default. A wait ends as soon as its condition holds, so a longer cap costs a
 # passing test nothing.
-EXPECT_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 60_000  # every wait below uses it: expectations, page actions, open_app
 expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,7 +161,7 @@ def browser() -> Iterator[object]:
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
     tab = context.new_page()
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(EXPECT_TIMEOUT_MS)
     yield tab
     context.close()
 
@@ -169,11 +169,11 @@ def page(browser: object) -> Iterator[object]:
 def open_app(page: object, url: str) -> None:
     """Navigate and wait until the app has rendered and its script has finished."""
     page.goto(url)  # type: ignore[attr-defined]
-    page.wait_for_selector(IDLE, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE, timeout=EXPECT_TIMEOUT_MS)  # type: ignore[attr-defined]
     # Every page starts with its title: the app can report idle a moment before the first run's
     # elements arrive, so wait for the title, then for idle again.
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)  # type: ignore[attr-defined]
-    page.wait_for_selector(IDLE, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=EXPECT_TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE, timeout=EXPECT_TIMEOUT_MS)  # type: ignore[attr-defined]
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import IDLE, open_app, screenshot
+from tests.browser.conftest import EXPECT_TIMEOUT_MS, IDLE, open_app, screenshot
 
 CHART = '[data-testid="stVegaLiteChart"]'
 EXAMPLE = "from=300000&to=3000000&months=24&start=2026-01&rate=0.08"
@@ -45,8 +45,8 @@ def test_simulate_this_plan_opens_the_lifecycle_page_with_no_day_over_capacity(p
     with page.context.expect_page() as opened:
         button.click()
     life = opened.value
-    life.wait_for_selector(IDLE, timeout=30_000)
-    life.wait_for_selector('[data-testid="stMain"]', timeout=30_000)
+    life.wait_for_selector(IDLE, timeout=EXPECT_TIMEOUT_MS)
+    life.wait_for_selector('[data-testid="stMain"]', timeout=EXPECT_TIMEOUT_MS)
     over = life.get_by_test_id("stMetric").filter(has_text="Days over capacity")
     expect(over).to_have_count(1)
     expect(over.get_by_test_id("stMetricValue")).to_have_text("0")
