@@ -4,7 +4,7 @@ One server process runs every visitor's session. A large portfolio (an upload of
 more, or hundreds of thousands of made-up customers) costs a few hundred MB while it is read,
 priced or written out; three at once took a server from 300 MB to 1.5 GB. So:
 
-- a session keeps one portfolio (the current source's), priced in compact form (see
+- a session keeps one portfolio (the current source's), priced in chunks into compact form (see
   ``smop_pricing.portfolio.compact``), and builds a download only when it is clicked;
 - at most :data:`MAX_LARGE_JOBS` large jobs run at once in the whole server; a session that
   finds them all busy says "busy, try again" (a button) instead of piling on;

@@ -42,9 +42,8 @@ from smop_pricing.portfolio import (
     read_portfolio,
     with_basis,
 )
-from smop_pricing.portfolio.columns import AGAINST
-from smop_pricing.portfolio.compact import compact_priced, priced_csv_on_demand
-from smop_pricing.portfolio.compare import SIDES_SHOWN, change_groups, period_revenue, split_histogram
+from smop_pricing.portfolio.compact import price_compact, priced_csv_on_demand
+from smop_pricing.portfolio.compare import SIDES_SHOWN, change_groups, split_histogram
 from smop_pricing.portfolio.report import (
     BINS,
     DEFAULT_SYNTHETIC_SIZE,
@@ -65,7 +64,6 @@ from smop_pricing.portfolio.report import (
     errors_file_name,
     group_delta,
     notes,
-    price_portfolio,
     priced_file_name,
     progress_text,
     revenue_table,
@@ -211,7 +209,7 @@ def _priced(loaded: Loaded, published: Tariff, whatif: Tariff, lang: str) -> Pri
                 busy_notice(lang, "pf_busy_price")
                 return None
             with st.spinner(t("portui.pricing", lang, count=f"{loaded[1].priced_rows:,}")):
-                priced = compact_priced(price_portfolio(loaded[1], published, whatif, top=TOP, bins=BINS))
+                priced = price_compact(loaded[1], published, whatif, top=TOP, bins=BINS)
         cached = (key, priced)
         st.session_state[PRICED] = cached
         st.session_state.pop(VIEW, None)
@@ -292,9 +290,7 @@ def _revenue(priced: PricedPortfolio, lang: str, labels: dict[str, str]) -> None
 
 def _money_row(priced: PricedPortfolio, lang: str) -> None:
     """The platform fee a year and the one-time packs, what-if against published."""
-    table = priced.comparison.table
-    before, after = memo("pf_periods", st.session_state[PRICED][0],
-                         lambda: (period_revenue(table), period_revenue(table, AGAINST)))
+    before, after = priced.comparison.periods  # summed when priced
     with st.container(horizontal=True):
         st.metric(t("portui.customers", lang), f"{priced.comparison.published.customers:,}", width="stretch")
         for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
@@ -311,7 +307,7 @@ def portfolio_summary(priced: PricedPortfolio | None, lang: str) -> None:
         st.caption(t("portui.summary_none", lang))
         return
     lines = memo("pf_summary", (st.session_state[PRICED][0], lang),
-                 lambda: summary_lines(priced.comparison.table, lang))
+                 lambda: summary_lines(priced.comparison, lang))
     st.markdown("\n".join(f"- {line}" for line in lines))
     st.caption(escaped(t("portui.summary_source", lang, source=_source_line(priced, lang))))
 

@@ -4,21 +4,27 @@ few large jobs at once (a clear "busy, try again" otherwise)."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import io
 import threading
+import tracemalloc
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import smop_ui.limits as limits
 from smop_pricing.portfolio import read_portfolio, synthetic_portfolio
-from smop_pricing.portfolio.compact import KEPT_MONEY, compact_priced, full_table
-from smop_pricing.portfolio.compare import with_basis
-from smop_pricing.portfolio.report import price_portfolio
+from smop_pricing.portfolio.compact import KEPT_MONEY, compact_priced, full_table, price_compact
+from smop_pricing.portfolio.compare import difference_fen, difference_histogram, period_revenue, with_basis
+from smop_pricing.portfolio.report import price_portfolio, synthetic_frame
 from smop_pricing.portfolio.write import priced_csv_bytes
 from smop_pricing.pricing.tariff import published_tariff
 from tests.test_page_review_portfolio import metric, open_review, upload
 
+compare_module = importlib.import_module("smop_pricing.portfolio.compare")  # (the package exports compare())
 PUBLISHED = published_tariff()
 WHATIF = dataclasses.replace(PUBLISHED, monthly_fee=PUBLISHED.monthly_fee + 100)
 CUSTOMERS = "customer,users,months,held_units\n甲,1000000,12,0\n乙,3500000,1,2\n丙,150000,3,0\n丁,2600000,6,1\n"
@@ -61,6 +67,93 @@ def test_winners_losers_and_histogram_are_the_same_from_the_compact_pricing(basi
     pd.testing.assert_frame_equal(a.losers, b.losers)
     pd.testing.assert_frame_equal(a.histogram, b.histogram)
     assert compact.unchanged == full.unchanged
+
+
+def _same_comparison(a, b) -> None:
+    for name in ("published", "whatif", "difference", "cheapest_difference", "basis", "periods"):
+        assert getattr(a, name) == getattr(b, name), name
+    for name in ("winners", "losers", "histogram", "table"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+@pytest.mark.parametrize("chunk", [2, 7, 250, 1_000_000])
+def test_a_portfolio_priced_in_chunks_is_the_compact_of_the_one_priced_whole(chunk):
+    frame = _frame(synthetic_portfolio(600, seed=11))
+    whole = compact_priced(price_portfolio(frame, PUBLISHED, WHATIF))
+    chunked = price_compact(frame, PUBLISHED, WHATIF, chunk_rows=chunk)
+    pd.testing.assert_frame_equal(chunked.frame.rows, whole.frame.rows)
+    _same_comparison(chunked.comparison, whole.comparison)
+    for basis in ("literal", "cheapest"):
+        _same_comparison(with_basis(chunked.comparison, basis), with_basis(whole.comparison, basis))
+    assert chunked.unchanged == whole.unchanged
+
+
+def test_rows_neither_tariff_can_price_go_to_the_errors_when_priced_in_chunks():
+    tiny = dataclasses.replace(PUBLISHED, pack_users=1, included_users=0, version="tiny")
+    frame = read_portfolio(CUSTOMERS.encode())
+    whole = compact_priced(price_portfolio(frame, PUBLISHED, tiny))
+    chunked = price_compact(frame, PUBLISHED, tiny, chunk_rows=2)
+    assert len(chunked.frame.errors) and len(chunked.frame.rows) < len(frame.rows)
+    pd.testing.assert_frame_equal(chunked.frame.errors, whole.frame.errors)
+    _same_comparison(chunked.comparison, whole.comparison)
+
+
+def test_a_portfolio_with_no_row_to_price_gives_zero_totals_in_chunks_as_whole():
+    frame = read_portfolio(b"customer,users,months,held_units\n")
+    _same_comparison(price_compact(frame, PUBLISHED, WHATIF).comparison,
+                     compact_priced(price_portfolio(frame, PUBLISHED, WHATIF)).comparison)
+
+
+def test_a_compact_table_keeps_no_difference_and_its_derived_differences_are_the_full_tables(priced):
+    compact = compact_priced(priced).comparison.table
+    assert not {"difference_fen", "cheapest_difference_fen", "base_fee_fen"} & set(compact.columns)
+    for basis, column in (("literal", "difference_fen"), ("cheapest", "cheapest_difference_fen")):
+        derived = difference_fen(compact, basis)
+        assert derived.dtype == np.int64
+        assert derived.tolist() == priced.comparison.table[column].tolist()
+
+
+def test_revenue_by_period_summed_when_priced_is_the_full_tables():
+    frame = _frame(synthetic_portfolio(2_000, seed=3))
+    full = price_portfolio(frame, PUBLISHED, WHATIF).comparison
+    assert full.periods == (period_revenue(full.table), period_revenue(full.table, "against_"))
+    assert price_compact(frame, PUBLISHED, WHATIF, chunk_rows=300).comparison.periods == full.periods
+
+
+def test_pricing_in_chunks_never_holds_the_full_priced_table():
+    frame = synthetic_frame(100_000, 1)
+
+    def peak(job) -> int:
+        tracemalloc.start()
+        try:
+            job()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    whole = peak(lambda: compact_priced(price_portfolio(frame, PUBLISHED, WHATIF)))
+    assert peak(lambda: price_compact(frame, PUBLISHED, WHATIF)) < 0.6 * whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-5, 5), max_size=60), st.integers(0, 70))
+def test_the_first_keys_found_without_a_full_sort_are_the_stable_sorts_first(keys, top):
+    array = np.array(keys, dtype=np.int64)
+    expected = np.argsort(array, kind="stable")[:top]
+    assert compare_module._first(array, top).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-10**9, 10**9), min_size=1, max_size=80), st.integers(1, 25))
+def test_a_histogram_binned_part_by_part_is_the_histogram_binned_at_once(values, bins):
+    array = np.array(values, dtype=np.int64)
+    at_once = difference_histogram(array, bins)
+    original = compare_module._PART
+    compare_module._PART = 7  # (monkeypatch is not for hypothesis examples)
+    try:
+        pd.testing.assert_frame_equal(difference_histogram(array, bins), at_once)
+    finally:
+        compare_module._PART = original
 
 
 def test_the_download_priced_again_on_demand_is_the_table_compare_made(priced):

@@ -240,9 +240,9 @@ def test_a_first_upload_that_cannot_be_used_asks_for_another_file():
 
 def test_an_upload_is_read_once_and_priced_once_per_what_if_tariff(monkeypatch):
     reads, pricings = [], []
-    real_read, real_price = view.read_portfolio, view.price_portfolio
+    real_read, real_price = view.read_portfolio, view.price_compact
     monkeypatch.setattr(view, "read_portfolio", lambda *a, **k: reads.append(1) or real_read(*a, **k))
-    monkeypatch.setattr(view, "price_portfolio", lambda *a, **k: pricings.append(1) or real_price(*a, **k))
+    monkeypatch.setattr(view, "price_compact", lambda *a, **k: pricings.append(1) or real_price(*a, **k))
     at = upload(open_review("en"), "c.csv", CUSTOMERS.encode())
     pricings.clear()
     at.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -13,7 +14,7 @@ import pandas as pd
 
 from smop_pricing.errors import InputError
 from smop_pricing.money import from_fen
-from smop_pricing.portfolio.columns import AGAINST, NUMBER_COLUMNS, fen_column
+from smop_pricing.portfolio.columns import AGAINST, NUMBER_COLUMNS
 from smop_pricing.portfolio.price import price_table
 from smop_pricing.pricing.tariff import Tariff
 
@@ -67,34 +68,50 @@ class TariffTotals:
         }
 
 
-def totals(table: pd.DataFrame, tariff: Tariff, prefix: str = "") -> TariffTotals:
-    """Sum the priced columns (``prefix`` = "" or "against_") of a priced table."""
+SUMMED = ("base_fee_fen", "pack_units", "pack_fee_fen", "total_fen", "cheapest_pack_units", "cheapest_total_fen")
+"""The priced columns :class:`TariffTotals` sums (without the ``against_`` prefix)."""
 
-    def money(column: str) -> Decimal:
-        return from_fen(exact_sum(table[prefix + fen_column(column)].to_numpy()))
 
-    def count(column: str) -> int:
-        return exact_sum(table[prefix + column].to_numpy())
+def column_sums(table: pd.DataFrame, prefix: str = "") -> dict[str, int]:
+    """The exact sums of the :data:`SUMMED` columns (``prefix`` = "" or "against_") of a priced table.
 
-    base, total, cheapest = money("base_fee"), money("total"), money("cheapest_total")
+    Sums of parts add up to the sum of the whole: a table priced in chunks is summed chunk by chunk.
+    """
+    return {name: exact_sum(table[prefix + name].to_numpy()) for name in SUMMED}
+
+
+def totals_of(sums: dict[str, int], customers: int, tariff: Tariff) -> TariffTotals:
+    """The :class:`TariffTotals` of ``customers`` whose :func:`column_sums` are ``sums``."""
+    base, total, cheapest = (from_fen(sums[name]) for name in ("base_fee_fen", "total_fen", "cheapest_total_fen"))
     return TariffTotals(
         name=tariff.name,
         name_en=tariff.name_en,
         version=tariff.version,
         mode=tariff.tier_mode,
-        customers=len(table),
+        customers=customers,
         base_fee=base,
-        pack_units=count("pack_units"),
-        pack_fee=money("pack_fee"),
+        pack_units=sums["pack_units"],
+        pack_fee=from_fen(sums["pack_fee_fen"]),
         total=total,
-        cheapest_pack_units=count("cheapest_pack_units"),
+        cheapest_pack_units=sums["cheapest_pack_units"],
         cheapest_total=cheapest,
         saving=total - cheapest,
         published_on=tariff.published_on,
     )
 
 
+def totals(table: pd.DataFrame, tariff: Tariff, prefix: str = "") -> TariffTotals:
+    """Sum the priced columns (``prefix`` = "" or "against_") of a priced table."""
+    return totals_of(column_sums(table, prefix), len(table), tariff)
+
+
 _NICE = (1, 2, 5)
+_PART = 1 << 18  # values taken at a time for a whole column's arithmetic (its temporaries stay small)
+
+
+def _parts(values: npt.NDArray[np.int64]) -> Iterator[npt.NDArray[np.int64]]:
+    for start in range(0, len(values), _PART):
+        yield values[start : start + _PART]
 
 
 def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.DataFrame:
@@ -111,7 +128,7 @@ def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.D
         return pd.DataFrame({"lower": pd.Series([], dtype=object), "upper": pd.Series([], dtype=object),
                              "count": pd.Series([], dtype="int64")})
     low, high = int(values.min()), int(values.max())
-    smallest = 100 if not (values % 100).any() else 1
+    smallest = 100 if not any((part % 100).any() for part in _parts(values)) else 1
     span = high - low + 1
     widths = (m * 10**k for k in range(len(str(span)) + 2) for m in _NICE)
     fitting = (w for w in widths if w >= smallest and (high - (low // w) * w) // w + 1 <= bins)
@@ -121,8 +138,10 @@ def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.D
         width, start = aligned, (low // aligned) * aligned
     else:
         width, start = -(-span // smallest) * smallest, low
-    index = (values - start) // width
-    count = np.bincount(index, minlength=int(index.max()) + 1).astype(np.int64)
+    size = (high - start) // width + 1  # the highest value's bin is the last
+    count = np.zeros(size, dtype=np.int64)
+    for part in _parts(values):
+        count += np.bincount((part - start) // width, minlength=size)
     lowers = start + width * np.arange(len(count), dtype=np.int64)
     return pd.DataFrame(
         {
@@ -131,6 +150,38 @@ def difference_histogram(differences_fen: npt.ArrayLike, bins: int = 20) -> pd.D
             "count": count,
         }
     )
+
+
+@dataclass(frozen=True)
+class PeriodRevenue:
+    """A portfolio's revenue under one tariff by period: the recurring platform fee for a year
+    (every customer for 12 months), and the one-time pack purchases (literal and cheapest)."""
+
+    platform_per_year: Decimal
+    packs_once: Decimal
+    cheapest_packs_once: Decimal
+
+
+def period_sums(table: pd.DataFrame, prefix: str = "") -> tuple[int, int, int]:
+    """Exact fen sums behind :func:`period_revenue` (platform fee a year, packs, cheapest packs);
+    sums of parts add up to the sum of the whole."""
+    months = np.asarray(table["months"], dtype=np.int64)
+    base = np.asarray(table[prefix + "base_fee_fen"], dtype=np.int64)
+    packs = np.asarray(table[prefix + "total_fen"], dtype=np.int64) - base  # the literal purchase's packs
+    cheapest = np.asarray(table[prefix + "cheapest_total_fen"], dtype=np.int64) - base
+    yearly = base // np.maximum(months, 1) * 12  # the fee is the same each month: exact
+    return exact_sum(yearly), exact_sum(packs), exact_sum(cheapest)
+
+
+def revenue_of(sums: tuple[int, int, int]) -> PeriodRevenue:
+    """The :class:`PeriodRevenue` of :func:`period_sums`."""
+    yearly, packs, cheapest = sums
+    return PeriodRevenue(from_fen(yearly), from_fen(packs), from_fen(cheapest))
+
+
+def period_revenue(table: pd.DataFrame, prefix: str = "") -> PeriodRevenue:
+    """Revenue by period of a priced table (``prefix`` "" for the published, "against_" the what-if)."""
+    return revenue_of(period_sums(table, prefix))
 
 
 Basis = Literal["literal", "cheapest"]
@@ -145,7 +196,9 @@ class Comparison:
     ``basis`` (literal or cheapest purchases); both have the input's ``customer`` column
     when present, ``users, months, held_units, published, whatif, difference`` (yuan,
     Decimal), indexed by line. ``histogram`` is :func:`difference_histogram` of the basis
-    difference. ``table`` is the full priced table with ``against_`` and difference columns.
+    difference. ``table`` is the full priced table with ``against_`` and difference columns
+    (or a compact one: see ``smop_pricing.portfolio.compact``; read the differences with
+    :func:`difference_fen`). ``periods`` is the revenue by period, published then what-if.
     """
 
     published: TariffTotals
@@ -157,13 +210,25 @@ class Comparison:
     losers: pd.DataFrame
     histogram: pd.DataFrame
     table: pd.DataFrame
+    periods: tuple[PeriodRevenue, PeriodRevenue]
+
+
+def difference_fen(table: pd.DataFrame, basis: Basis = "literal") -> npt.NDArray[np.int64]:
+    """Each customer's what-if minus published total (fen) on ``basis``: the table's difference
+    column, or, in a table kept without it, the same subtraction of its totals."""
+    prefix = "" if basis == "literal" else "cheapest_"
+    column = f"{prefix}difference_fen"
+    if column in table.columns:
+        return np.asarray(table[column], dtype=np.int64)
+    return (np.asarray(table[f"{AGAINST}{prefix}total_fen"], dtype=np.int64)
+            - np.asarray(table[f"{prefix}total_fen"], dtype=np.int64))
 
 
 def _extremes(table: pd.DataFrame, basis: Basis, order: npt.NDArray[np.intp]) -> pd.DataFrame:
     prefix = "" if basis == "literal" else "cheapest_"
-    first = table[f"{prefix}total_fen"].to_numpy()[order]
-    second = table[f"{AGAINST}{prefix}total_fen"].to_numpy()[order]
-    diff = table[f"{prefix}difference_fen"].to_numpy()[order]
+    first = np.asarray(table[f"{prefix}total_fen"], dtype=np.int64)[order]
+    second = np.asarray(table[f"{AGAINST}{prefix}total_fen"], dtype=np.int64)[order]
+    diff = second - first  # the difference column's own subtraction (price_table)
     data: dict[str, Any] = {}
     if "customer" in table.columns:
         data["customer"] = table["customer"].to_numpy()[order]
@@ -173,6 +238,68 @@ def _extremes(table: pd.DataFrame, basis: Basis, order: npt.NDArray[np.intp]) ->
     data["whatif"] = [from_fen(int(v)) for v in second]
     data["difference"] = [from_fen(int(v)) for v in diff]
     return pd.DataFrame(data, index=pd.Index(table.index.to_numpy()[order], name="line"))
+
+
+def _first(keys: npt.NDArray[np.int64], top: int) -> npt.NDArray[np.intp]:
+    """``np.argsort(keys, kind="stable")[:top]`` (the smallest first, among equal keys the earlier
+    line first) without sorting every key: only those up to the ``top``-th smallest are sorted."""
+    if top <= 0 or len(keys) == 0:
+        return np.zeros(0, dtype=np.intp)
+    if top >= len(keys):
+        return np.argsort(keys, kind="stable")
+    kth = np.partition(keys, top - 1)[top - 1]
+    candidates = np.flatnonzero(keys <= kth)
+    return candidates[np.argsort(keys[candidates], kind="stable")][:top]
+
+
+def _check_basis(basis: str) -> None:
+    if basis not in ("literal", "cheapest"):
+        raise InputError("basis", basis, "portfolio_basis")
+
+
+def _summarized(comparison: Comparison, basis: Basis, top: int, bins: int) -> Comparison:
+    """``comparison`` with winners, losers and histogram on ``basis``, from its table."""
+    table = comparison.table
+    diff = difference_fen(table, basis)
+    falling = _first(diff, top)
+    falling = falling[diff[falling] < 0]
+    rising = _first(-diff, top)
+    rising = rising[diff[rising] > 0]
+    return replace(
+        comparison,
+        basis=basis,
+        winners=_extremes(table, basis, falling),
+        losers=_extremes(table, basis, rising),
+        histogram=difference_histogram(diff, bins),
+    )
+
+
+def comparison_of(
+    table: pd.DataFrame,
+    published: TariffTotals,
+    whatif: TariffTotals,
+    periods: tuple[PeriodRevenue, PeriodRevenue],
+    *,
+    top: int = 10,
+    bins: int = 20,
+    basis: Basis = "literal",
+) -> Comparison:
+    """The :class:`Comparison` of a priced ``table`` (full or compact) and its totals."""
+    _check_basis(basis)
+    empty = pd.DataFrame()
+    bare = Comparison(
+        published=published,
+        whatif=whatif,
+        difference=whatif.total - published.total,
+        cheapest_difference=whatif.cheapest_total - published.cheapest_total,
+        basis=basis,
+        winners=empty,
+        losers=empty,
+        histogram=empty,
+        table=table,
+        periods=periods,
+    )
+    return _summarized(bare, basis, top, bins)
 
 
 def compare(
@@ -185,46 +312,18 @@ def compare(
     basis: Basis = "literal",
 ) -> Comparison:
     """Price ``rows`` under both tariffs and summarize the change (see :class:`Comparison`)."""
-    if basis not in ("literal", "cheapest"):
-        raise InputError("basis", basis, "portfolio_basis")
+    _check_basis(basis)
     table = price_table(rows, published, whatif, differences=True)
-    diff = table["difference_fen" if basis == "literal" else "cheapest_difference_fen"].to_numpy()
-    # stable sorts: among equal differences the earlier line comes first
-    falling = np.argsort(diff, kind="stable")
-    falling = falling[diff[falling] < 0][:top]
-    rising = np.argsort(-diff, kind="stable")
-    rising = rising[diff[rising] > 0][:top]
-    first, second = totals(table, published), totals(table, whatif, AGAINST)
-    return Comparison(
-        published=first,
-        whatif=second,
-        difference=second.total - first.total,
-        cheapest_difference=second.cheapest_total - first.cheapest_total,
-        basis=basis,
-        winners=_extremes(table, basis, falling),
-        losers=_extremes(table, basis, rising),
-        histogram=difference_histogram(diff, bins),
-        table=table,
+    return comparison_of(
+        table, totals(table, published), totals(table, whatif, AGAINST),
+        (period_revenue(table), period_revenue(table, AGAINST)), top=top, bins=bins, basis=basis,
     )
 
 
 def with_basis(comparison: Comparison, basis: Basis, *, top: int = 10, bins: int = 20) -> Comparison:
     """``comparison`` summarized on another basis (winners, losers, histogram), without repricing."""
-    if basis not in ("literal", "cheapest"):
-        raise InputError("basis", basis, "portfolio_basis")
-    table = comparison.table
-    diff = table["difference_fen" if basis == "literal" else "cheapest_difference_fen"].to_numpy()
-    falling = np.argsort(diff, kind="stable")
-    falling = falling[diff[falling] < 0][:top]
-    rising = np.argsort(-diff, kind="stable")
-    rising = rising[diff[rising] > 0][:top]
-    return replace(
-        comparison,
-        basis=basis,
-        winners=_extremes(table, basis, falling),
-        losers=_extremes(table, basis, rising),
-        histogram=difference_histogram(diff, bins),
-    )
+    _check_basis(basis)
+    return _summarized(comparison, basis, top, bins)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,13 +344,9 @@ class ChangeGroup:
     amount: Decimal
 
 
-def _difference_fen(table: pd.DataFrame, basis: Basis) -> npt.NDArray[np.int64]:
-    return np.asarray(table["difference_fen" if basis == "literal" else "cheapest_difference_fen"], dtype=np.int64)
-
-
 def change_groups(table: pd.DataFrame, basis: Basis = "literal") -> dict[Side, ChangeGroup]:
     """Customers who pay more, less and the same under the what-if tariff (counts, shares, sums)."""
-    diff = _difference_fen(table, basis)
+    diff = difference_fen(table, basis)
     total = len(diff)
     masks: dict[Side, npt.NDArray[np.bool_]] = {"more": diff > 0, "less": diff < 0, "same": diff == 0}
     groups: dict[Side, ChangeGroup] = {}
@@ -266,7 +361,7 @@ def split_histogram(table: pd.DataFrame, basis: Basis = "literal", bins: int = 2
     """The histogram of the customers whose bill changes, falls and rises binned apart (so no bin
     mixes them and a small tail keeps bins of its own), unchanged customers left out (they are
     counted by :func:`change_groups`). Columns as :func:`difference_histogram`, plus ``side``."""
-    diff = _difference_fen(table, basis)
+    diff = difference_fen(table, basis)
     parts = []
     for side, values in (("less", diff[diff < 0]), ("more", diff[diff > 0])):
         if len(values):
@@ -277,21 +372,3 @@ def split_histogram(table: pd.DataFrame, basis: Basis = "literal", bins: int = 2
     return pd.concat(parts, ignore_index=True)
 
 
-@dataclass(frozen=True)
-class PeriodRevenue:
-    """A portfolio's revenue under one tariff by period: the recurring platform fee for a year
-    (every customer for 12 months), and the one-time pack purchases (literal and cheapest)."""
-
-    platform_per_year: Decimal
-    packs_once: Decimal
-    cheapest_packs_once: Decimal
-
-
-def period_revenue(table: pd.DataFrame, prefix: str = "") -> PeriodRevenue:
-    """Revenue by period of a priced table (``prefix`` "" for the published, "against_" the what-if)."""
-    months = np.asarray(table["months"], dtype=np.int64)
-    base = np.asarray(table[prefix + "base_fee_fen"], dtype=np.int64)
-    packs = np.asarray(table[prefix + "total_fen"], dtype=np.int64) - base  # the literal purchase's packs
-    cheapest = np.asarray(table[prefix + "cheapest_total_fen"], dtype=np.int64) - base
-    yearly = base // np.maximum(months, 1) * 12  # the fee is the same each month: exact
-    return PeriodRevenue(from_fen(exact_sum(yearly)), from_fen(exact_sum(packs)), from_fen(exact_sum(cheapest)))

@@ -28,8 +28,7 @@ from smop_pricing.portfolio import (
     synthetic_portfolio,
     within_limits,
 )
-from smop_pricing.portfolio.columns import AGAINST
-from smop_pricing.portfolio.compare import ChangeGroup, change_groups, period_revenue
+from smop_pricing.portfolio.compare import ChangeGroup, change_groups, difference_fen
 from smop_pricing.pricing.tariff import Tariff
 from smop_pricing.safe_io import csv_text
 
@@ -71,13 +70,12 @@ class PricedPortfolio:
     def unchanged(self) -> bool:
         """True when no customer's bill changes, on either basis."""
         table = self.comparison.table
-        return not (table["difference_fen"].any() or table["cheapest_difference_fen"].any())
+        return not (difference_fen(table, "literal").any() or difference_fen(table, "cheapest").any())
 
 
 def changes_on(comparison: Comparison, basis: str) -> bool:
     """True when some customer's bill changes on ``basis`` (literal or cheapest purchases)."""
-    column = "difference_fen" if basis == "literal" else "cheapest_difference_fen"
-    return bool(comparison.table[column].any())
+    return bool(difference_fen(comparison.table, "literal" if basis == "literal" else "cheapest").any())
 
 
 def synthetic_frame(size: int, seed: int) -> PortfolioFrame:
@@ -121,8 +119,7 @@ REVENUE_ROWS = ("platform_year", "packs_literal", "packs_cheapest", "terms_liter
 def revenue_table(comparison: Comparison, lang: str) -> pd.DataFrame:
     """Revenue under both tariffs by period, as text (:data:`REVENUE_COLUMNS`, rows :data:`REVENUE_ROWS`)."""
     first, second = comparison.published, comparison.whatif
-    table = comparison.table
-    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    before, after = comparison.periods
     amounts = {
         "platform_year": (before.platform_per_year, after.platform_per_year),
         "packs_literal": (before.packs_once, after.packs_once),
@@ -151,14 +148,14 @@ def group_delta(group: ChangeGroup, lang: str) -> str:
              amount=signed_money(group.amount, lang))
 
 
-def summary_lines(table: pd.DataFrame, lang: str) -> list[str]:
+def summary_lines(comparison: Comparison, lang: str) -> list[str]:
     """The portfolio summary beside the review's editor: who pays more, less, the same, and the
     platform fee a year and the one-time packs under the what-if tariff (with the change)."""
-    groups = change_groups(table)
+    groups = change_groups(comparison.table)
     lines = [t("portui.summary_group", lang, label=t(f"portui.group_{side}", lang),
                count=f"{groups[side].customers:,}", delta=group_delta(groups[side], lang))
              for side in ("more", "less", "same")]
-    before, after = period_revenue(table), period_revenue(table, AGAINST)
+    before, after = comparison.periods
     for label, old, new in (("portui.platform_year_metric", before.platform_per_year, after.platform_per_year),
                             ("portui.packs_metric", before.packs_once, after.packs_once)):
         lines.append(t("portui.summary_money", lang, label=t(label, lang), amount=format_money(new, lang),
