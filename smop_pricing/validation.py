@@ -70,7 +70,7 @@ _UNIT_WORDS = ("用户", "人", "users", "user")
 _NUMBER = re.compile(
     r"(?P<sign>[+-]?)"
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?"
-    r"(?P<frac>\.[0-9]+)?"
+    r"(?P<frac>\.[0-9]+|(?<=[0-9])\.)?"  # "5." (a trailing point, as a spreadsheet may write) is 5
     r"(?:e(?P<exp>[+-]?[0-9]{1,3}))?"
     r"(?P<mult>千万|百万|十万|[千万亿kmbw])?",
     re.ASCII,

@@ -87,3 +87,17 @@ def test_any_text_is_read_or_refused_with_an_input_error(text: str) -> None:
     except InputError:
         return
     assert 0 <= value <= MAX_USERS
+
+
+@pytest.mark.parametrize(("text", "number"), [("5.", 5), ("1,000.", 1_000), ("+0.", 0)])
+def test_a_trailing_point_is_read_as_the_whole_number_before_it_as_the_portfolio_reader_reads_it(text, number):
+    from smop_pricing.portfolio.read import parse_whole_numbers
+
+    assert parse_count("users", text, 0, 10**9) == number
+    assert parse_whole_numbers([text], 0, 10**9)[0][0] == number
+
+
+@pytest.mark.parametrize("text", [".", "-.", "5..", ".e3"])
+def test_a_point_without_a_digit_before_it_or_doubled_is_refused(text):
+    with pytest.raises(InputError):
+        parse_count("users", text, 0, 10**9)
