@@ -127,14 +127,15 @@ def templated(name: str, template_key: Hashable, frame: pd.DataFrame, descriptio
     return _kept(spec, datasets)
 
 
-def arrow_dataset(frame: pd.DataFrame) -> tuple[str, bytes] | None:
-    """``frame`` as :func:`vega_spec` puts it in a spec: its name (the hash of its Arrow bytes) and
-    the bytes; None when Streamlit's internals are missing (:func:`inline_spec`)."""
+def arrow_dataset(frame: pd.DataFrame | pa.Table) -> tuple[str, bytes] | None:
+    """``frame`` (a DataFrame or an Arrow table) as :func:`vega_spec` puts it in a spec: its name
+    (the hash of its Arrow bytes) and the bytes; None when Streamlit's internals are missing
+    (:func:`inline_spec`)."""
     internals = streamlit_internals()
     if internals is None:
         return None
     datasets: dict[str, Any] = {}
-    name = internals[1](frame, datasets)["name"]
+    name = str(internals[1](frame, datasets)["name"])
     return name, datasets[name]
 
 

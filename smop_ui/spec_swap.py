@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from smop_ui.charts import Spec, streamlit_internals, vega_spec
+from smop_ui.charts import Spec, arrow_dataset, vega_spec
 
 _TEMPLATE = "_spec_template_"
 _DESCRIPTION = '"description": '  # the key as json.dumps writes it
@@ -45,18 +45,6 @@ class SpecTemplate:
     # the spec has a description of its own and no other: :func:`fill` swaps it in the JSON text
     # (the spec's strings are JSON-escaped, so the key's text can appear only as a key)
     own_description: bool = False
-
-
-def arrow_dataset(frame: Data) -> tuple[str, bytes] | None:
-    """``frame``'s dataset as ``vega_spec`` makes it (its name, its Arrow bytes); None without
-    Streamlit's internals."""
-    internals = streamlit_internals()
-    if internals is None:
-        return None
-    datasets: dict[str, Any] = {}
-    ref = internals[1](frame, datasets)
-    name = str(ref["name"])
-    return name, datasets[name]
 
 
 def template(spec: Spec, frames: Sequence[Data]) -> SpecTemplate | None:

@@ -104,11 +104,11 @@ def test_a_frame_the_chart_does_not_draw_gives_no_template():
 
 
 def test_without_streamlits_private_names_nothing_is_templated(monkeypatch: pytest.MonkeyPatch):
-    import smop_ui.spec_swap as spec_swap
+    import smop_ui.charts as charts
 
     frame = _frame(PUBLISHED, 1_000_000, 1)
     spec = vega_spec(compare_chart(frame, "en"))
-    monkeypatch.setattr(spec_swap, "streamlit_internals", lambda: None)
+    monkeypatch.setattr(charts, "streamlit_internals", lambda: None)  # arrow_dataset's, as the page's
     assert template(spec, [curves_table(frame, "en")]) is None
 
 
