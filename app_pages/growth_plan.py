@@ -36,6 +36,7 @@ from smop_ui.chrome import current_lang, footer
 from smop_ui.markdown import escaped
 from smop_ui.params import ChoiceParam, IntParam, seed, show_notices, write_url
 from smop_ui.plan_view import (
+    DETAIL_KEY,
     SOURCE_KEY,
     SOURCES,
     TABLE_KEY,
@@ -154,8 +155,11 @@ with right:
     draw(spend_spec)
 
 st.header(t("plan.detail_title", lang))
-tabs = st.tabs([strategy_label(plan.name, lang) for plan in plans])
+# Only the open tab's purchases and budget are made and sent (a tab switch reruns the page, kept results reused).
+tabs = st.tabs([strategy_label(plan.name, lang) for plan in plans], key=f"{DETAIL_KEY}_{lang}", on_change="rerun")
 for tab, plan in zip(tabs, plans, strict=True):
+    if tab.open is False:
+        continue
     with tab:
         link = memo(f"plan_link_{plan.name}", (plan, lang), lambda plan=plan: scenario_link(plan, lang))
         st.link_button(t("plan.simulate", lang), link.url, help=t("plan.simulate_help", lang),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -58,16 +58,47 @@ def _kept(spec: dict[str, Any], datasets: dict[str, Any]) -> Spec:
     return Spec(json.dumps({**spec, "datasets": inline} if inline else spec, default=str), tuple(arrow_data.items()))
 
 
+_CONVERSION_ERRORS = (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError)
+
+
+Transformer = Callable[[Any, dict[str, Any]], dict[str, str]]
+
+
+def _one_thread(to_arrow: Transformer) -> Transformer:
+    """Streamlit's DataFrame-to-Arrow transformer, turning a DataFrame into Arrow on this thread.
+
+    Streamlit converts with ``pa.Table.from_pandas(df)``, whose default starts a thread pool for a
+    frame of more than a hundred rows per column: for a chart's few hundred rows that pool costs
+    more than the conversion (a quarter of the growth plan's chart time, py-spy). The table made
+    here is the same table (only the threads differ), so the bytes and the dataset's name are the
+    same; a frame pyarrow cannot take goes to Streamlit as it is, for its own fixes.
+    """
+    def transformer(data: Any, datasets: dict[str, Any]) -> dict[str, str]:
+        if isinstance(data, pd.DataFrame):
+            with suppress(*_CONVERSION_ERRORS):
+                data = pa.Table.from_pandas(data, nthreads=1)
+        return to_arrow(data, datasets)
+
+    return transformer
+
+
 def streamlit_internals() -> tuple[Any, Any] | None:
     """Streamlit's own lock around Altair's process-wide data transformer and theme, and its
-    DataFrame-to-Arrow transformer (private names of streamlit 1.67, pinned in requirements.txt);
-    None when a Streamlit release has moved them: charts then take :func:`inline_spec`."""
+    DataFrame-to-Arrow transformer (private names of streamlit 1.67, pinned in requirements.txt;
+    see :func:`_one_thread`); None when a Streamlit release has moved them: charts then take
+    :func:`inline_spec`."""
     try:
         from streamlit.elements import vega_charts
 
-        return vega_charts._altair_globals_lock, vega_charts._to_arrow_dataset
+        return vega_charts._altair_globals_lock, _transformer(vega_charts._to_arrow_dataset)
     except (ImportError, AttributeError):
         return None
+
+
+@lru_cache(maxsize=4)
+def _transformer(to_arrow: Transformer) -> Transformer:
+    """One wrapped transformer per Streamlit transformer (Altair keeps the one registered)."""
+    return _one_thread(to_arrow)
 
 
 def vega_spec(chart: Any, validate: bool = False) -> Spec:

@@ -54,6 +54,7 @@ from smop_ui.params import MAX_PARAM_CHARS
 
 _NOTICES, _FALLBACKS, _SHARED = "_url_notices", "_url_notice_fallbacks", "_shared_"
 TABLE_KEY, UPLOAD_KEY, SOURCE_KEY = "plan_table", "plan_upload", "plan_source"
+DETAIL_KEY = "plan_detail"  # the open tab of the plans' details, by language (its labels are in it)
 SOURCES = ("shape", "table", "csv")
 
 

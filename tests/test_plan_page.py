@@ -37,7 +37,27 @@ def comparison(at: AppTest) -> pd.DataFrame:
 
 
 def links(at: AppTest) -> list[str]:
-    return [element.proto.url for element in at.get("link_button")]
+    """Every plan's "simulate this plan" link: only the open tab's details are made (issue 18), so
+    each tab is opened in turn, as a visitor clicks it."""
+    lang = at.query_params.get("lang", "zh")
+    found = []
+    for tab in [tab.label for tab in at.tabs]:
+        at.session_state[f"plan_detail_{lang}"] = tab
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        found += [element.proto.url for element in at.get("link_button")]
+    return found
+
+
+def test_only_the_open_tabs_details_are_made_and_a_tab_opened_shows_its_own():
+    at = open_page(**EXAMPLE, lang="en")
+    assert [tab.label for tab in at.tabs] == ["Best plan", "Buy as you grow", "Buy quarterly", "Buy upfront"]
+    assert len(at.get("link_button")) == 1 and len(at.get("download_button")) == 2  # its CSV and the workbook
+    assert at.dataframe[2].value.iloc[0]["Packs"] == "CNY 84,000"  # the best plan at rate 0: all packs at once
+    at.session_state["plan_detail_en"] = "Buy as you grow"
+    at.run()
+    assert len(at.get("link_button")) == 1
+    assert at.dataframe[2].value.iloc[0]["Packs"] == "CNY 6,000"  # as you grow: one unit in the first month
 
 
 def test_the_worked_example_shows_168000_as_you_grow_and_84000_upfront_in_chinese():

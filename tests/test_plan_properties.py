@@ -127,6 +127,36 @@ def test_no_strategy_beats_the_optimum_and_every_one_covers_every_month(users, h
         assert plans[0].present_value <= plan.present_value
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 5_000_000), min_size=1, max_size=30), st.integers(0, 20),
+       st.lists(st.integers(0, 5_000_000), min_size=30, max_size=30), st.booleans())
+def test_a_plans_month_rows_and_months_over_capacity_are_read_afresh_from_its_purchases(users, held, other, rows_first):
+    """Rows and months over are made on demand (issue 18); under another forecast (a plan's own
+    purchases alone) each month's capacity, payment and users past it are R3 and R1 read afresh,
+    whichever of the rows or the months over is asked for first."""
+    from smop_pricing.plan.strategies import without_top_ups
+
+    base = Problem(PUBLISHED, Forecast(JAN, tuple(users)), held)
+    elsewhere = Problem(PUBLISHED, Forecast(JAN, tuple(other[: len(users)])), held)
+    for plan in all_strategies(base):
+        alone = without_top_ups(plan, elsewhere)
+        if rows_first:
+            assert len(alone.rows) == len(users)
+        units = held
+        expected_over = []
+        for m, u in enumerate(elsewhere.forecast.users):
+            bought = [p for p in alone.purchases if p.month == m]
+            units += sum(p.units for p in bought)
+            cap = PUBLISHED.included_users + units * PUBLISHED.pack_users
+            if u > cap:
+                expected_over.append((m, u - cap))
+        assert alone.over == tuple(expected_over)
+        assert [(r.month, r.over_users) for r in alone.over_months] == expected_over
+        row = alone.rows[-1]
+        assert (row.capacity, row.users) == (cap, elsewhere.forecast.users[-1])
+        assert row.platform_fee + row.pack_fee == PUBLISHED.monthly_fee + sum(p.fee for p in bought)
+
+
 # --------------------------------------------------------------------------- the command, read afresh
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from smop_pricing.charts import summary
@@ -36,57 +37,45 @@ class PlanLabels:
     lang: str = DEFAULT_LANG  # the text alternative's language (charts/summary.py)
 
 
-class _Months:
-    """Each plan's month m as a timestamp, made once per forecast (the plans usually share one)."""
-
-    def __init__(self) -> None:
-        self._made: dict[Forecast, dict[int, pd.Timestamp]] = {}
-
-    def __call__(self, plan: PlanResult, m: int) -> pd.Timestamp:
-        forecast = plan.problem.forecast
-        stamps = self._made.setdefault(forecast, {})
-        if m not in stamps:
-            stamps[m] = pd.Timestamp(forecast.month_start(m))
-        return stamps[m]
+def _months(forecast: Forecast) -> np.ndarray:
+    """The forecast's months as the chart's ``month`` column holds them (datetime64[s])."""
+    return np.array([forecast.month_start(m) for m in range(forecast.months)], dtype="datetime64[s]")
 
 
 def capacity_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, series (users or a strategy's capacity) and the count, for every month."""
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
-    month = _Months()
-    first = plans[0]
-    months = [month(first, r.month) for r in first.rows]
-    series = [labels.users] * len(first.rows)
-    values = [float(r.users) for r in first.rows]
+    first = plans[0].problem.forecast
+    months = [_months(first)]
+    series = [labels.users] * first.months
+    values = [float(users) for users in first.users]
     for plan in plans:
-        months += [month(plan, r.month) for r in plan.rows]
-        series += [names[plan.name]] * len(plan.rows)
-        values += [float(r.capacity) for r in plan.rows]
+        forecast = plan.problem.forecast
+        months.append(months[0] if forecast == first else _months(forecast))
+        series += [names[plan.name]] * forecast.months
+        values += [float(c) for c in plan.capacities]
     return _frame(months, series, values)
 
 
 def spend_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame:
     """Month, strategy and cumulative spend (platform fee and packs) by the end of that month."""
     names: dict[str, str] = dict(zip(STRATEGIES, labels.strategies, strict=True))
-    month = _Months()
-    months: list[pd.Timestamp] = []
+    months: list[np.ndarray] = []
     series: list[str] = []
     values: list[float] = []
     for plan in plans:
-        total = 0.0
-        for r in plan.rows:
-            total += float(r.platform_fee + r.pack_fee)
-            months.append(month(plan, r.month))
-            series.append(names[plan.name])
-            values.append(total)
+        months.append(_months(plan.problem.forecast))
+        series += [names[plan.name]] * plan.problem.forecast.months
+        values += np.cumsum([float(paid) for paid in plan.paid]).tolist()
     return _frame(months, series, values)
 
 
-def _frame(months: list[pd.Timestamp], series: list[str], values: list[float]) -> pd.DataFrame:
-    """The long-form frame from its columns (what a frame of one dict a row gives, a third of the time)."""
+def _frame(months: list[np.ndarray], series: list[str], values: list[float]) -> pd.DataFrame:
+    """The long-form frame from its columns (what a frame of one dict a row gives, a fraction of the time)."""
     if not months:
         return pd.DataFrame([], columns=["month", "series", "value"])
-    return pd.DataFrame({"month": months, "series": series, "value": values}, columns=["month", "series", "value"])
+    return pd.DataFrame({"month": np.concatenate(months), "series": series, "value": np.array(values, dtype=float)},
+                        columns=["month", "series", "value"])
 
 
 def _series_scale(labels: PlanLabels, with_users: bool) -> dict[str, object]:

@@ -190,7 +190,7 @@ def uncertainty_records(result: Uncertainty, lang: str) -> list[dict[str, object
             case = case_label(outcome.case, lang)
             row[t("plan.col_cost_under", lang, case=case)] = format_money(outcome.followed.present_value, lang)
             row[t("plan.col_regret_under", lang, case=case)] = format_money(outcome.regret, lang)
-            row[t("plan.col_over_months", lang, case=case)] = len(outcome.alone.over_months)
+            row[t("plan.col_over_months", lang, case=case)] = len(outcome.alone.over)
         rows.append(row)
     return rows
 
@@ -212,13 +212,13 @@ def over_text(result: Uncertainty, lang: str) -> list[str]:
     lines = []
     for candidate in result.candidates:
         for outcome in candidate.outcomes:
-            over = outcome.alone.over_months
+            over = outcome.alone.over  # (month, users past capacity)
             if not over:
                 continue
-            worst = max(over, key=lambda row: row.over_users)
+            worst = max(users for _, users in over)
             lines.append(t("plan.over_line", lang, strategy=strategy_label(candidate.strategy, lang),
                            planned=case_label(candidate.planned_on, lang), case=case_label(outcome.case, lang),
-                           months=len(over), first=outcome.alone.problem.forecast.label(over[0].month),
-                           users=format_users(worst.over_users, lang),
+                           months=len(over), first=outcome.alone.problem.forecast.label(over[0][0]),
+                           users=format_users(worst, lang),
                            top_up=format_money(outcome.top_up_fees, lang)))
     return lines

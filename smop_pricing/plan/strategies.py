@@ -84,12 +84,15 @@ class MonthRow:
 
 @dataclass(frozen=True)
 class PlanResult:
-    """A plan under a problem: the purchases, month rows and the money."""
+    """A plan under a problem: the purchases and the money; the month rows are made when asked for.
+
+    The low / base / high analysis follows some forty plans and reads only their money and their
+    months over capacity, so a plan's rows are not made until something reads them.
+    """
 
     name: str
     problem: Problem
     purchases: tuple[PlanPurchase, ...]
-    rows: tuple[MonthRow, ...]
     pack_fees: Decimal
     present_value: Decimal
 
@@ -106,10 +109,56 @@ class PlanResult:
         return sum(p.units for p in self.purchases)
 
     @cached_property
+    def _held(self) -> tuple[tuple[int, ...], tuple[Decimal, ...], tuple[int, ...]]:
+        """Per month: the units bought, the pack fees paid, and the units held after that month's purchases."""
+        months = self.problem.forecast.months
+        bought = [0] * months
+        fees = [ZERO] * months
+        for item in self.purchases:
+            bought[item.month] += item.purchase.units
+            fees[item.month] += item.purchase.fee
+        held, total = [], self.problem.held_units
+        for units in bought:
+            total += units
+            held.append(total)
+        return tuple(bought), tuple(fees), tuple(held)
+
+    @property
+    def capacities(self) -> tuple[int, ...]:
+        """Each month's capacity after that month's purchases (R3)."""
+        tariff = self.problem.tariff
+        return tuple(capacity(tariff, units_held) for units_held in self._held[2])
+
+    @property
+    def paid(self) -> tuple[Decimal, ...]:
+        """What each month pays: the platform fee and that month's packs."""
+        monthly = self.problem.tariff.monthly_fee
+        return tuple(monthly + fee for fee in self._held[1])
+
+    @cached_property
+    def rows(self) -> tuple[MonthRow, ...]:
+        """One row a month: users, units bought, capacity, what was paid."""
+        return self._rows(range(self.problem.forecast.months))
+
+    @cached_property
+    def over(self) -> tuple[tuple[int, int], ...]:
+        """R3: (month, users past capacity) for each month with users past capacity, in month order
+        (worked out once, without month rows: the uncertainty table and its notes ask for every plan's)."""
+        users = self.problem.forecast.users
+        return tuple((m, users[m] - cap) for m, cap in enumerate(self.capacities) if users[m] > cap)
+
+    @cached_property
     def over_months(self) -> tuple[MonthRow, ...]:
-        """The months with users past capacity (worked out once: the uncertainty table and its notes
-        each ask for every plan's)."""
-        return tuple(row for row in self.rows if row.users > row.capacity)
+        """The rows of the months with users past capacity."""
+        if "rows" in self.__dict__:
+            return tuple(row for row in self.rows if row.users > row.capacity)
+        return self._rows([m for m, _ in self.over])
+
+    def _rows(self, months: Sequence[int]) -> tuple[MonthRow, ...]:
+        tariff, users = self.problem.tariff, self.problem.forecast.users
+        monthly = tariff.monthly_fee
+        bought, fees, held = self._held
+        return tuple(_row(m, users[m], bought[m], capacity(tariff, held[m]), monthly, fees[m]) for m in months)
 
 
 def check_rate(rate: Decimal) -> Decimal:
@@ -185,27 +234,17 @@ def _row(month: int, users: int, units_bought: int, capacity: int, platform_fee:
 
 
 def evaluate(name: str, problem: Problem, purchases: Sequence[PlanPurchase]) -> PlanResult:
-    """The month rows, pack fees and present value of ``purchases`` under ``problem``."""
-    tariff, forecast = problem.tariff, problem.forecast
-    bought = [0] * forecast.months
-    fees = [ZERO] * forecast.months
+    """The pack fees and present value of ``purchases`` under ``problem`` (the month rows follow on demand)."""
+    fees = [ZERO] * problem.forecast.months
     for item in purchases:
-        bought[item.month] += item.purchase.units
         fees[item.month] += item.purchase.fee
-    rows: list[MonthRow] = []
-    held = problem.held_units
-    monthly = tariff.monthly_fee
-    for m, (users, units, fee) in enumerate(zip(forecast.users, bought, fees, strict=True)):
-        held += units
-        rows.append(_row(m, users, units, capacity(tariff, held), monthly, fee))
-    payments = [monthly + fee for fee in fees]
+    monthly = problem.tariff.monthly_fee
     return PlanResult(
         name=name,
         problem=problem,
         purchases=tuple(sorted(purchases, key=lambda p: (p.month, p.top_up))),
-        rows=tuple(rows),
         pack_fees=sum(fees, ZERO),
-        present_value=present_value(payments, problem.rate),
+        present_value=present_value([monthly + fee for fee in fees], problem.rate),
     )
 
 
