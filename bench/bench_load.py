@@ -9,6 +9,14 @@ The server's memory is read from /proc/<pid>/status: VmRSS before (after one war
 VmHWM (the peak) and VmRSS once the closed sessions are dropped and the figure is steady. The
 server runs with server.disconnectedSessionTTL = 5 (the default keeps a closed session 120 s).
 
+Server CPU per page run under load (issue 18), for every registered page and for the reference
+page (bench/reference_browser_page.py: one number input, one metric, one chart, one table) under
+the same load: 20 visitors open the page's link at once, each with a value of its own, then make
+CPU_CHANGES rounds of changes of the page's main input (bench/bench_server.py's INPUTS), none
+waiting for the others; each run has ended when the visitor's URL shows the new value and the
+app's script-state is idle. The server's CPU seconds over that (/proc/<pid>/stat) divided by the
+page runs made is the figure; its ratio is to the reference page's.
+
 `python -m bench.run_all load`
 """
 
@@ -18,11 +26,12 @@ import os
 import threading
 import time
 import urllib.request
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
 from bench.common import Figure, figure
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE, start_server, stop_server
 from tests.browser.sessions import Visitor, change_all, distinct_visits, settle_all
 
 GROUP = "load"
@@ -31,6 +40,10 @@ CHANGES = 5
 WAVES = 2
 SESSION_TTL_SECONDS = 5
 SETTLE_LIMIT_SECONDS = 90
+CPU_CHANGES = 3
+CPU_TARGET_RATIO = 3.0
+LOAD_TIMEOUT_MS = 120_000
+REFERENCE = "bench/reference_browser_page.py"
 
 
 def memory_mb(pid: int, field: str) -> float:
@@ -100,6 +113,83 @@ def wave(browser: object, base: str) -> tuple[float, list[float]]:
             visitor.leave()
 
 
+def _arrive(browser: Any, base: str, link: str) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(LOAD_TIMEOUT_MS)
+    page.goto(base + link, wait_until="commit")
+    return context, page
+
+
+def page_under_load(browser: Any, base: str, path: str, change: Any, visitors: int | None = None,
+                    changes: int | None = None) -> int:
+    """``visitors`` sessions open ``path`` with a ``change.param`` value each, then make ``changes``
+    rounds of concurrent changes of that input; return the page runs made (each one waited for).
+    By default VISITORS visitors and CPU_CHANGES rounds."""
+    visitors = VISITORS if visitors is None else visitors
+    changes = CPU_CHANGES if changes is None else changes
+    seen = [change.value(1_000 + v) for v in range(visitors)]
+    sep = "&" if "?" in path else "?"
+    sessions = [_arrive(browser, base, f"{path}{sep}{change.param}={value}&lang=en") for value in seen]
+    try:
+        for _context, page in sessions:
+            page.wait_for_selector('[data-testid="stMain"]')
+            page.wait_for_selector(IDLE)
+        for round_ in range(changes):
+            before = []
+            for v, (_context, page) in enumerate(sessions):
+                before.append(page.evaluate("location.search"))
+                field = page.get_by_test_id(change.test_id).nth(change.index).locator("input")
+                field.fill(str(change.value(round_ * visitors + v)))
+                field.press("Enter")
+            for (_context, page), search in zip(sessions, before, strict=True):
+                page.wait_for_function("before => location.search !== before", arg=search)
+                page.wait_for_selector(IDLE)
+    finally:
+        for context, _page in sessions:
+            context.close()
+    return visitors * (1 + changes)
+
+
+def cpu_under_load(browser: Any) -> list[Figure]:
+    """Server CPU per page run with 20 visitors on the page at once: every registered page, and the
+    reference page under the same load (each on a server of its own, after one warm-up visitor)."""
+    from bench.bench_server import INPUTS, Input
+    from smop_ui.registry import PAGES
+
+    def measure(script: str, visits: list[tuple[str, str, Input]]) -> dict[str, tuple[float, int]]:
+        proc, base = start_server(script=script, options=("--server.disconnectedSessionTTL",
+                                                          str(SESSION_TTL_SECONDS)))
+        found = {}
+        try:
+            for name, path, change in visits:
+                page_under_load(browser, base, path, change, visitors=1, changes=1)  # warm-up: imports, compiles
+                before = cpu_seconds(proc.pid)
+                runs = page_under_load(browser, base, path, change)
+                found[name] = (cpu_seconds(proc.pid) - before, runs)
+        finally:
+            stop_server(proc)
+        return found
+
+    reference_input = Input("stNumberInput", 0, "users", lambda i: 1_000_000 + 100_000 * (i + 1))
+    ref_cpu, ref_runs = measure(REFERENCE, [("reference", "/", reference_input)])["reference"]
+    pages = measure("app.py", [(spec.url_path, spec.link, INPUTS[spec.url_path]) for spec in PAGES])
+    floor = ref_cpu / ref_runs
+    figures = [figure(GROUP, f"reference page: server CPU per page run, {VISITORS} visitors at once", [floor],
+                      note=f"{ref_runs} runs ({VISITORS} links opened, {VISITORS * CPU_CHANGES} changes), "
+                           f"{ref_cpu:,.1f} CPU-s; {REFERENCE}")]
+    for spec in PAGES:
+        cpu, runs = pages[spec.url_path]
+        ratio = cpu / runs / floor
+        figures.append(figure(
+            GROUP, f"{spec.url_path}: server CPU per page run, {VISITORS} visitors at once", [cpu / runs],
+            floor="reference page, same load", floor_median=floor, ratio=ratio,
+            target=f"≤ {CPU_TARGET_RATIO:g}× reference", met=ratio <= CPU_TARGET_RATIO,
+            note=f"{runs} runs ({VISITORS} links opened, {VISITORS * CPU_CHANGES} changes of "
+                 f"`{INPUTS[spec.url_path].param}`), {cpu:,.1f} CPU-s"))
+    return figures
+
+
 def run() -> list[Figure]:
     proc, base = start_server(options=("--server.disconnectedSessionTTL", str(SESSION_TTL_SECONDS)))
     pid = proc.pid
@@ -126,6 +216,8 @@ def run() -> list[Figure]:
                 if not healthy(base) or proc.poll() is not None:
                     raise AssertionError("the server went down under load")
                 after.append(settled_rss(pid))
+            stop_server(proc)
+            cpu_figures = cpu_under_load(browser)
             browser.close()
     finally:
         stop_server(proc)
@@ -136,7 +228,7 @@ def run() -> list[Figure]:
            f"of which the Streamlit server used {server_cpu:,.1f} CPU-s ({server_cpu / machine_cpu:.0%}; "
            f"{server_cpu / reruns * 1000:,.0f} ms per page run, {reruns:,} runs): the rest is the "
            f"{VISITORS} Chromium renderers and Playwright on the same {os.cpu_count()} cores.")
-    return [
+    return [*cpu_figures,
         figure(GROUP, f"{VISITORS} sessions open the quote page at once, until all show their total", opened,
                note=f"{WAVES} waves; each visitor a Chromium context of its own; {load}. {cpu}"),
         figure(GROUP, f"a round of {VISITORS} concurrent changes, until all {VISITORS} show their new total", rounds,
