@@ -135,8 +135,7 @@ def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:
     with cols[0]:
         st.dataframe(view.ledger_table(result, lang), hide_index=True, width="stretch", column_config={
             t("lifepage.ledger_date", lang): st.column_config.DateColumn(format="YYYY-MM-DD")})
-        st.metric(t("lifecycle.total_paid", lang), format_money(result.total_paid, lang))
-        st.caption(t("lifecycle.no_refunds", lang))
+        st.caption(t("lifecycle.no_refunds", lang))  # the total paid is the first of the results' metrics
     with cols[1]:
         draw(spend)
 

@@ -19,6 +19,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from smop_pricing.charts import summary
 from smop_pricing.i18n import DEFAULT_LANG
@@ -79,11 +80,11 @@ Describe = Callable[[LedgerEntry | Rejection | Event], str]
 # deep-copied on the way to a spec; the dict gives the same spec).
 
 
-def _aria(frame: pd.DataFrame) -> dict[str, Any]:
+def _aria(frame: pd.DataFrame | pa.Table) -> dict[str, Any]:
     """Mark properties for a layer drawn from ``frame``: an empty one is hidden from assistive
     technology. Vega gives an empty mark container the role graphics-symbol with no name, which
     a screen reader announces as an unnamed image (axe: svg-img-alt, WCAG 1.1.1)."""
-    return {"aria": False} if frame.empty else {}
+    return {"aria": False} if len(frame) == 0 else {}
 
 
 def _ts(day: date) -> pd.Timestamp:
@@ -396,12 +397,12 @@ class CapacityParts:
     a page may keep the chart's spec by its shape and swap those in (``smop_ui.charts.with_layer_data``)."""
 
     keys: tuple[Hashable, ...]
-    makers: tuple[Callable[[], pd.DataFrame], ...]
+    makers: tuple[Callable[[], pa.Table], ...]
     description: str
     shape: tuple[object, ...]
 
     @cached_property
-    def frames(self) -> tuple[pd.DataFrame, ...]:
+    def frames(self) -> tuple[pa.Table, ...]:
         return tuple(make() for make in self.makers)
 
 
@@ -425,40 +426,37 @@ def capacity_parts(result: SimulationResult, labels: CapacityLabels) -> Capacity
         "stopped": bool((~active).any()),
     }
     shown = tuple(key for key in SERIES_COLORS if present[key])
-    # Each layer's frame made at once from the segments' arrays, with the columns the layer draws
-    # (the rows' index as a filter of the segments would keep it): through pandas' filters and
-    # assigns, and with every column, they were most of the chart's cost after a change of the users.
-    index = pd.RangeIndex(len(segments["start"]))
-    count = len(index) + 1  # each line ends at the end of the span
+    # Each layer's data made at once from the segments' arrays, with the columns the layer draws,
+    # as an Arrow table: what the chart's data becomes anyway (through pandas it was most of the
+    # chart's cost after a change of the users).
+    count = len(segments["start"]) + 1  # each line ends at the end of the span
 
-    def rows(mask: np.ndarray, series: str, *drawn: str) -> tuple[Hashable, Callable[[], pd.DataFrame]]:
+    def text(value: str, n: int) -> pa.Array:
+        return pa.array([value] * n, type=pa.large_string())
+
+    def rows(mask: np.ndarray, series: str, *drawn: str) -> tuple[Hashable, Callable[[], pa.Table]]:
         columns = ("start", "end", "last", *drawn)
 
-        def make() -> pd.DataFrame:
-            return pd.DataFrame({**{name: segments[name][mask] for name in columns},
-                                 "series": pd.array([series] * int(mask.sum()), dtype="str")}, index=index[mask])
+        def make() -> pa.Table:
+            return pa.table({**{name: segments[name][mask] for name in columns},
+                             "series": text(series, int(mask.sum()))})
 
         return (series, columns, *_key(mask, *(segments[name] for name in columns))), make
 
-    def repeated(text: str) -> Any:
-        return pd.array([text] * count, dtype="str")
-
-    def lines() -> pd.DataFrame:
-        users_series = repeated(names["users"])
-        return pd.DataFrame({
+    def lines() -> pa.Table:
+        return pa.table({
             "start": np.tile(np.append(segments["start"], segments["end"][-1:]), 2),
-            # in two chunks, one per line, as pd.concat of the two lines' frames gives it (so the same Arrow)
-            "series": users_series._concat_same_type([users_series, repeated(names["capacity"])]),
+            "series": pa.concat_arrays([text(names["users"], count), text(names["capacity"], count)]),
             "value": np.concatenate([segments["users"], segments["users"][-1:], segments["capacity"],
                                      segments["capacity"][-1:]]),
         })
 
-    def locked() -> pd.DataFrame:
-        return pd.DataFrame({
+    def locked() -> pa.Table:
+        return pa.table({
             "start": np.array([r.start for r in spans], dtype="datetime64[s]"),
             "end": np.array([r.end for r in spans], dtype="datetime64[s]"),
             "last": np.array([r.end - timedelta(days=1) for r in spans], dtype="datetime64[s]"),
-            "series": pd.array([names["locked"]] * len(spans), dtype="str"),
+            "series": text(names["locked"], len(spans)),
         })
 
     layers = (
