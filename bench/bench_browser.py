@@ -98,14 +98,27 @@ class Tab:
     def __init__(self, context: Any, base: str) -> None:
         self.context, self.base = context, base
         self.page: Any = None
+        # Per navigation: (seconds to the last websocket message received before the condition
+        # held, messages received by then, seconds to the condition).
+        self.opened: list[tuple[float, int, float]] = []
 
     def navigate(self, path: str, condition: str, arg: object) -> None:
         if self.page is not None:
             self.page.close()
         self.page = self.context.new_page()
         self.page.bring_to_front()
+        received: list[float] = []
+        start = time.perf_counter()
+
+        def on_socket(socket: Any) -> None:
+            socket.on("framereceived", lambda _payload: received.append(time.perf_counter() - start))
+
+        self.page.on("websocket", on_socket)
         self.page.goto(self.base + path, wait_until="commit", timeout=WAIT_MS)
         self.page.wait_for_function(condition, arg=arg, polling="raf", timeout=WAIT_MS)
+        shown = time.perf_counter() - start
+        before = [at for at in received if at <= shown]
+        self.opened.append((before[-1] if before else 0.0, len(before), shown))
 
     def type_users(self, label: str, users: int, condition: str, arg: object, role: str = "spinbutton") -> None:
         # The tab the user types in is the one in front: Chromium slows the timers of a tab behind.
@@ -147,7 +160,7 @@ def _figure(name: str, samples: list[float], floor_samples: list[float], floor: 
     return figure("browser", name, samples, floor=floor, floor_median=median(floor_samples), ratio=ratio, **extra)
 
 
-def headline_figures(app: Tab, ref_open: Callable[[], None]) -> list[Figure]:
+def headline_figures(app: Tab, ref_tab: Tab, ref_open: Callable[[], None]) -> list[Figure]:
     """Every other registered page: its link opened (a value not seen before) → its headline shown,
     timed in turn with the reference page's link → its total."""
     from smop_ui.registry import PAGES
@@ -164,12 +177,30 @@ def headline_figures(app: Tab, ref_open: Callable[[], None]) -> list[Figure]:
             n = next(fresh)
             app.navigate(link(n), HEADLINE_SHOWN, [selector, needle(n)])
 
+        app.opened.clear()
+        ref_tab.opened.clear()
         ref_times, app_times = interleaved(ref_open, page_open, repeat=REPEAT, warmup=1)
         ratio = median(app_times) / median(ref_times)
         figures.append(_figure(f"{spec.url_path} page: link opened → its headline shown", app_times, ref_times,
                                "reference page: link opened → its total shown",
-                               target=f"≤ {HEADLINE_RATIO:g}× reference", met=ratio <= HEADLINE_RATIO))
+                               target=f"≤ {HEADLINE_RATIO:g}× reference", met=ratio <= HEADLINE_RATIO,
+                               note=served_then_drawn(app.opened, ref_tab.opened)))
     return figures
+
+
+def served_then_drawn(page: list[tuple[float, int, float]], reference: list[tuple[float, int, float]]) -> str:
+    """The measured split of a link opened: the server's part (until the last websocket message
+    received before the headline showed) and the browser's (from it to the headline), page and reference."""
+    def split(opened: list[tuple[float, int, float]]) -> tuple[float, float, float]:
+        runs = opened[1:] or opened  # the warm-up left out
+        return (median([o[0] for o in runs]), median([o[2] - o[0] for o in runs]), median([float(o[1]) for o in runs]))
+
+    served, drawn, messages = split(page)
+    ref_served, ref_drawn, ref_messages = split(reference)
+    return (f"Measured cause: the last websocket message before the headline showed came {served * 1000:,.0f} ms "
+            f"after the link was opened ({messages:,.0f} messages), and the browser showed the headline "
+            f"{drawn * 1000:,.0f} ms after it; the reference page: {ref_served * 1000:,.0f} ms "
+            f"({ref_messages:,.0f} messages), then {ref_drawn * 1000:,.0f} ms (medians).")
 
 
 def run() -> list[Figure]:
@@ -193,8 +224,10 @@ def run() -> list[Figure]:
         ratio = median(app_times) / median(ref_times)
         figures.append(_figure("quote page: link opened → its total shown", app_times, ref_times,
                                "reference page: link opened → its total shown",
-                               target=f"≤ {HEADLINE_RATIO:g}× reference", met=ratio <= HEADLINE_RATIO))
-        figures += headline_figures(app, ref_open)
+                               target=f"≤ {HEADLINE_RATIO:g}× reference", met=ratio <= HEADLINE_RATIO,
+                               note=served_then_drawn(app.opened, ref.opened)))
+        figures += headline_figures(app, ref, ref_open)
+        quote_open()  # back on the quote page (the other pages' links left the tab on the last of them)
 
         users_label = t("quote.users", "en")
 
