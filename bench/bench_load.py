@@ -133,7 +133,10 @@ def page_under_load(browser: Any, base: str, path: str, change: Any, visitors: i
     sessions = [_arrive(browser, base, f"{path}{sep}{change.param}={value}&lang=en") for value in seen]
     try:
         for _context, page in sessions:
-            page.wait_for_selector('[data-testid="stMain"]')
+            # the first run drawn (its results, or a message), then ended: before, the page may
+            # still hold only some of its inputs, and the input's index would name another one
+            page.wait_for_selector('[data-testid="stMain"] [data-testid="stMetricValue"], '
+                                   '[data-testid="stMain"] [data-testid="stAlert"]')
             page.wait_for_selector(IDLE)
         for round_ in range(changes):
             before = []
