@@ -135,8 +135,8 @@ def page_under_load(browser: Any, base: str, path: str, change: Any, visitors: i
         for _context, page in sessions:
             # the first run drawn (its results, or a message), then ended: before, the page may
             # still hold only some of its inputs, and the input's index would name another one
-            page.wait_for_selector('[data-testid="stMain"] [data-testid="stMetricValue"], '
-                                   '[data-testid="stMain"] [data-testid="stAlert"]')
+            # (a metric or the footer's rule: every app page ends with the footer, the reference has a metric)
+            page.wait_for_selector('[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] hr')
             page.wait_for_selector(IDLE)
         for round_ in range(changes):
             before = []
