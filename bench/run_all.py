@@ -49,6 +49,7 @@ def main(argv: list[str]) -> int:
     wanted = args.groups or list(GROUPS)
     load_before = load()
     figures: list[Figure] = []
+    failed: list[str] = []
     for group in wanted:
         try:
             module = importlib.import_module(f"bench.bench_{group}")
@@ -58,7 +59,12 @@ def main(argv: list[str]) -> int:
             print(f"(no benchmark module for {group})")
             continue
         print(f"== {group}", flush=True)
-        got = module.run()
+        try:
+            got = module.run()
+        except Exception as exc:  # one group's failure must not lose the others' figures
+            failed.append(f"- {group}: failed, {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}")
+            print(failed[-1], flush=True)
+            continue
         for line in table(got)[2:]:
             print(line, flush=True)
         figures += got
@@ -79,10 +85,12 @@ def main(argv: list[str]) -> int:
     notes = [f"- {f.name}: {f.note}" for f in figures if f.note]
     if notes:
         doc += ["## Notes", "", *notes, ""]
+    if failed:
+        doc += ["## Groups that failed (their figures are missing above)", "", *failed, ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(doc), encoding="utf-8")
     print(f"wrote {args.out}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
