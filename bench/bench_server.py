@@ -144,7 +144,9 @@ def visit_page(browser: Any, base: str, link: str, change: Input | None, visits:
         page.set_default_timeout(60_000)
         for visit in range(visits):
             page.goto(f"{base}{link}{'&' if '?' in link else '?'}lang=en")
-            page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stAlert"], h1')
+            # the first run drawn: a metric or the footer's rule (the title alone came too soon: the
+            # lifecycle page's second number input was then its hidden auto-renewal term)
+            page.wait_for_selector('[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] hr')
             _settled(page)
             runs += 1
             for i in range(changes):
