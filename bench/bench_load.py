@@ -142,7 +142,7 @@ def page_under_load(browser: Any, base: str, path: str, change: Any, visitors: i
             before = []
             for v, (_context, page) in enumerate(sessions):
                 before.append(page.evaluate("location.search"))
-                field = page.get_by_test_id(change.test_id).nth(change.index).locator("input")
+                field = change.field(page)
                 field.fill(str(change.value(round_ * visitors + v)))
                 field.press("Enter")
             for (_context, page), search in zip(sessions, before, strict=True):

@@ -33,7 +33,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +63,22 @@ class Input:
     index: int  # which of them on the page
     param: str
     value: Callable[[int], int]
+    label: str | None = None  # its English label, where an index is not enough (see field())
+
+    def field(self, page: Any) -> Any:
+        """The input on ``page``: by its label when it has one (the lifecycle page's inputs were not
+        yet all drawn when a visit typed: its second number input was the hidden auto-renewal term)."""
+        if self.label is not None:
+            return page.get_by_role("spinbutton" if self.test_id == "stNumberInput" else "textbox",
+                                    name=self.label, exact=True).first
+        return page.get_by_test_id(self.test_id).nth(self.index).locator("input")
 
 
 INPUTS: dict[str, Input] = {
     "price-quote": Input("stTextInput", 0, "users", lambda i: 1_000_000 + 7_919 * (i + 1)),
     "cost-curve": Input("stNumberInput", 0, "users", lambda i: 1_000_000 + 7_919 * (i + 1)),
-    "lifecycle-simulator": Input("stNumberInput", 1, "life_users", lambda i: 150_000 + 10_000 * (i + 1)),
+    "lifecycle-simulator": Input("stNumberInput", 1, "life_users", lambda i: 150_000 + 10_000 * (i + 1),
+                                 label="Users at start"),
     "pricing-review": Input("stNumberInput", 2, "review_users", lambda i: 3_000_000 + 100_000 * (i + 1)),
     "growth-plan": Input("stTextInput", 1, "to", lambda i: 100_000_000 - 1_000_000 * (i + 1)),
 }
@@ -156,7 +166,7 @@ def visit_page(browser: Any, base: str, link: str, change: Input | None, visits:
                     _settled(page)
                 else:
                     value = change.value(visit * changes + i)
-                    field = page.get_by_test_id(change.test_id).nth(change.index).locator("input")
+                    field = change.field(page)
                     before = page.evaluate("location.search")
                     field.fill(str(value))
                     field.press("Enter")
@@ -178,9 +188,8 @@ def profile(script: str, visits: list[tuple[str, str, Input | None]], workdir: P
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _name, link, change in visits:  # a warm-up visit: imports and first compiles are not a page run's
-                visit_page(browser, base, link, None if change is None else Input(
-                    change.test_id, change.index, change.param, lambda i, c=change: c.value(i + VISITS * CHANGES)),
-                    visits=1, changes=2)
+                visit_page(browser, base, link, None if change is None else replace(
+                    change, value=lambda i, c=change: c.value(i + VISITS * CHANGES)), visits=1, changes=2)
             for name, link, change in visits:
                 raw = workdir / f"{name}.txt"
                 spy = _spy(proc.pid, raw)
