@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import altair as alt
 import numpy as np
@@ -66,7 +67,7 @@ def spend_frame(plans: Sequence[PlanResult], labels: PlanLabels) -> pd.DataFrame
     for plan in plans:
         months.append(_months(plan.problem.forecast))
         series += [names[plan.name]] * plan.problem.forecast.months
-        values += np.cumsum([float(paid) for paid in plan.paid]).tolist()
+        values += [float(total) for total in accumulate(plan.paid)]  # summed exactly, a float for the chart
     return _frame(months, series, values)
 
 

@@ -150,8 +150,6 @@ class PlanResult:
     @cached_property
     def over_months(self) -> tuple[MonthRow, ...]:
         """The rows of the months with users past capacity."""
-        if "rows" in self.__dict__:
-            return tuple(row for row in self.rows if row.users > row.capacity)
         return self._rows([m for m, _ in self.over])
 
     def _rows(self, months: Sequence[int]) -> tuple[MonthRow, ...]:
