@@ -24,11 +24,13 @@ from smop_pricing.pricing.tariff import published_tariff
 from smop_ui import lifecycle_view as view
 from smop_ui.charts import draw, memo
 from smop_ui.chrome import current_lang, footer
+from smop_ui.headline import figure_card
 from smop_ui.params import full_link
 from smop_ui.registry import PAGES
 
 lang = current_lang()
 tariff = published_tariff()
+HEADLINE_KEY = "life_headline"  # the total paid card: CSS class st-key-life_headline
 md = view.md
 
 
@@ -98,19 +100,20 @@ def _metrics(result: SimulationResult) -> None:
     daily = result.daily
     over_days = int((daily["over_quota_users"] > 0).sum())
     peak = max((r.peak_over for r in result.over_quota), default=0)
+    # Cards in Markdown, not st.metric: drawn with the page's first text (smop_ui.headline). The total
+    # paid, first, is the headline; the money and the ending in one row, the days in the next.
     with st.container(horizontal=True):  # wraps on a narrow screen
-        st.metric(t("lifepage.metric_total", lang), format_money(result.total_paid, lang), width=200)
-        st.metric(t("lifepage.metric_final", lang), state_label(result.final_state, lang),
-                  t("lifepage.metric_final_expiry", lang, expiry=result.final_expiry.isoformat()),
-                  delta_color="off", delta_arrow="off", width=200)
-        st.metric(t("lifepage.metric_stopped", lang), f"{days_in(result, 'stopped'):,}",
-                  help=t("lifepage.metric_stopped_help", lang), width=140)
-        st.metric(t("lifepage.metric_reclaimed", lang), f"{days_in(result, 'reclaimed'):,}",
-                  help=t("lifepage.metric_reclaimed_help", lang), width=140)
-        st.metric(t("lifepage.metric_over", lang), f"{over_days:,}",
-                  t("lifepage.metric_over_peak", lang, n=f"{peak:,}") if peak else None,
-                  delta_color="inverse" if peak else "normal", delta_arrow="off", width=140)
-        st.metric(t("lifepage.metric_refused", lang), f"{len(result.rejected):,}", width=140)
+        figure_card(t("lifepage.metric_total", lang), format_money(result.total_paid, lang), key=HEADLINE_KEY)
+        figure_card(t("lifepage.metric_final", lang), state_label(result.final_state, lang), key="life_final",
+                    note=t("lifepage.metric_final_expiry", lang, expiry=result.final_expiry.isoformat()))
+        figure_card(t("lifepage.metric_over", lang), f"{over_days:,}", key="life_over",
+                    note=t("lifepage.metric_over_peak", lang, n=f"{peak:,}") if peak else None, color="red")
+    with st.container(horizontal=True):
+        figure_card(t("lifepage.metric_stopped", lang), f"{days_in(result, 'stopped'):,}", key="life_stopped",
+                    help=t("lifepage.metric_stopped_help", lang))
+        figure_card(t("lifepage.metric_reclaimed", lang), f"{days_in(result, 'reclaimed'):,}", key="life_reclaimed",
+                    help=t("lifepage.metric_reclaimed_help", lang))
+        figure_card(t("lifepage.metric_refused", lang), f"{len(result.rejected):,}", key="life_refused")
 
 
 def _results(result: SimulationResult, event_rows: tuple[int, ...]) -> None:

@@ -222,7 +222,7 @@ def main() -> None:
     with left:
         whatif = editor(published, lang)
     with right:
-        summary = st.container(border=True)
+        summary = st.container(border=True, key="review_summary")  # the headline: the what-if's effect (Markdown)
     with st.container(horizontal=True):
         users = st.number_input(t("review.max_users", lang), min_value=100_000, max_value=MAX_COMPARE_USERS,
                                 step=100_000, key="review_users")

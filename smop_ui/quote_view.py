@@ -48,12 +48,14 @@ from smop_pricing.quote.summary import (
 from smop_pricing.validation import parse_users
 from smop_ui.chart_fill import Template, fill, template
 from smop_ui.charts import Spec, arrow, draw, vega_spec
+from smop_ui.headline import figure_card
 from smop_ui.markdown import escaped, quoted
 from smop_ui.params import ChoiceParam, IntParam, Param, TextParam, clear_url, full_link, seed, share_query, write_url
 
 _CHART_ENTRIES = 256  # a spec is a few kB
 Slot = tuple[int, int, int, str, str]  # users, months, held units, how the packs are bought (a Kind), name
 BUY = ChoiceParam("buy", DEFAULT_BASIS, BASES)
+HEADLINE_KEY = "quote_headline"  # the headline card: CSS class st-key-quote_headline
 
 # The tier table's highlights, as Markdown in its cells (a pandas Styler did the same at a third
 # of the page's rerun): the literal purchase's tier orange, the cheaper one's green.
@@ -189,11 +191,13 @@ def headline(s: Summary, lang: str) -> None:
     alternative, never styled as a price change; then upfront · monthly · first term · next 12 months."""
     q = s.quote
     m_total, m_alt, m_capacity, m_thousand = st.columns([1.25, 1.45, 1, 1])
-    m_total.metric(
-        t(f"quote.metric_headline_{s.basis}", lang), format_money(s.first_term_total, lang), border=True,
-        help=t("quote.metric_headline_help", lang, base=format_money(q.base_fee, lang),
-               packs=format_money(s.one_time, lang), units=f"{s.pack_units:,}"),
-    )
+    # Cards in Markdown, not st.metric: drawn with the page's first text (smop_ui.headline)
+    with m_total:
+        figure_card(
+            t(f"quote.metric_headline_{s.basis}", lang), format_money(s.first_term_total, lang), key=HEADLINE_KEY,
+            help=t("quote.metric_headline_help", lang, base=format_money(q.base_fee, lang),
+                   packs=format_money(s.one_time, lang), units=f"{s.pack_units:,}"),
+        )
     difference = s.alternative_difference
     if s.has_alternative:
         alt_label = t(f"quote.metric_alt_{s.alternative_basis}", lang) + t(
@@ -201,15 +205,18 @@ def headline(s: Summary, lang: str) -> None:
             amount=format_money(abs(difference), lang))
     else:
         alt_label = t("quote.metric_alt_same", lang)
-    m_alt.metric(alt_label, format_money(s.alternative_total, lang), border=True,
-                 help=t(f"quote.metric_alt_help_{s.alternative_basis}", lang))
-    m_capacity.metric(t("quote.metric_capacity", lang), f"{s.capacity:,}", border=True,
-                      help=t("quote.metric_capacity_basis", lang))
-    m_thousand.metric(
-        t("quote.metric_per_thousand", lang),
-        format_rate(s.cost_per_thousand, lang, t("quote.not_applicable", lang)),
-        border=True, help=t("quote.metric_per_thousand_help", lang, months=q.months, users=f"{q.users:,}"),
-    )
+    with m_alt:
+        figure_card(alt_label, format_money(s.alternative_total, lang), key="quote_alternative",
+                    help=t(f"quote.metric_alt_help_{s.alternative_basis}", lang))
+    with m_capacity:
+        figure_card(t("quote.metric_capacity", lang), f"{s.capacity:,}", key="quote_capacity",
+                    help=t("quote.metric_capacity_basis", lang))
+    with m_thousand:
+        figure_card(
+            t("quote.metric_per_thousand", lang),
+            format_rate(s.cost_per_thousand, lang, t("quote.not_applicable", lang)), key="quote_per_thousand",
+            help=t("quote.metric_per_thousand_help", lang, months=q.months, users=f"{q.users:,}"),
+        )
     figures = (
         ("sum_one_time", s.one_time, "quote.sum_one_time_help"),
         ("sum_monthly", s.recurring_monthly, "quote.sum_monthly_help"),
@@ -220,8 +227,9 @@ def headline(s: Summary, lang: str) -> None:
     box.markdown(f"**{t('quote.summary_section', lang)}**")
     for column, (key, amount, help_key) in zip(box.columns(4), figures, strict=True):
         term = term_text(q.months, lang)
-        column.metric(t(f"quote.{key}_short", lang, term=term), format_money(amount, lang),
-                      help=t(help_key, lang, term=term))
+        with column:
+            figure_card(t(f"quote.{key}_short", lang, term=term), format_money(amount, lang), key=f"quote_{key}",
+                        help=t(help_key, lang, term=term), border=False)
 
 
 def sheet_details(lang: str, issued: dt.date) -> SheetInfo:

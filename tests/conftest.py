@@ -12,6 +12,7 @@ from types import MappingProxyType
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from smop_ui.headline import read as read_headline
 from smop_ui.registry import PAGES, PageSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +46,17 @@ def shown(markdown: str) -> str:
             out.append("" if char == "\u2060" else char)
             i += 1
     return "".join(out)
+
+
+def headlines(at: AppTest) -> dict[str, str]:
+    """The page's headline cards (smop_ui.headline), label -> value as shown."""
+    cards = (read_headline(str(m.value)) for m in at.markdown)
+    return {card[0]: card[1] for card in cards if card is not None}
+
+
+def figures(at: AppTest) -> dict[str, str]:
+    """Every figure the page shows: its headline cards, then its metrics (label -> value)."""
+    return {**headlines(at), **{m.label: str(m.value) for m in at.metric}}
 
 
 def app_test(page: str | None = None, **params: str) -> AppTest:

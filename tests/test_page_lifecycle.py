@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from smop_pricing.lifecycle.link import decode_document, encode_document
 from smop_pricing.lifecycle.scenario import list_presets
 from smop_ui.registry import PAGES
-from tests.conftest import app_test, page_test
+from tests.conftest import app_test, figures, headlines, page_test
 
 PAGE = "app_pages/lifecycle.py"
 PRESETS = [p.name for p in list_presets()]
@@ -30,12 +30,14 @@ def text_of(at: AppTest) -> str:
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
         parts += [str(e.value) for e in at.get(kind)]
+    parts += [f"{label}: {value}" for label, value in headlines(at).items()]
     parts += [f"{m.label}: {m.value} {m.proto.delta}" for m in at.metric]
     return "\n".join(parts).replace("\\", "")
 
 
 def metric(at: AppTest, label: str) -> str:
-    return next(str(m.value) for m in at.metric if m.label == label)
+    """A figure by its label: the headline card (total paid) or a metric."""
+    return figures(at)[label]
 
 
 def editor(at: AppTest) -> Any:

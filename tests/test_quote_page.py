@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, shown
+from tests.conftest import ROOT, figures, headlines, shown
 from tests.conftest import app_test as run_app
 
 
 def _metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The headline card and the metrics beside and below it."""
+    return figures(at)
 
 
 def _texts(at) -> str:
@@ -78,8 +79,12 @@ def test_the_purchase_switch_turns_the_headline_and_puts_buy_in_the_link():
 
 
 def test_the_alternative_is_never_styled_as_a_price_change():
-    for metric in run_app(users="100万", months="12").metric:
-        assert not metric.proto.delta
+    at = run_app(users="100万", months="12")
+    # a card of its figure and its words: no delta, no arrow, no colour (and no metric that could have one)
+    assert headlines(at)["按需购买（多 5,400 元）"] == "62,400 元"
+    assert not at.metric
+    card = next(str(m.value) for m in at.markdown if "62,400" in str(m.value))
+    assert card == "## 62,400 元\n\n按需购买（多 5,400 元）"
 
 
 def test_when_nothing_is_cheaper_the_alternative_says_it_costs_the_same():
@@ -124,7 +129,7 @@ def test_a_refused_count_is_explained_by_the_field_and_no_result_is_shown(text, 
     assert not at.exception
     (error,) = at.error
     assert words in shown(error.value) and "100,000,000" in error.value
-    assert not at.metric and not at.table and not at.get("download_button")
+    assert not figures(at) and not at.table and not at.get("download_button")
     assert "运营用户量有效后显示报价" in at.info[0].value
     assert _users(at) == text  # what was typed stays, and so does everything else
     assert at.number_input(key="months").value == 12 and at.number_input(key="held").value == 2

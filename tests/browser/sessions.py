@@ -21,12 +21,13 @@ from smop_pricing.validation import parse_users
 from tests.browser.conftest import IDLE
 
 USERS_LABEL = "Users to operate"
+HEADLINE = ".st-key-quote_headline h2"  # the quote's headline card (smop_ui.headline)
 TIMEOUT_MS = 90_000  # a page under load: 20 visitors on two cores
 
 
 @cache
 def expected_total(users: int, months: int) -> str:
-    """The quote page's first metric for ``users`` and ``months`` in English: the recommended
+    """The quote page's headline figure for ``users`` and ``months`` in English: the recommended
     purchase's total (issue 13), 'CNY 35,000'."""
     return format_money(quote(published_tariff(), users, months).cheapest_total, "en")
 
@@ -64,7 +65,7 @@ class Visitor:
     def settle(self) -> None:
         """Wait until the page shows this visitor's own total and link."""
         self.page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-        expect(self.page.get_by_test_id("stMetricValue").first).to_have_text(self.total, timeout=TIMEOUT_MS)
+        expect(self.page.locator(HEADLINE)).to_have_text(self.total, timeout=TIMEOUT_MS)
         self.page.wait_for_function(
             "users => new URLSearchParams(location.search).get('users') === users", arg=str(self.users),
             timeout=TIMEOUT_MS,
@@ -73,7 +74,7 @@ class Visitor:
     def shown(self) -> dict[str, object]:
         """What the page shows of the quote: the total, the users input, the link's query."""
         return {
-            "total": self.page.get_by_test_id("stMetricValue").first.inner_text(),
+            "total": self.page.locator(HEADLINE).inner_text(),
             "users": parse_users(self.page.get_by_role("textbox", name=USERS_LABEL).first.input_value()),
             # the compared options keep the users they started from (issue 13): the quote's own part
             "link": self.page.get_by_test_id("stCode").first.inner_text().strip().split("&c1_")[0],

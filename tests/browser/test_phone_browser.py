@@ -17,6 +17,7 @@ from tests.browser.conftest import EXPECT_TIMEOUT_MS, IDLE, open_app, screenshot
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 1000}
 METRIC = '[data-testid="stMetric"]'
+HEADLINE_CARD = '[class*="_headline"] h2'  # .st-key-quote_headline, .st-key-life_headline
 CHART = '[data-testid="stVegaLiteChart"]'
 WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 # Streamlit scrolls its main area itself: it must not scroll sideways either
@@ -41,8 +42,11 @@ def _open(page: Page, base: str, spec: PageSpec) -> None:
 
 
 def _headline(page: Page):  # type: ignore[no-untyped-def]
-    """The page's headline figure: its first metric, else the first sentence with an amount of money."""
+    """The page's headline figure: its headline card (smop_ui.headline), else its first metric, else
+    the first sentence with an amount of money."""
     main = page.get_by_test_id("stMain")
+    if main.locator(HEADLINE_CARD).count():
+        return main.locator(HEADLINE_CARD).first
     if main.locator(METRIC).count():
         return main.locator(METRIC).first
     return main.locator('[data-testid="stMarkdownContainer"]', has_text=re.compile("元|CNY")).first

@@ -50,7 +50,7 @@ def test_simulate_this_plan_opens_the_lifecycle_page_with_no_day_over_capacity(p
     over = life.get_by_test_id("stMetric").filter(has_text="Days over capacity")
     expect(over).to_have_count(1)
     expect(over.get_by_test_id("stMetricValue")).to_have_text("0")
-    paid = life.get_by_test_id("stMetric").filter(has_text="Total paid")
+    paid = life.locator(".st-key-life_headline").filter(has_text="Total paid")  # the headline card
     expect(paid.first).to_contain_text("132,000")  # 24 months of platform fee + 84,000 of packs
     expect(life.get_by_test_id("stException")).to_have_count(0)
     screenshot(life, "plan-simulated-en")

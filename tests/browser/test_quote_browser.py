@@ -11,6 +11,10 @@ from tests.browser.conftest import IDLE, SCREENSHOTS, open_app, screenshot
 
 CHARTS = '[data-testid="stVegaLiteChart"] :is(canvas, svg)'
 METRIC = '[data-testid="stMetricValue"]'
+CARD = ".st-key-quote_headline"  # the headline card (smop_ui.headline): Markdown, not a metric
+HEADLINE = f"{CARD} h2"
+CARDS = ", ".join(f".st-key-quote_{name}" for name in ("headline", "alternative", "capacity", "per_thousand",
+                                                        "sum_one_time", "sum_monthly", "sum_first_term", "sum_next_12"))
 
 
 def _wait_for_charts(page, count: int = 2) -> None:
@@ -19,12 +23,16 @@ def _wait_for_charts(page, count: int = 2) -> None:
 
 
 def _metrics(page, first: str) -> dict[str, str]:
-    """The metrics by label, once the first shows ``first`` and all eight are drawn."""
-    expect(page.locator(METRIC).first).to_have_text(first)
-    expect(page.locator(METRIC)).to_have_count(8)
-    labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
-    values = page.get_by_test_id("stMetricValue").all_inner_texts()
-    return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
+    """The eight figure cards by label, once the headline shows ``first`` and all are drawn (the page
+    draws its figures as Markdown cards, no metric)."""
+    expect(page.locator(HEADLINE)).to_have_text(first)
+    expect(page.locator(METRIC)).to_have_count(0)
+    figures: dict[str, str] = {}
+    cards = page.locator(CARDS)
+    expect(cards).to_have_count(8)
+    for card in cards.all():
+        figures[card.locator("p").first.inner_text().strip()] = card.locator("h2").inner_text().strip()
+    return figures
 
 
 def _type(field, text: str) -> None:
@@ -42,7 +50,8 @@ def test_a_million_users_written_in_wan_for_a_year_shows_the_recommended_headlin
     assert metrics["之后 12 个月"] == "24,000 元"
     expect(page.get_by_test_id("stMain")).to_contain_text("= 1,000,000 用户（100万）")
     # the alternative is not drawn as a price change
-    expect(page.get_by_test_id("stMetricDelta")).to_have_count(0)
+    alternative = re.compile(r"^\s*62,400 元\s+按需购买（多 5,400 元）\s*$")  # its figure and words, nothing more
+    expect(page.locator(".st-key-quote_alternative")).to_have_text(alternative)
     open_app(page, f"{app_url}/?users=100万&months=12&buy=literal")
     assert _metrics(page, "62,400 元")["合计（按需购买）"] == "62,400 元"
 
@@ -67,30 +76,31 @@ def test_users_typed_in_wan_update_the_url_and_that_link_reproduces_the_quote(pa
     page.wait_for_selector(IDLE)
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("= 1,500,000 用户（150万）")
-    expect(page.locator(METRIC).first).to_have_text("41,000 元")  # 2,000 + 13 × 3,000
+    expect(page.locator(HEADLINE)).to_have_text("41,000 元")  # 2,000 + 13 × 3,000
     link = page.url
     again = browser.new_page()
     try:
         open_app(again, link)
         expect(again.get_by_role("textbox", name="运营用户量").first).to_have_value("1,500,000")
-        expect(again.locator(METRIC).first).to_have_text("41,000 元")
+        expect(again.locator(HEADLINE)).to_have_text("41,000 元")
     finally:
         again.close()
 
 
 def test_a_refused_count_is_explained_by_the_field_and_no_result_stays_on_screen(page, app_url):
     open_app(page, f"{app_url}/?users=1000000&months=12")
-    expect(page.locator(METRIC).first).to_have_text("57,000 元")
+    expect(page.locator(HEADLINE)).to_have_text("57,000 元")
     field = page.get_by_role("textbox", name="运营用户量").first
     _type(field, "1.5亿")
     page.wait_for_selector(IDLE)
     error = page.get_by_test_id("stAlert").filter(has_text="1.5亿")
     expect(error).to_contain_text("100,000,000")
     expect(page.locator(METRIC)).to_have_count(0)
+    expect(page.locator(CARDS)).to_have_count(0)
     expect(field).to_have_value("1.5亿")
     expect(page.get_by_role("spinbutton", name="购买时长（月）").first).to_have_value("12")
     _type(field, "35万")
-    expect(page.locator(METRIC).first).to_have_text("36,000 元")
+    expect(page.locator(HEADLINE)).to_have_text("36,000 元")
 
 
 def test_the_link_shown_on_the_page_reproduces_the_quote(page, app_url, browser):
@@ -99,11 +109,11 @@ def test_the_link_shown_on_the_page_reproduces_the_quote(page, app_url, browser)
     expect(codes.nth(0)).to_contain_text("?users=2300000&months=12&held=1&buy=literal&lang=en")
     full = codes.nth(1).inner_text().strip()
     assert full == f"{app_url}/?users=2300000&months=12&held=1&buy=literal&lang=en"
-    total = page.locator(METRIC).first.inner_text()
+    total = page.locator(HEADLINE).inner_text()
     again = browser.new_page()
     try:
         open_app(again, full)
-        expect(again.locator(METRIC).first).to_have_text(total)
+        expect(again.locator(HEADLINE)).to_have_text(total)
     finally:
         again.close()
 
@@ -194,7 +204,7 @@ def test_a_change_of_a_compared_option_reruns_only_its_section_and_the_link_foll
     frames: list[object] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
     open_app(page, f"{app_url}/?users=1000000&months=12&lang=en")
-    expect(page.locator(METRIC).first).to_have_text("CNY 57,000")
+    expect(page.locator(HEADLINE)).to_have_text("CNY 57,000")
     months = page.get_by_test_id("stNumberInput").locator("input")  # months, held, c1_months, c1_held, c2_months
 
     sent = len(frames)
@@ -202,8 +212,8 @@ def test_a_change_of_a_compared_option_reruns_only_its_section_and_the_link_foll
     page.wait_for_url(re.compile(r"[?&]months=24\b"))
     page.wait_for_selector(IDLE)
     whole_page = len(frames) - sent
-    expect(page.locator(METRIC).first).not_to_have_text("CNY 57,000")
-    total = page.locator(METRIC).first.inner_text()
+    expect(page.locator(HEADLINE)).not_to_have_text("CNY 57,000")
+    total = page.locator(HEADLINE).inner_text()
 
     sent = len(frames)
     _type(months.nth(4), "7")  # the second compared option's term: its section only
@@ -211,7 +221,7 @@ def test_a_change_of_a_compared_option_reruns_only_its_section_and_the_link_foll
     page.wait_for_selector(IDLE)
     section = len(frames) - sent
     assert section * 2 < whole_page, (section, whole_page)
-    expect(page.locator(METRIC).first).to_have_text(total)
+    expect(page.locator(HEADLINE)).to_have_text(total)
     link = page.get_by_test_id("stCode").first
     expect(link).to_contain_text("months=24")
     expect(link).to_contain_text("c2_months=7")
