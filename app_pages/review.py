@@ -28,6 +28,7 @@ from smop_ui.portfolio_view import portfolio_fragment
 from smop_ui.review_view import READING_ICONS, Review, audit_view, cliffs_view, compare_view, overpay_spec
 
 MAX_COMPARE_USERS = 20_000_000
+TAB_KEY = "review_section"  # the open tab, per language: review_section_zh / review_section_en
 PARAMS = (
     IntParam("review_users", 3_000_000, 100_000, MAX_COMPARE_USERS),
     IntParam("review_months", 1, 1, 120),
@@ -231,10 +232,15 @@ def main() -> None:
                                 key="review_units")
     write_url(PARAMS)
     review = Review(lang, published, whatif, int(users), int(months), int(units))
-    tabs = st.tabs([t("review.tab_portfolio", lang), *(t(f"review.tab_{key}", lang) for key, _ in SECTIONS)])
+    # Only the open section is made and sent (a tab click reruns the page). The portfolio's is always
+    # drawn: its widgets keep their values, and it fills the summary beside the editor.
+    tabs = st.tabs([t("review.tab_portfolio", lang), *(t(f"review.tab_{key}", lang) for key, _ in SECTIONS)],
+                   key=f"{TAB_KEY}_{lang}", on_change="rerun")
     with tabs[0]:  # a fragment: a change of the portfolio reruns it and its summary, not the curves
         portfolio_fragment(lang, published, whatif, summary)
     for tab, (_, render) in zip(tabs[1:], SECTIONS, strict=True):
+        if tab.open is False:
+            continue
         with tab:
             render(review)
     footer(published, lang)

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from smop_pricing.i18n import t
 from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
 from tests.conftest import app_test
 
@@ -28,6 +29,16 @@ def edit_tiers(at, edited_rows, added_rows=(), deleted_rows=()):
         "deleted_rows": list(deleted_rows),
     }
     return at.run()
+
+
+def section(at, key):
+    """Open the section tab ``key`` (compare, cliffs, audit, questions) as a visitor clicks it: only
+    the open section is drawn (issue 18); the portfolio's is always there."""
+    lang = at.button_group(key="lang").value
+    at.session_state[f"review_section_{lang}"] = t(f"review.tab_{key}", lang)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def cliff_needs(at):
@@ -54,13 +65,27 @@ def test_the_review_page_runs_without_an_exception_in_both_languages(lang, title
     assert not at.exception
     assert at.title[0].value == title
     assert at.button_group(key="lang").value == lang  # the router ran: its language switch is there
-    assert len(at.get("vega_lite_chart")) == 3
-    assert len(at.table) == 1
+    assert at.tabs[0].label == t("review.tab_portfolio", lang)
+    assert not at.table and len(at.get("vega_lite_chart")) == 0  # the made-up portfolio changes nothing: no chart
+    assert len(section(at, "compare").get("vega_lite_chart")) == 2  # the curves and their difference
+    assert len(section(at, "cliffs").get("vega_lite_chart")) == 1  # the overpay chart
+    assert len(section(at, "audit").table) == 1 and not at.get("vega_lite_chart")
     assert not at.error
 
 
-def test_the_published_audit_shows_23_of_25_figures_agreeing_and_the_two_slips():
+def test_only_the_open_section_is_drawn_and_the_portfolio_always():
     at = open_review("en")
+    assert not cliff_needs(at) and not at.table
+    assert any(m.label == "Customers priced" for m in at.metric)  # the portfolio's section
+    section(at, "cliffs")
+    assert cliff_needs(at) == [["5 units", "7–10 units"], ["5 units", "7–10 units"]] and not at.table
+    assert any(m.label == "Customers priced" for m in at.metric)  # the portfolio is still drawn
+    section(at, "audit")
+    assert not cliff_needs(at) and len(at.table) == 1
+
+
+def test_the_published_audit_shows_23_of_25_figures_agreeing_and_the_two_slips():
+    at = section(open_review("en"), "audit")
     assert metric(at, "Agree with the page") == "23 / 25"
     slips = texts(at.warning)
     assert "CNY 38,600; it should be CNY 38,400" in slips
@@ -68,12 +93,12 @@ def test_the_published_audit_shows_23_of_25_figures_agreeing_and_the_two_slips()
 
 
 def test_the_audit_table_shows_its_header_and_no_index_column():
-    table = open_review("en").table[0].proto
+    table = section(open_review("en"), "audit").table[0].proto
     assert table.hide_index and not table.hide_header
 
 
 def test_the_published_cliffs_are_5_units_and_7_to_10_units_for_both_tariffs_at_first():
-    at = open_review("en")
+    at = section(open_review("en"), "cliffs")
     assert cliff_needs(at) == [["5 units", "7–10 units"], ["5 units", "7–10 units"]]
 
 
@@ -81,9 +106,11 @@ def test_a_cheaper_middle_tier_moves_the_what_if_cliffs_the_comparison_and_the_a
     at = open_review("en")
     edit_tiers(at, {1: {"unit_price": "4000"}})
     assert not at.exception
-    assert cliff_needs(at) == [["5 units", "7–10 units"], ["5 units", "9–10 units"]]
+    assert cliff_needs(section(at, "cliffs")) == [["5 units", "7–10 units"], ["5 units", "9–10 units"]]
+    section(at, "compare")
     assert metric(at, "Largest decrease") == "-CNY 8,000"
     assert metric(at, "Largest increase") == "CNY 0"
+    section(at, "audit")
     assert metric(at, "Agree with the page") == "21 / 25"
     assert metric(at, "Agree under the published tariff") == "23 / 25"
     changes = next(df.value for df in at.dataframe if "key" in df.value.columns)
@@ -95,7 +122,7 @@ def test_switching_the_what_if_to_graduated_leaves_it_without_cliffs():
     at = open_review("en")
     at.radio(key="rv_mode").set_value("graduated").run()
     assert not at.exception
-    assert cliff_needs(at) == [["5 units", "7–10 units"]]
+    assert cliff_needs(section(at, "cliffs")) == [["5 units", "7–10 units"]]
     assert "No cliffs from 1 to 40 units" in texts(at.success)
 
 
@@ -108,8 +135,8 @@ def test_a_bad_fee_shows_its_error_under_the_fee_and_the_page_keeps_working():
         'Monthly fee (CNY): must be an amount in yuan, such as "2000" (got 20x0)'
     )
     assert "the sections below still use the last valid what-if tariff" in texts(at.warning)
-    assert len(at.get("vega_lite_chart")) == 3
-    assert metric(at, "Agree with the page") == "23 / 25"
+    assert len(section(at, "compare").get("vega_lite_chart")) == 2
+    assert metric(section(at, "audit"), "Agree with the page") == "23 / 25"
 
 
 def test_a_tier_bound_below_the_previous_one_shows_its_error_beside_the_tier_table():
@@ -118,8 +145,8 @@ def test_a_tier_bound_below_the_previous_one_shows_its_error_beside_the_tier_tab
     assert not at.exception
     tiers_column = next(col for col in at.columns if col.data_editor)
     assert texts(tiers_column.error) == "第 2 档 · 单次最多单位数：必须大于上一档的上限（5）（收到 3）"
-    assert cliff_needs(at) == [["5 个单位", "7–10 个单位"], ["5 个单位", "7–10 个单位"]]
-    assert len(at.get("vega_lite_chart")) == 3
+    assert cliff_needs(section(at, "cliffs")) == [["5 个单位", "7–10 个单位"], ["5 个单位", "7–10 个单位"]]
+    assert len(section(at, "compare").get("vega_lite_chart")) == 2
 
 
 def test_an_added_tier_row_asks_for_the_old_last_tiers_bound_in_english():
@@ -140,7 +167,7 @@ def test_an_uploaded_toml_replaces_the_what_if_tariff():
     assert not at.exception
     assert at.radio(key="rv_mode").value == "graduated"
     assert "The uploaded tariff is loaded." in texts(at.success)
-    assert cliff_needs(at) == [["5 units", "7–10 units"]]
+    assert cliff_needs(section(at, "cliffs")) == [["5 units", "7–10 units"]]
 
 
 def test_a_bad_upload_names_the_key_in_the_users_language_and_keeps_the_edits():
@@ -199,7 +226,7 @@ def test_the_what_if_tariff_survives_a_language_switch():
     switch_language(at, "en")
     assert at.title[0].value == "Pricing review"
     assert at.text_input(key="rv_fee").value == "2500"
-    assert metric(at, "Largest increase") == "CNY 500"
+    assert metric(section(at, "compare"), "Largest increase") == "CNY 500"
 
 
 def test_the_what_if_tariff_survives_a_visit_to_another_page():
@@ -210,12 +237,12 @@ def test_the_what_if_tariff_survives_a_visit_to_another_page():
     at.switch_page(PAGE).run()
     assert not at.exception
     assert at.text_input(key="rv_fee").value == "2500"
-    assert cliff_needs(at)[1] == ["5 units", "9–10 units"]
+    assert cliff_needs(section(at, "cliffs"))[1] == ["5 units", "9–10 units"]
 
 
 def test_the_cliff_bound_and_the_curve_range_come_from_the_url():
     at = open_review("en", review_units="8", review_users="1000000")
-    assert cliff_needs(at)[0] == ["5 units", "7–8 units"]
+    assert cliff_needs(section(at, "cliffs"))[0] == ["5 units", "7–8 units"]
     assert at.number_input(key="review_users").value == 1_000_000
 
 
@@ -226,7 +253,7 @@ def test_a_bad_url_parameter_is_named_in_a_notice_and_the_default_is_used():
 
 
 def test_the_open_questions_show_the_reading_in_force_and_the_setting_that_switches_it():
-    at = open_review("en")
+    at = section(open_review("en"), "questions")
     body = texts(at.markdown)
     assert "Reading A" in body and "Reading B" in body
     captions = texts(at.caption)
@@ -240,10 +267,12 @@ def test_a_tariff_too_fine_for_the_curve_range_says_so_and_the_rest_of_the_page_
     tiny = replace(PUBLISHED, pack_users=1, included_users=0, version="tiny")
     at.file_uploader[0].set_value(("tiny.toml", tariff_to_toml(tiny).encode(), "application/toml")).run()
     assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1  # the portfolio's histogram: its bills change
+    section(at, "compare")
     assert "Curves up to (users): must be from 0 to 20,000 (got 3000000)" in texts(at.error)
-    assert len(at.table) == 1
-    # the overpay chart and the portfolio histogram; the curves need a smaller range
-    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == 1  # the histogram only: the curves need a smaller range
+    assert len(section(at, "audit").table) == 1
+    assert len(section(at, "cliffs").get("vega_lite_chart")) == 2  # the overpay chart and the histogram
 
 
 def test_the_kept_tables_are_worded_again_after_a_language_switch():
@@ -253,11 +282,15 @@ def test_the_kept_tables_are_worded_again_after_a_language_switch():
         return " ".join(" ".join(map(str, [*table.value.columns, *table.value.to_numpy().ravel()]))
                         for table in [*at.table, *at.dataframe])
 
-    english = words()
+    def words_in(at, key) -> str:
+        section(at, key)
+        return words()
+
+    english = words() + " " + words_in(at, "audit") + " " + words_in(at, "cliffs")
     assert "The page's words" in english  # the audit's headers
     assert "buy 6 units (capacity 800,000)" in english  # a cliff
     assert "Platform fee (a year, recurring)" in english  # the portfolio's revenue
     switch_language(at, "zh")
-    chinese = words()
+    chinese = words() + " " + words_in(at, "audit") + " " + words_in(at, "cliffs")
     for phrase in ("The page's words", "buy 6 units", "Platform fee", "CNY"):
         assert phrase not in chinese
