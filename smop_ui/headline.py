@@ -1,4 +1,4 @@
-"""A page's headline figure, drawn with the page's first text.
+"""Figure cards: a page's figures (its headline first), drawn with the page's first text.
 
 Streamlit's browser code loads ``st.metric``'s component (like every widget's, chart's and
 table's) on demand, as a separate script fetched when the first metric is drawn; on a page with
@@ -7,21 +7,19 @@ text (measured in Chromium, docs/performance.md "A link opened: the first paint"
 of Streamlit's main script, so a headline drawn as Markdown shows in the browser's first pass.
 
 The card is a bordered figure: its value first, as a level-2 heading, its label under it (a heading
-after a line of text would start with a heading's top margin). Tests read it back with :func:`read`.
+after a line of text would start with a heading's top margin); a metric's delta becomes a badge under
+the label. tests/conftest.py reads the cards back.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 import streamlit as st
 
 from smop_ui.markdown import escaped
 
-_BODY = re.compile(r"## (?P<value>[^\n]*)\n\n(?P<label>[^\n]*)(?:\n\n:[a-z]+-badge\[(?P<note>[^\n]*)\])?\Z")
 Color = Literal["gray", "red"]
-_ESCAPE = re.compile(r"\\(.)")
 
 
 def body(label: str, value: str, note: str | None = None, color: Color = "gray") -> str:
@@ -31,18 +29,9 @@ def body(label: str, value: str, note: str | None = None, color: Color = "gray")
     return text if note is None else f"{text}\n\n:{color}-badge[{escaped(note)}]"
 
 
-def read(text: str) -> tuple[str, str] | None:
-    """(label, value) of a card's Markdown ``text`` (its note left out); None for any other Markdown."""
-    match = _BODY.match(text)
-    if match is None:
-        return None
-    return tuple(_ESCAPE.sub(r"\1", part).replace("\u2060", "") for part in match.group("label", "value"))  # type: ignore[return-value]
-
-
 def figure_card(label: str, value: str, *, key: str, help: str | None = None, border: bool = True,
-                note: str | None = None, color: Color = "gray",
-                width: int | Literal["stretch", "content"] = "stretch") -> None:
+                note: str | None = None, color: Color = "gray") -> None:
     """A figure in a card, bordered unless it stands in a bordered box (CSS class ``st-key-<key>``)."""
     # as tall as the row it stands in: the cards of a row line up
-    with st.container(border=border, key=key, width=width, height="stretch"):
+    with st.container(border=border, key=key, height="stretch"):
         st.markdown(body(label, value, note, color), anchors=False, help=help)

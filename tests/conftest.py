@@ -12,7 +12,6 @@ from types import MappingProxyType
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from smop_ui.headline import read as read_headline
 from smop_ui.registry import PAGES, PageSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,9 +47,19 @@ def shown(markdown: str) -> str:
     return "".join(out)
 
 
+_CARD = re.compile(r"## (?P<value>[^\n]*)\n\n(?P<label>[^\n]*)(?:\n\n:[a-z]+-badge\[[^\n]*\])?\Z")
+
+
+def read_card(markdown: str) -> tuple[str, str] | None:
+    """(label, value) as shown of a figure card's Markdown (smop_ui.headline), its badge left out;
+    None for any other Markdown."""
+    match = _CARD.match(markdown)
+    return None if match is None else (shown(match["label"]), shown(match["value"]))
+
+
 def headlines(at: AppTest) -> dict[str, str]:
-    """The page's headline cards (smop_ui.headline), label -> value as shown."""
-    cards = (read_headline(str(m.value)) for m in at.markdown)
+    """The page's figure cards (smop_ui.headline), label -> value as shown."""
+    cards = (read_card(str(m.value)) for m in at.markdown)
     return {card[0]: card[1] for card in cards if card is not None}
 
 

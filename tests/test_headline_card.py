@@ -1,9 +1,10 @@
-"""The figure cards (smop_ui.headline): Markdown a test can read back, showing any text as written."""
+"""The figure cards (smop_ui.headline): Markdown the tests read back, showing any text as written."""
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smop_ui.headline import body, read
+from smop_ui.headline import body
+from tests.conftest import read_card as read
 from tests.conftest import shown
 
 # printable text of one line (control characters are shown as \xNN by smop_ui.markdown, by design)
