@@ -176,6 +176,25 @@ def open_app(page: object, url: str) -> None:
     page.wait_for_selector(IDLE, timeout=EXPECT_TIMEOUT_MS)  # type: ignore[attr-defined]
 
 
+# The open tab's panel has drawn elements and the script has finished. A click on a tab reports
+# idle before its rerun starts; a tab drawn only when open (review, issue 18) has an empty panel
+# until that rerun fills it, so "idle" alone can be read too early.
+OPEN_PANEL_DRAWN = """tabId => {
+    const panel = document.querySelector(`[role="tabpanel"][aria-labelledby="${tabId}"]`);
+    const app = document.querySelector('[data-testid="stApp"]');
+    return panel !== null && panel.querySelector('[data-testid="stElementContainer"]') !== null
+        && app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+
+
+def open_tab(page: object, tab: object) -> None:
+    """Click a tab and wait until its panel is drawn and the app is idle."""
+    tab.click()  # type: ignore[attr-defined]
+    expect(tab).to_have_attribute("aria-selected", "true")  # type: ignore[arg-type]
+    tab_id = tab.get_attribute("id")  # type: ignore[attr-defined]
+    page.wait_for_function(OPEN_PANEL_DRAWN, arg=tab_id, timeout=EXPECT_TIMEOUT_MS)  # type: ignore[attr-defined]
+
+
 def screenshot(page: object, name: str) -> Path:
     """The whole page: Streamlit scrolls inside its own container, so the viewport is first made
     as tall as the content (then the app re-lays out, and we wait for it to be idle again)."""

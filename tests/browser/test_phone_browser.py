@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from smop_ui.registry import PAGES, PageSpec
-from tests.browser.conftest import EXPECT_TIMEOUT_MS, IDLE, open_app, screenshot
+from tests.browser.conftest import EXPECT_TIMEOUT_MS, IDLE, open_app, open_tab, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 1000}
@@ -59,8 +59,7 @@ def _main_chart(page: Page):  # type: ignore[no-untyped-def]
     if charts.count() == 0:
         tabs = page.get_by_role("tab")
         for index in range(tabs.count()):
-            tabs.nth(index).click()
-            page.wait_for_selector(IDLE)
+            open_tab(page, tabs.nth(index))
             if page.locator(f"{CHART}:visible").count():
                 break
     page.wait_for_selector(IDLE)

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from smop_pricing.i18n import t
-from tests.browser.conftest import IDLE, open_app, screenshot
+from tests.browser.conftest import IDLE, open_app, open_tab, screenshot
 
 CHARTS = '[data-testid="stVegaLiteChart"]'
 
@@ -16,9 +16,7 @@ def review_url(app_url):
 
 def _open(page, section: str, lang: str) -> None:
     """Click a section's tab: only the open section is drawn (issue 18); wait for its rerun."""
-    page.get_by_role("tab", name=t(f"review.tab_{section}", lang)).click()
-    expect(page.get_by_role("tab", name=t(f"review.tab_{section}", lang))).to_have_attribute("aria-selected", "true")
-    page.wait_for_selector(IDLE)
+    open_tab(page, page.get_by_role("tab", name=t(f"review.tab_{section}", lang)))
 
 
 def _whole_page_screenshot(page, name, charts: int):
