@@ -43,7 +43,7 @@ from smop_pricing.charts.portfolio import difference_histogram_chart
 from smop_pricing.charts.quote import capacity_chart as quote_capacity_chart
 from smop_pricing.charts.quote import compare_chart as quote_compare_chart
 from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
-from smop_pricing.i18n import LANGS
+from smop_pricing.i18n import LANGS, t
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import SimulationResult
 from smop_pricing.lifecycle.scenario import load_preset
@@ -135,6 +135,13 @@ def test_every_chart_builder_gives_its_chart_a_one_sentence_description_in_the_l
     assert text.endswith("。" if lang == "zh" else ".") and "\n" not in text
     if lang == "zh":
         assert not LATIN_WORD.search(text), text  # no English words of ours on a zh page
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_chart_builder_fits_the_width_and_keeps_its_height_for_the_plot(name):
+    spec = BUILDERS[name]("zh").to_dict()
+    # Streamlit's default, fit, squeezes title, axes and legend into the height (a 31 px plot)
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
 
 
 def test_the_quote_capacity_summary_names_the_users_and_each_purchases_capacity_by_part():
@@ -254,6 +261,25 @@ def test_each_chart_on_a_page_has_its_description_as_a_caption(spec):
     captions = _captions(at)
     for chart in charts:
         assert chart["description"] in captions
+
+
+# the review draws only its open section's tab (issue 18): each section that has charts, opened
+SECTIONS_WITH_CHARTS = {"pricing-review": ("compare", "cliffs")}
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path)
+def test_every_chart_on_a_page_keeps_its_declared_height_for_the_plot(spec):
+    at = page_test(spec, lang="zh")
+    assert not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    lang = "zh"
+    for key in SECTIONS_WITH_CHARTS.get(spec.url_path, ()):
+        at.session_state[f"review_section_{lang}"] = t(f"review.tab_{key}", lang)
+        at.run()
+        assert not at.exception
+        specs += [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert specs
+    assert all(chart["autosize"]["type"] == "fit-x" for chart in specs), [c.get("description") for c in specs]
 
 
 def test_a_plan_below_the_users_says_in_how_many_months():

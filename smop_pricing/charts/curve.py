@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smop_pricing.charts import summary
+from smop_pricing.charts.sizing import fit_width
 from smop_pricing.i18n import DEFAULT_LANG, t
 from smop_pricing.money import format_money, format_users, plan_text, users_axis_expr, yuan_text
 from smop_pricing.pricing.rules import capacity, cliff_runs, need_users, per_thousand_fen
@@ -145,6 +146,7 @@ def _frame(height: int) -> dict[str, Any]:
     calls would copy the whole layered chart once each)."""
     return {
         "height": height,
+        "autosize": fit_width(),
         "config": alt.Config(
             axis=alt.AxisConfig(labelFontSize=12, titleFontSize=13, titleFontWeight="normal"),
             legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, labelLimit=320),
@@ -287,7 +289,7 @@ def per_thousand_frame(curves: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     })
 
 
-def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 300) -> Any:
+def per_thousand_chart(curves: pd.DataFrame, labels: Labels, height: int = 260) -> Any:
     """Cost per 1,000 users per month against users, one line per term (``term_curves``)."""
     data = per_thousand_frame(curves, labels)
     x_max = float(curves["users"].max()) if len(curves) else float(GRID_STEP)
@@ -340,7 +342,7 @@ def marginal_frame(curve: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     })
 
 
-def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 300) -> Any:
+def marginal_chart(curve: pd.DataFrame, labels: Labels, height: int = 260) -> Any:
     """Bars of the marginal cost of the next grid step of users; cliffs go below zero."""
     data = marginal_frame(curve, labels)
     x_max = float(curve["users"].max()) if len(curve) else float(GRID_STEP)

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from smop_pricing.charts import summary
+from smop_pricing.charts.sizing import fit_width
 from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.lifecycle.model import STATES, Event, LedgerEntry, Rejection, SimulationResult
 from smop_pricing.money import users_axis_expr
@@ -312,7 +313,7 @@ def timeline_chart(result: SimulationResult, labels: TimelineLabels,
     padding = {"top": 10 + 2 * LABEL_ROW, "left": 5, "right": 5, "bottom": 5}
     # The height is a step per lane: a fixed number collapses the lanes in streamlit 1.67.
     return alt.LayerChart(layer=[bars, rule_marks, points, label_marks], height=alt.Step(LANE_HEIGHT),
-                          padding=padding, resolve=dict(scale=dict(color="independent")),
+                          autosize=fit_width(), padding=padding, resolve=dict(scale=dict(color="independent")),
                           description=summary.timeline(periods, markers, rules, labels.lang))
 
 
@@ -518,7 +519,7 @@ def capacity_chart(result: SimulationResult, labels: CapacityLabels) -> alt.Laye
                                                                              title=labels.axis)],
         ),
     ]
-    return alt.LayerChart(layer=layers, height=260,
+    return alt.LayerChart(layer=layers, height=220, autosize=fit_width(),
                           description=parts.description)
 
 
@@ -575,7 +576,7 @@ def spend_chart(result: SimulationResult, labels: SpendLabels) -> alt.LayerChart
                      alt.Tooltip("amount:Q", title=labels.amount, format=",.2~f"),
                      alt.Tooltip("total:Q", title=labels.total, format=",.2~f")],
         ),
-    ], height=220, description=summary.spend(charges, labels.lang))
+    ], height=180, autosize=fit_width(), description=summary.spend(charges, labels.lang))
 
 
 def rule_lines(result: SimulationResult, labels: TimelineLabels) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from smop_pricing.charts import summary
+from smop_pricing.charts.sizing import fit_width
 from smop_pricing.i18n import DEFAULT_LANG
 from smop_pricing.plan.forecast import Forecast
 from smop_pricing.plan.strategies import STRATEGIES, PlanResult
@@ -24,7 +25,7 @@ COLORS = ("#1F2A37", "#006EFF", "#F79009", "#7A5AF8", "#2E9D5B")
 """Users first, then the strategies in STRATEGIES order."""
 # Each series its own dash, users solid, so the lines differ without colour (WCAG 1.4.1).
 DASHES = ((1, 0), (6, 3), (2, 2), (8, 2, 2, 2), (12, 3))
-HEIGHT = 300
+HEIGHT = 260
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Users as a line, each strategy's capacity as a step line over the months."""
     domain = [labels.users, *labels.strategies]
     chart: alt.Chart = alt.Chart(
-        frame, height=HEIGHT, description=capacity_description(frame, labels),
+        frame, height=HEIGHT, autosize=fit_width(), description=capacity_description(frame, labels),
     ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.users_axis, axis=dict(format=",.0f")),
@@ -119,7 +120,7 @@ def capacity_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
 def spend_chart(frame: pd.DataFrame, labels: PlanLabels) -> alt.Chart:
     """Cumulative spend by strategy as step lines."""
     chart: alt.Chart = alt.Chart(
-        frame, height=HEIGHT, description=spend_description(frame, labels),
+        frame, height=HEIGHT, autosize=fit_width(), description=spend_description(frame, labels),
     ).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("month:T", title=labels.month, axis=dict(format="%Y-%m")),
         y=alt.Y("value:Q", title=labels.spend_axis, axis=dict(format=",.0f")),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from smop_pricing.charts import summary
 from smop_pricing.charts.review import BASELINE_COLOR, WHATIF_COLOR
+from smop_pricing.charts.sizing import fit_width
 from smop_pricing.i18n import t
 from smop_pricing.money import format_money
 
@@ -62,7 +63,7 @@ def difference_histogram_chart(histogram: pd.DataFrame, lang: str, basis: str = 
     chart: alt.Chart = (
         # height given here, not by .properties(), which copies the chart; encodings as channel objects
         # (for a shorthand string Altair scans its whole schema: docs/performance.md)
-        alt.Chart(data, title=t("portui.histogram_title", lang, basis=basis_name), height=260,
+        alt.Chart(data, title=t("portui.histogram_title", lang, basis=basis_name), height=220, autosize=fit_width(),
                   description=summary.histogram(data, lang))
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(

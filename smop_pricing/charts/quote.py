@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from smop_pricing.charts import summary
+from smop_pricing.charts.sizing import fit_width
 from smop_pricing.i18n import t
 from smop_pricing.money import users_axis_expr
 from smop_pricing.pricing.rules import Quote
@@ -22,11 +23,6 @@ PACKS_COLOR = "#006EFF"
 # indexes its whole schema to find the class, a few milliseconds per encoding. Axes, scales and
 # legends inside a channel are plain dicts (see CONTRIBUTING: same spec, no deep copies).
 # The height is the plot's own (axes and legend come on top); the width fills the container.
-
-
-def _fit_width() -> dict[str, str]:
-    """Autosize to the container's width (a fresh dict each time: no mutable module state)."""
-    return {"type": "fit-x", "contains": "padding"}
 
 
 def _users_axis(lang: str, title: str) -> dict[str, Any]:
@@ -120,7 +116,7 @@ def capacity_frame_chart(frame: pd.DataFrame, marker: pd.DataFrame, lang: str) -
         )
     )
     rule = alt.Chart(marker).mark_rule(color=USERS_COLOR, strokeDash=[6, 3], size=2).encode(x=alt.X("users:Q"))
-    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=_fit_width(),
+    return alt.LayerChart(layer=[bars, rule], height=56 * len(rows) + 20, autosize=fit_width(),
                           description=summary.quote_capacity(frame, lang))
 
 
@@ -151,5 +147,5 @@ def compare_chart(costs: pd.DataFrame, lang: str) -> alt.LayerChart:
         .encode(x=alt.X("option:N", sort=options), y=alt.Y("cost:Q", axis=dict(format=",.0f")),
                 text=alt.Text("total:N"))
     )
-    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=_fit_width(),
+    return alt.LayerChart(data=costs, layer=[bars, totals], height=260, autosize=fit_width(),
                           description=summary.quote_compare(costs, lang))

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from smop_pricing.charts import summary
+from smop_pricing.charts.sizing import fit_width
 from smop_pricing.i18n import t
 
 BASELINE_COLOR = "#8A94A6"
@@ -112,7 +113,7 @@ def compare_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
             tooltip=[alt.Tooltip("tariff:N", title=t("review.legend_tariff", lang)),
                      *_purchase_tooltip(lang, "review.axis_total", ",.2f")],
         )
-        .properties(height=320, description=summary.review_compare(data, lang))
+        .properties(height=280, autosize=fit_width(), description=summary.review_compare(data, lang))
     )
     return chart
 
@@ -149,7 +150,8 @@ def difference_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         )
     )
     zero = alt.Chart(pd.DataFrame({"yuan": [0.0]})).mark_rule(color=BASELINE_COLOR).encode(y=alt.Y("yuan:Q"))
-    return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=220,
+    return alt.LayerChart(layer=[zero, lines], title=t("review.chart_difference_title", lang), height=180,
+                          autosize=fit_width(),
                           description=summary.review_difference(data, lang))
 
 
@@ -197,6 +199,6 @@ def overpay_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data, title=t("review.chart_overpay_title", lang))
         .mark_bar(opacity=1.0 if side_by_side else 0.65)
         .encode(**encoding)
-        .properties(height=240, description=summary.review_overpay(data, lang))
+        .properties(height=200, autosize=fit_width(), description=summary.review_overpay(data, lang))
     )
     return chart
