@@ -12,6 +12,7 @@ from types import MappingProxyType
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from smop_pricing.i18n import t
 from smop_ui.registry import PAGES, PageSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,6 +98,16 @@ def page_test(spec: PageSpec, **params: str | list[str]) -> AppTest:
 
 
 @cache
+def section(at: AppTest, key: str) -> AppTest:
+    """Open the section tab ``key`` (compare, cliffs, audit, questions) as a visitor clicks it: only
+    the open section is drawn (issue 18); the portfolio's is always there."""
+    lang = at.button_group(key="lang").value
+    at.session_state[f"review_section_{lang}"] = t(f"review.tab_{key}", lang)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def page_parameters(url_path: str) -> Mapping[str, object]:
     """A page's URL parameters (the language aside) and their defaults, found by running it:
     smop_ui.params.write_url shares each one in the session as ``_shared_<name>``."""

@@ -43,7 +43,7 @@ from smop_pricing.charts.portfolio import difference_histogram_chart
 from smop_pricing.charts.quote import capacity_chart as quote_capacity_chart
 from smop_pricing.charts.quote import compare_chart as quote_compare_chart
 from smop_pricing.charts.review import compare_chart, difference_chart, overpay_chart
-from smop_pricing.i18n import LANGS, t
+from smop_pricing.i18n import LANGS
 from smop_pricing.lifecycle.engine import simulate
 from smop_pricing.lifecycle.model import SimulationResult
 from smop_pricing.lifecycle.scenario import load_preset
@@ -55,7 +55,7 @@ from smop_pricing.pricing.tariff import published_tariff
 from smop_pricing.quote.options import Option, compare_costs
 from smop_pricing.review.curves import compare_curves, overpay_by_need
 from smop_ui.registry import PAGES
-from tests.conftest import page_test
+from tests.conftest import page_test, section
 
 TARIFF = published_tariff()
 GRID = np.arange(0, 3_000_001, 100_000)
@@ -272,12 +272,8 @@ def test_every_chart_on_a_page_keeps_its_declared_height_for_the_plot(spec):
     at = page_test(spec, lang="zh")
     assert not at.exception
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
-    lang = "zh"
     for key in SECTIONS_WITH_CHARTS.get(spec.url_path, ()):
-        at.session_state[f"review_section_{lang}"] = t(f"review.tab_{key}", lang)
-        at.run()
-        assert not at.exception
-        specs += [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+        specs += [json.loads(chart.proto.spec) for chart in section(at, key).get("vega_lite_chart")]
     assert specs
     assert all(chart["autosize"]["type"] == "fit-x" for chart in specs), [c.get("description") for c in specs]
 

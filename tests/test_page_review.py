@@ -7,7 +7,7 @@ import pytest
 
 from smop_pricing.i18n import t
 from smop_pricing.pricing.tariff import published_tariff, tariff_to_toml
-from tests.conftest import app_test
+from tests.conftest import app_test, section
 
 PAGE = "app_pages/review.py"
 PUBLISHED = published_tariff()
@@ -29,16 +29,6 @@ def edit_tiers(at, edited_rows, added_rows=(), deleted_rows=()):
         "deleted_rows": list(deleted_rows),
     }
     return at.run()
-
-
-def section(at, key):
-    """Open the section tab ``key`` (compare, cliffs, audit, questions) as a visitor clicks it: only
-    the open section is drawn (issue 18); the portfolio's is always there."""
-    lang = at.button_group(key="lang").value
-    at.session_state[f"review_section_{lang}"] = t(f"review.tab_{key}", lang)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def cliff_needs(at):

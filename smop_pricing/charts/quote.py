@@ -22,7 +22,6 @@ PACKS_COLOR = "#006EFF"
 # Encodings are channel objects (alt.X, alt.Text), not shorthand strings: for a string Altair
 # indexes its whole schema to find the class, a few milliseconds per encoding. Axes, scales and
 # legends inside a channel are plain dicts (see CONTRIBUTING: same spec, no deep copies).
-# The height is the plot's own (axes and legend come on top); the width fills the container.
 
 
 def _users_axis(lang: str, title: str) -> dict[str, Any]:

@@ -39,9 +39,9 @@ def test_the_review_page_loads_in_chinese_with_the_audit_the_slips_and_three_cha
     expect(page.locator(CHARTS)).to_have_count(1)
     # the overpay bars keep their 200 px plot under the title, with the axes and legend added
     # (Streamlit's default squeezed all of it into 200 px: a plot 31 px tall, the title cut off)
-    page.wait_for_function("""() => { const c = document.querySelector('[data-testid="stVegaLiteChart"]');
+    page.wait_for_function("""charts => { const c = document.querySelector(charts);
         const drawn = c && c.querySelector('svg, canvas');
-        return drawn !== null && drawn.getBoundingClientRect().height > 300; }""")
+        return drawn !== null && drawn.getBoundingClientRect().height > 300; }""", arg=CHARTS)
     _open(page, "compare", "zh")
     assert _whole_page_screenshot(page, "review-zh", 2).stat().st_size > 0
 
